@@ -1,0 +1,30 @@
+package io.github.junitkvm;
+
+/** Why the vCPU left the guest: the kind of a {@link VmExit}. */
+public enum ExitReason {
+    /** The guest wrote to an I/O port ({@code OUT}, or one element of {@code OUTS}). */
+    IO_OUT,
+    /** The guest read from an I/O port ({@code IN}, or one element of {@code INS}). */
+    IO_IN,
+    /** The guest read an address outside its RAM. */
+    MMIO_READ,
+    /** The guest wrote an address outside its RAM, or inside a read-only region. */
+    MMIO_WRITE,
+    /** The guest executed {@code HLT}: the normal end of a run. */
+    HLT,
+    /** The guest shut down, usually by a triple fault. */
+    SHUTDOWN,
+    /** The hypervisor refused to enter the guest; {@link VmExit#value()} holds the hardware reason. */
+    FAIL_ENTRY,
+    /** The hypervisor failed inside; {@link VmExit#value()} holds the sub-error. */
+    INTERNAL_ERROR,
+    /** The guest wrote to the debug-exit port {@code 0xf4}; {@link VmExit#value()} is the exit code. */
+    DEBUG_EXIT,
+    /** The run reached its time limit (or its thread was interrupted) and was stopped. */
+    TIMEOUT,
+    /**
+     * The emulator could not go on: a CPU exception (vector in {@link VmExit#value()}), an invalid
+     * instruction, an access it cannot serve, or the emulator process died.
+     */
+    EMULATOR_FAULT
+}

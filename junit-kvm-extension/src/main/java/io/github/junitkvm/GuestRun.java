@@ -1,0 +1,54 @@
+package io.github.junitkvm;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+
+/** The record of one run of a {@link KvmVm}: every exit, the output, and the state at the stop. */
+public interface GuestRun {
+    /** @return every exit, in order; the last is the one that stopped the run */
+    List<VmExit> exits();
+
+    /** @return the exit that stopped the run */
+    VmExit lastExit();
+
+    /** @return the bytes written to COM1's data register (port {@code 0x3f8}), as ISO-8859-1 text */
+    String serialOutput();
+
+    /**
+     * @param port an I/O port
+     * @return every byte written to that port, in order (wider writes contribute their bytes,
+     *     little-endian)
+     */
+    byte[] portOutput(int port);
+
+    /**
+     * @return the general registers at the stop
+     * @throws IllegalStateException if they could not be read (the emulator process died)
+     */
+    GeneralRegisters registers();
+
+    /**
+     * @return the system registers at the stop
+     * @throws IllegalStateException if they could not be read (the emulator process died)
+     */
+    SpecialRegisters specialRegisters();
+
+    /**
+     * @return guest memory as at the stop; readable until the VM runs again or is closed, after
+     *     which it throws {@link IllegalStateException}
+     */
+    GuestMemory memory();
+
+    /** @return the value written to the debug-exit port, if the run ended that way */
+    OptionalInt exitCode();
+
+    /** @return the wall time of the run */
+    Duration duration();
+
+    /** @return the backend the run happened on */
+    Backend backend();
+
+    /** @return the CPU mode the guest was started in */
+    CpuMode mode();
+}

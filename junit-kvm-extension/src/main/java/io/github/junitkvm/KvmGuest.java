@@ -1,0 +1,49 @@
+package io.github.junitkvm;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Describes the virtual machine a test gets: RAM, CPU mode, guest code and initial registers.
+ *
+ * <p>On a test method, on a test class (the default for its methods; a method's own annotation
+ * replaces the class's, whole), or on another annotation. A test method then declares a
+ * {@link KvmVm} parameter to get the fresh VM, not yet run, or a {@link GuestRun} parameter to get
+ * the result of running it once. A value that cannot be honoured fails the test with a message
+ * naming the attribute and the value.
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE, ElementType.ANNOTATION_TYPE})
+@ExtendWith(KvmExtension.class)
+public @interface KvmGuest {
+    /** @return guest physical RAM regions; none means one 2 MiB region at address 0 */
+    Memory[] memory() default {};
+
+    /** @return the CPU mode the vCPU starts in */
+    CpuMode mode() default CpuMode.REAL;
+
+    /** @return machine code as hex byte pairs, whitespace between bytes allowed */
+    String code() default "";
+
+    /** @return a classpath resource holding a flat binary (or an ELF image, recognised by its magic) */
+    String resource() default "";
+
+    /** @return assembly source in GNU as syntax, assembled for the mode at {@link #loadAddress()} */
+    String asm() default "";
+
+    /** @return the guest physical address where the code is placed; the default entry point */
+    long loadAddress() default 0x1000;
+
+    /** @return the initial general registers */
+    Registers registers() default @Registers;
+
+    /** @return the wall-clock limit of one run, in milliseconds; past it the run stops with TIMEOUT */
+    long timeoutMillis() default 10_000;
+}

@@ -1,0 +1,80 @@
+package io.github.junitkvm;
+
+import java.time.Duration;
+
+/**
+ * A virtual machine with one vCPU, built from the effective {@link KvmGuest}: RAM mapped, code
+ * loaded, registers set. The extension closes it after the test, whatever happened.
+ *
+ * <p>Handlers registered here take precedence over the built-in devices (COM1 at
+ * {@code 0x3f8}–{@code 0x3ff}, the debug-exit port {@code 0xf4}) on the same port or address.
+ * After {@link #close()} every method but {@code close()} throws {@link IllegalStateException}.
+ */
+public interface KvmVm extends AutoCloseable {
+    /** @return the hypervisor this VM runs on */
+    Backend backend();
+
+    /** @return guest physical memory */
+    GuestMemory memory();
+
+    /** @return the vCPU's general registers now */
+    GeneralRegisters registers();
+
+    /** @param registers the general registers the vCPU continues with */
+    void setRegisters(GeneralRegisters registers);
+
+    /** @return the vCPU's control registers, EFER, segments and descriptor tables now */
+    SpecialRegisters specialRegisters();
+
+    /** @param registers the system state the vCPU continues with */
+    void setSpecialRegisters(SpecialRegisters registers);
+
+    /**
+     * Serves the guest's reads of a port.
+     *
+     * @param port the port, 0 to 0xffff
+     * @param handler supplies each value read
+     * @return this VM
+     */
+    KvmVm onPortIn(int port, PortInHandler handler);
+
+    /**
+     * Observes the guest's writes to a port. The writes are recorded whether or not a handler
+     * observes them.
+     *
+     * @param port the port, 0 to 0xffff
+     * @param handler receives each value written
+     * @return this VM
+     */
+    KvmVm onPortOut(int port, PortOutHandler handler);
+
+    /**
+     * Serves guest accesses to a range of addresses outside RAM.
+     *
+     * @param address the guest physical address of the range's first byte
+     * @param length the range's length in bytes
+     * @param handler serves the accesses
+     * @return this VM
+     */
+    KvmVm onMmio(long address, long length, MmioHandler handler);
+
+    /**
+     * Runs the vCPU until it stops, with the {@link KvmGuest#timeoutMillis()} limit.
+     *
+     * @return what happened
+     */
+    GuestRun run();
+
+    /**
+     * Runs the vCPU until it stops: on {@code HLT}, a shutdown, a write to the debug-exit port, a
+     * failed entry or internal error, an emulator fault, or the time limit.
+     *
+     * @param timeout the wall-clock limit of this run
+     * @return what happened
+     */
+    GuestRun run(Duration timeout);
+
+    /** Releases the VM's native resources; idempotent, and safe while another thread runs it. */
+    @Override
+    void close();
+}

@@ -1,0 +1,73 @@
+package io.github.junitkvm;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Initial general registers of a guest, inside {@link KvmGuest#registers()}. Every register not
+ * named is zero; {@code rsp = -1} and {@code rip = -1} mean the mode's default stack and the entry
+ * point, and {@code rflags} keeps its reserved bit 1 set.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({})
+public @interface Registers {
+    /** @return the initial RAX */
+    long rax() default 0;
+
+    /** @return the initial RBX */
+    long rbx() default 0;
+
+    /** @return the initial RCX */
+    long rcx() default 0;
+
+    /** @return the initial RDX */
+    long rdx() default 0;
+
+    /** @return the initial RSI */
+    long rsi() default 0;
+
+    /** @return the initial RDI */
+    long rdi() default 0;
+
+    /** @return the initial RBP */
+    long rbp() default 0;
+
+    /** @return the initial R8 */
+    long r8() default 0;
+
+    /** @return the initial R9 */
+    long r9() default 0;
+
+    /** @return the initial R10 */
+    long r10() default 0;
+
+    /** @return the initial R11 */
+    long r11() default 0;
+
+    /** @return the initial R12 */
+    long r12() default 0;
+
+    /** @return the initial R13 */
+    long r13() default 0;
+
+    /** @return the initial R14 */
+    long r14() default 0;
+
+    /** @return the initial R15 */
+    long r15() default 0;
+
+    /**
+     * @return the initial RSP; -1 means the mode's default stack: in {@code REAL} mode the end of
+     *     the RAM region holding the entry point, but at most {@code 0xfff0}
+     */
+    long rsp() default -1;
+
+    /** @return the initial RIP; -1 means the entry point ({@code loadAddress}, or the ELF entry) */
+    long rip() default -1;
+
+    /** @return the initial RFLAGS */
+    long rflags() default 0x2;
+}
