@@ -1,0 +1,2 @@
+/** Helpers shared by the project's own tests. */
+package io.github.junitkvm.testsupport;
