@@ -1,7 +1,83 @@
 package io.github.junitkvm;
 
-import org.junit.jupiter.api.extension.Extension;
+import io.github.junitkvm.backend.Hypervisor;
+import io.github.junitkvm.emulator.EmulatorHypervisor;
+import io.github.junitkvm.guest.BackendSelector;
+import io.github.junitkvm.guest.GuestSpec;
+import io.github.junitkvm.guest.GuestSpecReader;
+import io.github.junitkvm.junit.EffectiveGuest;
+import io.github.junitkvm.junit.TestGuest;
+import io.github.junitkvm.kvm.KvmHypervisor;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
-/** The JUnit Jupiter extension behind {@link KvmGuest}. */
-public class KvmExtension implements Extension {
+/**
+ * The JUnit Jupiter extension behind {@link KvmGuest}, which registers it: checks the effective
+ * annotation before each test (a bad one fails the test), injects {@link KvmVm} and
+ * {@link GuestRun} parameters into the test method and its {@code @BeforeEach}/{@code @AfterEach}
+ * methods (one VM per test, closed after it), and skips tests with the reason when
+ * {@code junitkvm.backend=auto} finds no backend on this machine.
+ */
+public class KvmExtension implements ExecutionCondition, BeforeEachCallback, ParameterResolver {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KvmExtension.class);
+    private static final BackendSelector BACKENDS = new BackendSelector(Map.of(
+            Backend.KVM, KvmHypervisor::open,
+            Backend.EMULATOR, EmulatorHypervisor::open));
+
+    /** Creates the extension; JUnit does, through {@link KvmGuest}'s {@code @ExtendWith}. */
+    public KvmExtension() {
+    }
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        if (EffectiveGuest.of(context).isEmpty()) {
+            return ConditionEvaluationResult.enabled("no @KvmGuest here");
+        }
+        return BACKENDS.whyNoBackend(setting(context))
+                .map(ConditionEvaluationResult::disabled)
+                .orElseGet(() -> ConditionEvaluationResult.enabled("a backend is available"));
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        Optional<KvmGuest> guest = EffectiveGuest.of(context);
+        if (guest.isPresent()) {
+            GuestSpec spec = new GuestSpecReader(context.getRequiredTestClass().getClassLoader()).read(guest.get());
+            Hypervisor hypervisor = BACKENDS.select(setting(context));
+            context.getStore(NAMESPACE).put(TestGuest.class, new TestGuest(spec, hypervisor));
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == KvmVm.class || type == GuestRun.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        TestGuest guest = context.getStore(NAMESPACE).get(TestGuest.class, TestGuest.class);
+        if (guest == null) {
+            throw new ParameterResolutionException(String.format(
+                    "%s cannot be injected into %s: a guest exists only for a test with @KvmGuest, in the "
+                            + "test method and its @BeforeEach and @AfterEach methods",
+                    parameter.getParameter().getType().getSimpleName(), parameter.getDeclaringExecutable()));
+        }
+        try {
+            return parameter.getParameter().getType() == KvmVm.class ? guest.vm() : guest.run();
+        } catch (RuntimeException e) {
+            throw new ParameterResolutionException(e.getMessage(), e);
+        }
+    }
+
+    private static Optional<String> setting(ExtensionContext context) {
+        return context.getConfigurationParameter(BackendSelector.PARAMETER);
+    }
 }

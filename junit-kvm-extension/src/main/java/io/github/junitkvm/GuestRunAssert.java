@@ -1,0 +1,126 @@
+package io.github.junitkvm;
+
+import io.github.junitkvm.guest.RunSummary;
+import org.assertj.core.api.AbstractAssert;
+import org.assertj.core.api.AbstractByteArrayAssert;
+import org.assertj.core.api.AbstractStringAssert;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.api.ListAssert;
+import org.assertj.core.api.ObjectAssert;
+
+/**
+ * Assertions on a {@link GuestRun}, from {@code assertThat(run)}. Every failure, including those
+ * of the assertions this one leads to ({@link #exits()}, {@link #serialOutput()}, …), shows what
+ * was expected, what was found, and a summary of the run: how it stopped, its last exits, the
+ * serial output and the registers.
+ */
+public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
+
+    /** @param actual the run under test */
+    public GuestRunAssert(GuestRun actual) {
+        super(actual, GuestRunAssert.class);
+    }
+
+    /**
+     * @param expected the whole serial output expected
+     * @return this assertion
+     */
+    public GuestRunAssert hasSerialOutput(String expected) {
+        isNotNull();
+        String output = actual.serialOutput();
+        if (!output.equals(expected)) {
+            failWithActualExpectedAndMessage(output, expected,
+                    "%nExpecting serial output (COM1)%n  \"%s\"%nbut was%n  \"%s\"%n%s",
+                    RunSummary.escape(expected), RunSummary.escape(output), summary());
+        }
+        return myself;
+    }
+
+    /** @return a string assertion on the serial output (COM1) */
+    public AbstractStringAssert<?> serialOutput() {
+        isNotNull();
+        return Assertions.assertThat(actual.serialOutput()).as("serial output (COM1) of %s", summary());
+    }
+
+    /**
+     * @param port an I/O port
+     * @return a byte-array assertion on every byte written to it
+     */
+    public AbstractByteArrayAssert<?> portOutput(int port) {
+        isNotNull();
+        return Assertions.assertThat(actual.portOutput(port))
+                .as("bytes written to port 0x%x in %s", port, summary());
+    }
+
+    /** @return a list assertion on every exit, in order */
+    public ListAssert<VmExit> exits() {
+        isNotNull();
+        return Assertions.assertThat(actual.exits()).as("exits of %s", summary());
+    }
+
+    /** @return an assertion on the exit that stopped the run */
+    public ObjectAssert<VmExit> lastExit() {
+        isNotNull();
+        return Assertions.assertThat(actual.lastExit()).as("last exit of %s", summary());
+    }
+
+    /**
+     * Checks that the guest stopped on {@code HLT}.
+     *
+     * @return this assertion
+     */
+    public GuestRunAssert haltedNormally() {
+        return stoppedWith(ExitReason.HLT);
+    }
+
+    /**
+     * @param reason the reason of the exit expected to stop the run
+     * @return this assertion
+     */
+    public GuestRunAssert stoppedWith(ExitReason reason) {
+        isNotNull();
+        VmExit last = actual.lastExit();
+        if (last.reason() != reason) {
+            failWithActualExpectedAndMessage(last.reason(), reason,
+                    "%nExpecting the guest to stop with%n  %s%nbut it stopped with%n  %s%n%s",
+                    reason, last, summary());
+        }
+        return myself;
+    }
+
+    /**
+     * Checks that the guest wrote the code to the debug-exit port ({@code 0xf4}) and stopped there.
+     *
+     * @param code the expected exit code
+     * @return this assertion
+     */
+    public GuestRunAssert hasExitCode(int code) {
+        isNotNull();
+        if (actual.exitCode().isEmpty() || actual.exitCode().getAsInt() != code) {
+            failWithMessage("%nExpecting the guest to leave through the debug-exit port with code%n  %d%n"
+                    + "but it stopped with%n  %s%n%s", code, actual.lastExit(), summary());
+        }
+        return myself;
+    }
+
+    /** @return assertions on the general registers at the stop */
+    public RegistersAssert registers() {
+        isNotNull();
+        return new RegistersAssert(actual.registers(), this::summary);
+    }
+
+    /**
+     * @param address guest physical address of the first byte
+     * @param length how many bytes
+     * @return a byte-array assertion on guest memory there, as at the stop
+     */
+    public AbstractByteArrayAssert<?> memoryAt(long address, int length) {
+        isNotNull();
+        return Assertions.assertThat(actual.memory().read(address, length))
+                .as("guest memory at 0x%x (%d bytes) of %s", address, length, summary());
+    }
+
+    private String summary() {
+        return RunSummary.of(actual);
+    }
+}

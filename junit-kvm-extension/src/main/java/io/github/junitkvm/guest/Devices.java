@@ -1,0 +1,118 @@
+package io.github.junitkvm.guest;
+
+import io.github.junitkvm.MmioHandler;
+import io.github.junitkvm.PortInHandler;
+import io.github.junitkvm.PortOutHandler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Who answers the guest's port and MMIO accesses: the test's handlers first, then the built-in
+ * devices (COM1, the debug-exit port). Unserved reads return all ones, as on an empty bus;
+ * unserved writes are dropped (they are recorded all the same). Lives as long as its VM, across
+ * runs.
+ */
+final class Devices {
+    static final int DEBUG_EXIT_PORT = 0xf4;
+
+    private final Map<Integer, PortInHandler> portIn = new HashMap<>();
+    private final Map<Integer, PortOutHandler> portOut = new HashMap<>();
+    private final List<MmioRange> mmio = new ArrayList<>();
+    private final Serial16550 com1 = new Serial16550(Serial16550.COM1);
+
+    void onPortIn(int port, PortInHandler handler) {
+        portIn.put(checkPort(port), handler);
+    }
+
+    void onPortOut(int port, PortOutHandler handler) {
+        portOut.put(checkPort(port), handler);
+    }
+
+    void onMmio(long address, long length, MmioHandler handler) {
+        MmioRange range = new MmioRange(address, length, handler);
+        for (MmioRange other : mmio) {
+            if (range.overlaps(other)) {
+                throw new IllegalArgumentException(String.format(
+                        "onMmio range [0x%x, 0x%x) overlaps the range [0x%x, 0x%x) registered before",
+                        address, address + length, other.address(), other.address() + other.length()));
+            }
+        }
+        mmio.add(range);
+    }
+
+    /** @return the ports whose writes end a run: the debug-exit port, unless the test serves it */
+    Set<Integer> stopPorts() {
+        return portOut.containsKey(DEBUG_EXIT_PORT) ? Set.of() : Set.of(DEBUG_EXIT_PORT);
+    }
+
+    long portIn(int port, int size) {
+        PortInHandler handler = portIn.get(port);
+        if (handler != null) {
+            return handler.read(port, size);
+        }
+        if (com1.serves(port)) {
+            return com1.read(port);
+        }
+        return allOnes(size);
+    }
+
+    void portOut(int port, int size, long value) {
+        PortOutHandler handler = portOut.get(port);
+        if (handler != null) {
+            handler.write(port, size, value);
+        } else if (com1.serves(port)) {
+            com1.write(port, value);
+        }
+    }
+
+    long mmioRead(long address, int size) {
+        for (MmioRange range : mmio) {
+            if (range.contains(address)) {
+                return range.handler().read(address, size);
+            }
+        }
+        return allOnes(size);
+    }
+
+    void mmioWrite(long address, int size, long value) {
+        for (MmioRange range : mmio) {
+            if (range.contains(address)) {
+                range.handler().write(address, size, value);
+                return;
+            }
+        }
+    }
+
+    /**
+     * @param port a port about to be written
+     * @return whether the write is a byte COM1 transmits (serial output), whoever serves the port
+     */
+    boolean isSerialTransmit(int port) {
+        return com1.isTransmit(port);
+    }
+
+    static long allOnes(int size) {
+        return size >= 8 ? -1L : (1L << (8 * size)) - 1;
+    }
+
+    private static int checkPort(int port) {
+        if (port < 0 || port > 0xffff) {
+            throw new IllegalArgumentException(String.format("port 0x%x is not an I/O port (0 to 0xffff)", port));
+        }
+        return port;
+    }
+
+    /** A test's MMIO handler and the range it serves. */
+    private record MmioRange(long address, long length, MmioHandler handler) {
+        boolean contains(long a) {
+            return a >= address && a - address < length;
+        }
+
+        boolean overlaps(MmioRange other) {
+            return address < other.address + other.length && other.address < address + length;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.github.junitkvm.guest;
+
+import io.github.junitkvm.VmExit;
+import io.github.junitkvm.backend.ExitListener;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The listener of one run: records every exit and every byte written to a port, and passes each
+ * access on to the {@link Devices}.
+ *
+ * <p>A test's handler that throws must not leave a backend half-way through an exit, so the
+ * failure is kept, the guest gets all ones, and the run is asked to stop; {@link GuestVm} rethrows
+ * it once the run has returned.
+ */
+final class ExitRecorder implements ExitListener {
+    private final Devices devices;
+    private final Runnable stopRun;
+    private final List<VmExit> exits = new ArrayList<>();
+    private final Map<Integer, ByteArrayOutputStream> portOutput = new HashMap<>();
+    private final ByteArrayOutputStream serialOutput = new ByteArrayOutputStream();
+    /** What a test's handler threw: only unchecked throwables can come out of a handler. */
+    private Throwable handlerFailure;
+
+    ExitRecorder(Devices devices, Runnable stopRun) {
+        this.devices = devices;
+        this.stopRun = stopRun;
+    }
+
+    @Override
+    public long portIn(int port, int size) {
+        exits.add(VmExit.ioIn(port, size));
+        return served(() -> devices.portIn(port, size), size);
+    }
+
+    @Override
+    public void portOut(int port, int size, long value) {
+        VmExit exit = VmExit.ioOut(port, size, value);
+        exits.add(exit);
+        ByteArrayOutputStream bytes = portOutput.computeIfAbsent(port, p -> new ByteArrayOutputStream());
+        for (int i = 0; i < size; i++) {
+            bytes.write((int) (exit.value() >>> (8 * i)));
+        }
+        if (devices.isSerialTransmit(port)) {
+            serialOutput.write((int) value);
+        }
+        served(() -> {
+            devices.portOut(port, size, value);
+            return 0;
+        }, size);
+    }
+
+    @Override
+    public long mmioRead(long address, int size) {
+        exits.add(VmExit.mmioRead(address, size));
+        return served(() -> devices.mmioRead(address, size), size);
+    }
+
+    @Override
+    public void mmioWrite(long address, int size, long value) {
+        exits.add(VmExit.mmioWrite(address, size, value));
+        served(() -> {
+            devices.mmioWrite(address, size, value);
+            return 0;
+        }, size);
+    }
+
+    /** @param exit the exit that stopped the run, recorded last */
+    void stoppedBy(VmExit exit) {
+        exits.add(exit);
+    }
+
+    List<VmExit> exits() {
+        return List.copyOf(exits);
+    }
+
+    Map<Integer, byte[]> portOutput() {
+        Map<Integer, byte[]> copy = new HashMap<>();
+        portOutput.forEach((port, bytes) -> copy.put(port, bytes.toByteArray()));
+        return copy;
+    }
+
+    byte[] serialOutput() {
+        return serialOutput.toByteArray();
+    }
+
+    /** Rethrows what a test's handler threw during the run, if anything. */
+    void rethrowHandlerFailure() {
+        if (handlerFailure instanceof Error error) {
+            throw error;
+        }
+        if (handlerFailure instanceof RuntimeException exception) {
+            throw exception;
+        }
+    }
+
+    private long served(Access access, int size) {
+        if (handlerFailure != null) {
+            return Devices.allOnes(size);
+        }
+        try {
+            return access.perform();
+        } catch (RuntimeException | Error e) {
+            handlerFailure = e;
+        }
+        stopRun.run();
+        return Devices.allOnes(size);
+    }
+
+    /** A device or handler access that may throw. */
+    @FunctionalInterface
+    private interface Access {
+        long perform();
+    }
+}

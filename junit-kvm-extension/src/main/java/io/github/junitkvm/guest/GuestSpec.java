@@ -1,0 +1,33 @@
+package io.github.junitkvm.guest;
+
+import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.backend.RamRegion;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A validated description of a guest, everything resolved: RAM, CPU mode, the code and where it
+ * goes, the initial registers (entry point and stack filled in), and the run time limit.
+ *
+ * @param ram the RAM regions, sorted by address, not overlapping
+ * @param mode the CPU mode the vCPU starts in
+ * @param code the bytes placed at {@code loadAddress}, possibly none
+ * @param loadAddress where {@code code} goes
+ * @param registers the initial general registers
+ * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
+ */
+public record GuestSpec(List<RamRegion> ram, CpuMode mode, byte[] code, long loadAddress,
+                        GeneralRegisters registers, Duration timeout) {
+    /** Copies the mutable parts. */
+    public GuestSpec {
+        ram = List.copyOf(ram);
+        code = code.clone();
+    }
+
+    /** @return a copy of the code bytes */
+    @Override
+    public byte[] code() {
+        return code.clone();
+    }
+}

@@ -1,0 +1,196 @@
+package io.github.junitkvm.guest;
+
+import io.github.junitkvm.Backend;
+import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.ExitReason;
+import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.GuestMemory;
+import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.KvmVm;
+import io.github.junitkvm.MmioHandler;
+import io.github.junitkvm.PortInHandler;
+import io.github.junitkvm.PortOutHandler;
+import io.github.junitkvm.SpecialRegisters;
+import io.github.junitkvm.VmExit;
+import io.github.junitkvm.backend.Hypervisor;
+import io.github.junitkvm.backend.MachineConfig;
+import io.github.junitkvm.backend.StopCause;
+import io.github.junitkvm.backend.VirtualMachine;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The {@link KvmVm} of the public API, on any backend: owns one {@link VirtualMachine}, loads the
+ * guest into it, and turns each run into a {@link RecordedRun}.
+ */
+public final class GuestVm implements KvmVm {
+    private final VirtualMachine machine;
+    private final Backend backend;
+    private final GuestSpec spec;
+    private final RamLayout layout;
+    private final Devices devices = new Devices();
+    private final GuestMemory memory;
+    private volatile boolean closed;
+    /** Counts runs, so that a run's memory view can tell it is no longer current. */
+    private volatile int generation;
+
+    private GuestVm(VirtualMachine machine, Backend backend, GuestSpec spec) {
+        this.machine = machine;
+        this.backend = backend;
+        this.spec = spec;
+        this.layout = new RamLayout(spec.ram());
+        this.memory = new RamView(machine, layout, this::ensureOpen);
+    }
+
+    /**
+     * Creates the machine, loads the code, sets the CPU mode and the registers.
+     *
+     * @param hypervisor where the machine is created
+     * @param spec what the guest is
+     * @return the VM, not yet run; the caller owns it
+     */
+    public static GuestVm create(Hypervisor hypervisor, GuestSpec spec) {
+        VirtualMachine machine = hypervisor.createMachine(new MachineConfig(spec.ram(), spec.mode()));
+        try {
+            GuestVm vm = new GuestVm(machine, hypervisor.backend(), spec);
+            vm.memory.write(spec.loadAddress(), spec.code());
+            CpuModeSetup.apply(machine, spec.mode());
+            machine.setRegisters(spec.registers());
+            return vm;
+        } catch (RuntimeException | Error e) {
+            machine.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    /** @return the CPU mode the guest started in */
+    public CpuMode mode() {
+        return spec.mode();
+    }
+
+    @Override
+    public GuestMemory memory() {
+        ensureOpen();
+        return memory;
+    }
+
+    @Override
+    public GeneralRegisters registers() {
+        ensureOpen();
+        return machine.registers();
+    }
+
+    @Override
+    public void setRegisters(GeneralRegisters registers) {
+        ensureOpen();
+        machine.setRegisters(Objects.requireNonNull(registers, "registers"));
+    }
+
+    @Override
+    public SpecialRegisters specialRegisters() {
+        ensureOpen();
+        return machine.specialRegisters();
+    }
+
+    @Override
+    public void setSpecialRegisters(SpecialRegisters registers) {
+        ensureOpen();
+        machine.setSpecialRegisters(Objects.requireNonNull(registers, "registers"));
+    }
+
+    @Override
+    public KvmVm onPortIn(int port, PortInHandler handler) {
+        ensureOpen();
+        devices.onPortIn(port, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    @Override
+    public KvmVm onPortOut(int port, PortOutHandler handler) {
+        ensureOpen();
+        devices.onPortOut(port, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    @Override
+    public KvmVm onMmio(long address, long length, MmioHandler handler) {
+        ensureOpen();
+        if (length <= 0) {
+            throw new IllegalArgumentException(String.format(
+                    "onMmio length %d at guest address 0x%x is not positive", length, address));
+        }
+        if (layout.overlaps(address, length)) {
+            throw new IllegalArgumentException(String.format(
+                    "onMmio range [0x%x, 0x%x) overlaps guest RAM %s: MMIO serves addresses outside RAM",
+                    address, address + length, layout.describe()));
+        }
+        devices.onMmio(address, length, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    @Override
+    public GuestRun run() {
+        return run(spec.timeout());
+    }
+
+    @Override
+    public GuestRun run(Duration timeout) {
+        ensureOpen();
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("run timeout " + timeout + " is not positive");
+        }
+        int runGeneration = ++generation;
+        ExitRecorder recorder = new ExitRecorder(devices, machine::requestStop);
+        long start = System.nanoTime();
+        StopCause cause;
+        RunWatchdog.Verdict verdict;
+        try (RunWatchdog.Watch watch = RunWatchdog.watchCurrentThread(timeout, machine::requestStop)) {
+            cause = machine.run(devices.stopPorts(), recorder);
+            verdict = watch.verdict();
+        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - start);
+        recorder.rethrowHandlerFailure();
+        recorder.stoppedBy(lastExit(cause, verdict, timeout));
+        return new RecordedRun(recorder, StateAtStop.read(machine),
+                new RamView(machine, layout, () -> ensureCurrent(runGeneration)), duration, backend, spec.mode());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        machine.close();
+    }
+
+    private static VmExit lastExit(StopCause cause, RunWatchdog.Verdict verdict, Duration timeout) {
+        return switch (cause.kind()) {
+            case HLT -> VmExit.hlt();
+            case STOP_PORT -> VmExit.debugExit(cause.value());
+            case STOP_REQUESTED -> VmExit.timeout().withDetail(verdict == RunWatchdog.Verdict.INTERRUPTED
+                    ? "stopped because the test thread was interrupted (JUnit's @Timeout?)"
+                    : "stopped at the time limit of " + timeout.toMillis() + " ms");
+            case SHUTDOWN -> VmExit.shutdown().withDetail(cause.detail());
+            case FAIL_ENTRY -> VmExit.of(ExitReason.FAIL_ENTRY, cause.value(), cause.detail());
+            case INTERNAL_ERROR -> VmExit.of(ExitReason.INTERNAL_ERROR, cause.value(), cause.detail());
+            case EMULATOR_FAULT -> VmExit.of(ExitReason.EMULATOR_FAULT, cause.value(), cause.detail());
+        };
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this KvmVm is closed");
+        }
+    }
+
+    private void ensureCurrent(int runGeneration) {
+        ensureOpen();
+        if (runGeneration != generation) {
+            throw new IllegalStateException(
+                    "this run's memory is no longer as at its stop: the VM has run again; use KvmVm.memory()");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.github.junitkvm.guest;
+
+import io.github.junitkvm.Backend;
+import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.ExitReason;
+import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.GuestMemory;
+import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.SpecialRegisters;
+import io.github.junitkvm.VmExit;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/** The {@link GuestRun} of the public API: what one run recorded, immutable but for memory. */
+final class RecordedRun implements GuestRun {
+    private final List<VmExit> exits;
+    private final Map<Integer, byte[]> portOutput;
+    private final byte[] serialOutput;
+    private final StateAtStop state;
+    private final GuestMemory memory;
+    private final Duration duration;
+    private final Backend backend;
+    private final CpuMode mode;
+
+    RecordedRun(ExitRecorder recorder, StateAtStop state, GuestMemory memory, Duration duration,
+                Backend backend, CpuMode mode) {
+        this.exits = recorder.exits();
+        this.portOutput = recorder.portOutput();
+        this.serialOutput = recorder.serialOutput();
+        this.state = state;
+        this.memory = memory;
+        this.duration = duration;
+        this.backend = backend;
+        this.mode = mode;
+    }
+
+    @Override
+    public List<VmExit> exits() {
+        return exits;
+    }
+
+    @Override
+    public VmExit lastExit() {
+        return exits.get(exits.size() - 1);
+    }
+
+    @Override
+    public String serialOutput() {
+        return new String(serialOutput, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public byte[] portOutput(int port) {
+        byte[] bytes = portOutput.get(port);
+        return bytes == null ? new byte[0] : bytes.clone();
+    }
+
+    @Override
+    public GeneralRegisters registers() {
+        return state.registersOrThrow();
+    }
+
+    @Override
+    public SpecialRegisters specialRegisters() {
+        return state.specialRegistersOrThrow();
+    }
+
+    @Override
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    @Override
+    public OptionalInt exitCode() {
+        VmExit last = lastExit();
+        return last.reason() == ExitReason.DEBUG_EXIT ? OptionalInt.of((int) last.value()) : OptionalInt.empty();
+    }
+
+    @Override
+    public Duration duration() {
+        return duration;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public CpuMode mode() {
+        return mode;
+    }
+
+    /** @return a summary for failure messages: how it stopped, the last exits, the registers */
+    @Override
+    public String toString() {
+        return RunSummary.of(this);
+    }
+}

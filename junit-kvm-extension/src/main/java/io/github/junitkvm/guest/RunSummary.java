@@ -1,0 +1,71 @@
+package io.github.junitkvm.guest;
+
+import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.VmExit;
+import java.util.List;
+
+/**
+ * Describes a run for a failure message: enough to start debugging without running it again —
+ * how it stopped, the last exits, the serial output, the registers and the mode.
+ */
+public final class RunSummary {
+    /** How many of the last exits a summary shows. */
+    static final int EXITS_SHOWN = 12;
+    /** How much of the serial output a summary shows, from its end. */
+    static final int SERIAL_SHOWN = 400;
+
+    private RunSummary() {
+    }
+
+    /**
+     * @param run a run
+     * @return a multi-line description of it
+     */
+    public static String of(GuestRun run) {
+        StringBuilder text = new StringBuilder();
+        List<VmExit> exits = run.exits();
+        text.append(String.format("guest run on %s in %s mode, %d exits in %d ms, stopped by %s%n",
+                run.backend(), run.mode(), exits.size(), run.duration().toMillis(), run.lastExit()));
+        int first = Math.max(0, exits.size() - EXITS_SHOWN);
+        text.append(first == 0 ? "exits:" : "last " + (exits.size() - first) + " exits:").append('\n');
+        for (int i = first; i < exits.size(); i++) {
+            text.append(String.format("  #%d %s%n", i, exits.get(i)));
+        }
+        String serial = run.serialOutput();
+        if (!serial.isEmpty()) {
+            String shown = serial.length() > SERIAL_SHOWN
+                    ? "..." + serial.substring(serial.length() - SERIAL_SHOWN) : serial;
+            text.append("serial output: \"").append(escape(shown)).append("\"\n");
+        }
+        try {
+            text.append("registers at the stop:\n").append(indent(run.registers().toString())).append('\n')
+                .append(indent(run.specialRegisters().toString()));
+        } catch (IllegalStateException e) {
+            text.append("  ").append(e.getMessage());
+        }
+        return text.toString();
+    }
+
+    private static String indent(String text) {
+        return "  " + text.replace("\n", "\n  ");
+    }
+
+    /**
+     * @param text any text
+     * @return the text with line breaks, tabs, quotes and other control characters escaped, as in
+     *     a Java string literal
+     */
+    public static String escape(String text) {
+        StringBuilder escaped = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '\n' -> escaped.append("\\n");
+                case '\r' -> escaped.append("\\r");
+                case '\t' -> escaped.append("\\t");
+                case '"' -> escaped.append("\\\"");
+                default -> escaped.append(c < 0x20 || c >= 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+            }
+        }
+        return escaped.toString();
+    }
+}

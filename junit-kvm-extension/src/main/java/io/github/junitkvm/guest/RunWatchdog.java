@@ -1,0 +1,87 @@
+package io.github.junitkvm.guest;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stops runs that go on too long: past their time limit, or once their thread is interrupted (as
+ * JUnit's {@code @Timeout} does), a run's stop action is called. A guest blocked in the hypervisor
+ * cannot notice either by itself, so one daemon thread checks every run in progress.
+ */
+final class RunWatchdog {
+    /** How often a run is checked: the precision of time limits and of noticing an interrupt. */
+    private static final long PERIOD_MILLIS = 5;
+
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "junit-kvm-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private RunWatchdog() {
+    }
+
+    /**
+     * Starts watching the calling thread's run.
+     *
+     * @param limit the run's time limit
+     * @param stop what stops the run; called at most once, from the watchdog's thread
+     * @return the watch, to close when the run has returned
+     */
+    static Watch watchCurrentThread(Duration limit, Runnable stop) {
+        return new Watch(Thread.currentThread(), System.nanoTime() + limit.toNanos(), stop);
+    }
+
+    /** Why a watch fired. */
+    enum Verdict {
+        /** The run is still within its limit. */
+        NONE,
+        /** The time limit passed. */
+        TIME_LIMIT,
+        /** The running thread was interrupted. */
+        INTERRUPTED
+    }
+
+    /** One run being watched. */
+    static final class Watch implements AutoCloseable {
+        private final Thread runner;
+        private final long deadlineNanos;
+        private final Runnable stop;
+        private final ScheduledFuture<?> check;
+        private volatile Verdict verdict = Verdict.NONE;
+
+        private Watch(Thread runner, long deadlineNanos, Runnable stop) {
+            this.runner = runner;
+            this.deadlineNanos = deadlineNanos;
+            this.stop = stop;
+            this.check = TIMER.scheduleAtFixedRate(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        private void check() {
+            if (verdict != Verdict.NONE) {
+                return;
+            }
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                verdict = Verdict.TIME_LIMIT;
+            } else if (runner.isInterrupted()) {
+                verdict = Verdict.INTERRUPTED;
+            } else {
+                return;
+            }
+            stop.run();
+        }
+
+        /** @return why the watch fired, or {@link Verdict#NONE} */
+        Verdict verdict() {
+            return verdict;
+        }
+
+        @Override
+        public void close() {
+            check.cancel(false);
+        }
+    }
+}

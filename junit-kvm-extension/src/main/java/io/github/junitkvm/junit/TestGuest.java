@@ -1,0 +1,53 @@
+package io.github.junitkvm.junit;
+
+import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.KvmVm;
+import io.github.junitkvm.backend.Hypervisor;
+import io.github.junitkvm.guest.GuestSpec;
+import io.github.junitkvm.guest.GuestVm;
+
+/**
+ * One test's guest, kept in the test's {@code ExtensionContext.Store}: the same VM for the test
+ * method and its {@code @BeforeEach}/{@code @AfterEach} methods, created when first asked for, run
+ * at most once for a {@link GuestRun} parameter, and closed with the store when the test is over,
+ * whatever happened.
+ */
+public final class TestGuest implements AutoCloseable {
+    private final GuestSpec spec;
+    private final Hypervisor hypervisor;
+    private GuestVm vm;
+    private GuestRun run;
+
+    /**
+     * @param spec the validated guest description
+     * @param hypervisor where its VM is created
+     */
+    public TestGuest(GuestSpec spec, Hypervisor hypervisor) {
+        this.spec = spec;
+        this.hypervisor = hypervisor;
+    }
+
+    /** @return the test's VM, created on first use */
+    public synchronized KvmVm vm() {
+        if (vm == null) {
+            vm = GuestVm.create(hypervisor, spec);
+        }
+        return vm;
+    }
+
+    /** @return the result of running the test's VM once, run on first use */
+    public synchronized GuestRun run() {
+        if (run == null) {
+            run = vm().run();
+        }
+        return run;
+    }
+
+    /** Closes the VM, if one was created. */
+    @Override
+    public synchronized void close() {
+        if (vm != null) {
+            vm.close();
+        }
+    }
+}
