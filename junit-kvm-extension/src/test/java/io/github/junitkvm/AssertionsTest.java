@@ -1,0 +1,110 @@
+package io.github.junitkvm;
+
+import static io.github.junitkvm.KvmAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The assertions' verdicts, and what their failure messages show. */
+class AssertionsTest {
+    private final GuestRun run = mock(GuestRun.class);
+
+    @BeforeEach
+    void aRunThatPrintedFourAndHalted() {
+        when(run.exits()).thenReturn(List.of(VmExit.ioOut(0x3f8, '4'), VmExit.ioOut(0x3f8, '\n'), VmExit.hlt()));
+        when(run.lastExit()).thenReturn(VmExit.hlt());
+        when(run.serialOutput()).thenReturn("4\n");
+        when(run.portOutput(0x3f8)).thenReturn(new byte[] {'4', '\n'});
+        when(run.registers()).thenReturn(GeneralRegisters.initial().withRax(10).withRip(0x100c));
+        when(run.exitCode()).thenReturn(OptionalInt.empty());
+        when(run.duration()).thenReturn(Duration.ofMillis(3));
+        when(run.backend()).thenReturn(Backend.EMULATOR);
+        when(run.mode()).thenReturn(CpuMode.REAL);
+        Segment data = Segment.realMode(0, 0x3);
+        when(run.specialRegisters()).thenReturn(new SpecialRegisters(Segment.realMode(0, 0xb), data, data, data,
+                data, data, data, data, new DescriptorTable(0, 0xffff), new DescriptorTable(0, 0xffff),
+                0x60000010L, 0, 0, 0, 0, 0, 0xfee00900L));
+    }
+
+    @Test
+    void passingAssertionsChain() {
+        assertThat(run).haltedNormally().hasSerialOutput("4\n").stoppedWith(ExitReason.HLT);
+        assertThat(run).exits().containsExactly(VmExit.ioOut(0x3f8, '4'), VmExit.ioOut(0x3f8, '\n'), VmExit.hlt());
+        assertThat(run).portOutput(0x3f8).containsExactly('4', '\n');
+        assertThat(run).registers().hasRax('\n').hasRip(0x100c).hasRflags(2);
+        assertThat(run.registers()).hasRbx(0);
+        assertThat("AssertJ's own overloads come with the same import").startsWith("AssertJ");
+    }
+
+    @Test
+    void aWrongSerialOutputShowsExpectedActualAndTheRun() {
+        assertThatThrownBy(() -> assertThat(run).hasSerialOutput("5\n"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Expecting serial output (COM1)")
+                .hasMessageContaining("\"5\\n\"")
+                .hasMessageContaining("\"4\\n\"")
+                .hasMessageContaining("guest run on EMULATOR in REAL mode, 3 exits")
+                .hasMessageContaining("#0 IO_OUT port=0x3f8 size=1 value=0x34 '4'")
+                .hasMessageContaining("rax   =0x000000000000000a");
+    }
+
+    @Test
+    void aWrongStopNamesBothReasons() {
+        when(run.lastExit()).thenReturn(VmExit.timeout().withDetail("stopped at the time limit of 100 ms"));
+
+        assertThatThrownBy(() -> assertThat(run).haltedNormally())
+                .hasMessageContaining("Expecting the guest to stop with")
+                .hasMessageContaining("HLT")
+                .hasMessageContaining("but it stopped with")
+                .hasMessageContaining("TIMEOUT (stopped at the time limit of 100 ms)");
+    }
+
+    @Test
+    void aWrongRegisterShowsHexDecimalAndAllRegisters() {
+        assertThatThrownBy(() -> assertThat(run).registers().hasRax(4))
+                .hasMessageContaining("Expecting RAX to be")
+                .hasMessageContaining("0x4 (4)")
+                .hasMessageContaining("but was")
+                .hasMessageContaining("0xa (10)")
+                .hasMessageContaining("rip   =0x000000000000100c")
+                .hasMessageContaining("guest run on EMULATOR");
+    }
+
+    @Test
+    void navigationAssertionsCarryTheRunInTheirDescription() {
+        assertThatThrownBy(() -> assertThat(run).exits().contains(VmExit.shutdown()))
+                .hasMessageContaining("exits of guest run on EMULATOR")
+                .hasMessageContaining("SHUTDOWN");
+        assertThatThrownBy(() -> assertThat(run).serialOutput().isEmpty())
+                .hasMessageContaining("serial output (COM1) of guest run");
+    }
+
+    @Test
+    void theExitCodeComesFromTheDebugExitPort() {
+        assertThatThrownBy(() -> assertThat(run).hasExitCode(0))
+                .hasMessageContaining("leave through the debug-exit port with code")
+                .hasMessageContaining("but it stopped with");
+
+        when(run.lastExit()).thenReturn(VmExit.debugExit(7));
+        when(run.exitCode()).thenReturn(OptionalInt.of(7));
+        assertThat(run).hasExitCode(7).stoppedWith(ExitReason.DEBUG_EXIT);
+    }
+
+    @Test
+    void vmExitsAreValuesWithReadableText() {
+        assertThat(VmExit.ioOut(0x3f8, '4')).hasToString("IO_OUT port=0x3f8 size=1 value=0x34 '4'");
+        assertThat(VmExit.ioOut(0x3f8, '\n')).hasToString("IO_OUT port=0x3f8 size=1 value=0xa '\\n'");
+        assertThat(VmExit.ioOut(0x80, 2, 0x12345)).isEqualTo(VmExit.ioOut(0x80, 2, 0x2345));
+        assertThat(VmExit.ioIn(0x60, 1)).hasToString("IO_IN port=0x60 size=1");
+        assertThat(VmExit.mmioRead(0xd0000000L, 4)).hasToString("MMIO_READ address=0xd0000000 size=4");
+        assertThat(VmExit.shutdown().withDetail("triple fault")).isEqualTo(VmExit.shutdown())
+                .hasToString("SHUTDOWN (triple fault)");
+        assertThat(VmExit.hlt()).isNotEqualTo(VmExit.shutdown());
+    }
+}

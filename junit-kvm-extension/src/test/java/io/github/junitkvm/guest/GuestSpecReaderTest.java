@@ -1,0 +1,174 @@
+package io.github.junitkvm.guest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.KvmGuest;
+import io.github.junitkvm.KvmGuestConfigurationException;
+import io.github.junitkvm.Memory;
+import io.github.junitkvm.Registers;
+import io.github.junitkvm.backend.RamRegion;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class GuestSpecReaderTest {
+    private final GuestSpecReader reader = new GuestSpecReader(getClass().getClassLoader());
+
+    @KvmGuest
+    void defaults() {
+    }
+
+    @KvmGuest(memory = @Memory(guestAddress = 0x1000, size = 0x1000), code = "ba f8 03 00 f4",
+              registers = @Registers(rax = 2, rbx = 3, r15 = 7, rflags = 0x200))
+    void classic() {
+    }
+
+    @KvmGuest(memory = {@Memory(guestAddress = 0x10000, size = 0x1000), @Memory(size = 0x2000)}, code = "f4",
+              registers = @Registers(rsp = 0x1800, rip = 0x1ffe), timeoutMillis = 250)
+    void explicit() {
+    }
+
+    @KvmGuest(resource = "/guests/hello.bin")
+    void flatBinary() {
+    }
+
+    @Test
+    void defaultsToTwoMegabytesAtZeroWithEntryAtTheLoadAddress() {
+        GuestSpec spec = read("defaults");
+
+        assertThat(spec.ram()).containsExactly(new RamRegion(0, 2 * 1024 * 1024, false));
+        assertThat(spec.mode()).isEqualTo(CpuMode.REAL);
+        assertThat(spec.code()).isEmpty();
+        assertThat(spec.registers().rip()).isEqualTo(0x1000);
+        assertThat(spec.registers().rsp()).as("REAL mode stack below 64 KiB").isEqualTo(0xfff0);
+        assertThat(spec.registers().rflags()).isEqualTo(0x2);
+        assertThat(spec.timeout()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void readsCodeRegistersAndStackAtTheEndOfTheEntryRegion() {
+        GuestSpec spec = read("classic");
+
+        assertThat(spec.code()).containsExactly(0xba, 0xf8, 0x03, 0x00, 0xf4);
+        assertThat(spec.registers().rax()).isEqualTo(2);
+        assertThat(spec.registers().rbx()).isEqualTo(3);
+        assertThat(spec.registers().r15()).isEqualTo(7);
+        assertThat(spec.registers().rsp()).isEqualTo(0x2000);
+        assertThat(spec.registers().rflags()).as("reserved bit kept").isEqualTo(0x202);
+    }
+
+    @Test
+    void keepsExplicitStackEntryAndTimeoutAndSortsRegions() {
+        GuestSpec spec = read("explicit");
+
+        assertThat(spec.ram()).extracting(RamRegion::guestAddress).containsExactly(0L, 0x10000L);
+        assertThat(spec.registers().rsp()).isEqualTo(0x1800);
+        assertThat(spec.registers().rip()).isEqualTo(0x1ffe);
+        assertThat(spec.timeout()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void loadsAFlatBinaryResource() {
+        assertThat(read("flatBinary").code()).containsExactly(0xb0, 0x48, 0xe6, 0xe9, 0xf4);
+    }
+
+    @KvmGuest(memory = @Memory(guestAddress = 0x1800, size = 0x1000))
+    void unaligned() {
+    }
+
+    @KvmGuest(memory = {@Memory(size = 0x1000), @Memory(size = 0x1234)})
+    void oddSize() {
+    }
+
+    @KvmGuest(memory = @Memory(size = 0))
+    void emptyRegion() {
+    }
+
+    @KvmGuest(memory = {@Memory(size = 0x4000), @Memory(guestAddress = 0x2000, size = 0x1000)})
+    void overlapping() {
+    }
+
+    @KvmGuest(memory = @Memory(size = 0x1000, readOnly = true))
+    void readOnly() {
+    }
+
+    @KvmGuest(code = "ba f8 0x03 f4")
+    void badHex() {
+    }
+
+    @KvmGuest(memory = @Memory(guestAddress = 0x1000, size = 0x1000), code = "90 90 90 90 f4", loadAddress = 0x1ffe)
+    void doesNotFit() {
+    }
+
+    @KvmGuest(memory = @Memory(guestAddress = 0x1000, size = 0x1000), loadAddress = 0x8000)
+    void loadAddressOutsideRam() {
+    }
+
+    @KvmGuest(code = "f4", resource = "/guests/hello.bin")
+    void twoSources() {
+    }
+
+    @KvmGuest(resource = "/guests/missing.bin")
+    void missingResource() {
+    }
+
+    @KvmGuest(resource = "/guests/tiny.elf")
+    void elfResource() {
+    }
+
+    @KvmGuest(asm = "hlt")
+    void assembly() {
+    }
+
+    @KvmGuest(mode = CpuMode.LONG)
+    void longMode() {
+    }
+
+    @KvmGuest(memory = @Memory(size = 0x20000), loadAddress = 0x10000)
+    void entryAboveRealModeReach() {
+    }
+
+    @KvmGuest(registers = @Registers(rip = 0x300000))
+    void ripOutsideRam() {
+    }
+
+    @KvmGuest(timeoutMillis = 0)
+    void noTime() {
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unaligned             | @KvmGuest(memory[0].guestAddress = 0x1800): not a page-aligned (4096) address
+            oddSize               | @KvmGuest(memory[1].size = 0x1234): not a positive multiple of 4096
+            emptyRegion           | @KvmGuest(memory[0].size = 0x0): not a positive multiple of 4096
+            overlapping           | @KvmGuest(memory[1]): [0x2000, 0x3000) overlaps memory[0] [0x0, 0x4000)
+            readOnly              | @KvmGuest(memory[0].readOnly = true): read-only regions are not supported yet
+            badHex                | @KvmGuest(code = "ba f8 0x03 f4"): not valid hex: 'x' at position 7 is not a hex digit
+            doesNotFit            | @KvmGuest(code): 5 bytes at loadAddress 0x1ffe do not fit in RAM region [0x1000, 0x2000)
+            loadAddressOutsideRam | @KvmGuest(loadAddress = 0x8000): outside guest RAM [0x1000, 0x2000)
+            twoSources            | @KvmGuest(code, resource): set together: set at most one of code, resource and asm
+            missingResource       | @KvmGuest(resource = "/guests/missing.bin"): no such classpath resource
+            elfResource           | @KvmGuest(resource = "/guests/tiny.elf"): an ELF image: ELF images are not supported yet
+            assembly              | @KvmGuest(asm): not supported yet
+            longMode              | @KvmGuest(mode = LONG): not supported yet
+            entryAboveRealModeReach | @KvmGuest(loadAddress = 0x10000): the entry point is not below 0x10000
+            ripOutsideRam         | @KvmGuest(registers.rip = 0x300000): the entry point is outside guest RAM [0x0, 0x200000)
+            noTime                | @KvmGuest(timeoutMillis = 0): not positive
+            """)
+    void namesTheAttributeAndValueAtFault(String method, String message) {
+        assertThatThrownBy(() -> read(method))
+                .isInstanceOf(KvmGuestConfigurationException.class)
+                .hasMessageStartingWith(message);
+    }
+
+    private GuestSpec read(String method) {
+        try {
+            return reader.read(getClass().getDeclaredMethod(method).getAnnotation(KvmGuest.class));
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
