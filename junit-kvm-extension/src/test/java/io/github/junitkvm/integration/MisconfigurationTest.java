@@ -1,0 +1,113 @@
+package io.github.junitkvm.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import io.github.junitkvm.KvmGuest;
+import io.github.junitkvm.KvmVm;
+import io.github.junitkvm.Memory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Events;
+
+/** A guest that cannot be honoured fails its test — never skips it — with a message naming the fault. */
+class MisconfigurationTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            badHex           | @KvmGuest(code = "ba f8 zz"): not valid hex
+            overlapping      | @KvmGuest(memory[1]): [0x1000, 0x2000) overlaps memory[0] [0x0, 0x2000)
+            unaligned        | @KvmGuest(memory[0].guestAddress = 0x1001): not a page-aligned (4096) address
+            notPageMultiple  | @KvmGuest(memory[0].size = 0x1800): not a positive multiple of 4096
+            doesNotFit       | @KvmGuest(code): 3 bytes at loadAddress 0x1fff do not fit in RAM region [0x1000, 0x2000)
+            loadOutsideRam   | @KvmGuest(loadAddress = 0x5000): outside guest RAM [0x1000, 0x2000)
+            twoSources       | @KvmGuest(code, asm): set together
+            missingResource  | @KvmGuest(resource = "nowhere.bin"): no such classpath resource
+            readOutsideRam   | cannot read 16 bytes at guest address 0x3000: not inside guest RAM [0x1000, 0x2000)
+            negativeLength   | cannot read a negative length -1 at guest address 0x1000
+            injectedInBeforeAll | KvmVm cannot be injected into
+            """)
+    void failsTheTestNamingTheFault(String method, String message) {
+        Events events = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectMethod(method.equals("injectedInBeforeAll") ? BeforeAllFixture.class : Fixture.class,
+                        method, method.equals("injectedInBeforeAll") ? "" : KvmVm.class.getName()))
+                .execute().allEvents();
+
+        assertThat(events.skipped().count()).as("skipped").isZero();
+        assertThat(events.failed().count()).as("failed").isEqualTo(1);
+        Throwable failure = events.failed().stream().findFirst().orElseThrow()
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow();
+        assertThat(failure).hasMessageContaining(message);
+    }
+
+    /** Run by {@link #failsTheTestNamingTheFault} only, one method at a time. */
+    static class Fixture {
+        @Test
+        @KvmGuest(code = "ba f8 zz")
+        void badHex(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(memory = {@Memory(size = 0x2000), @Memory(guestAddress = 0x1000, size = 0x1000)})
+        void overlapping(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(memory = @Memory(guestAddress = 0x1001, size = 0x1000))
+        void unaligned(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(memory = @Memory(size = 0x1800))
+        void notPageMultiple(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(memory = @Memory(guestAddress = 0x1000, size = 0x1000), code = "90 90 f4", loadAddress = 0x1fff)
+        void doesNotFit(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(memory = @Memory(guestAddress = 0x1000, size = 0x1000), loadAddress = 0x5000)
+        void loadOutsideRam(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(code = "f4", asm = "hlt")
+        void twoSources(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(resource = "nowhere.bin")
+        void missingResource(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(memory = @Memory(guestAddress = 0x1000, size = 0x1000))
+        void readOutsideRam(KvmVm vm) {
+            vm.memory().read(0x3000, 16);
+        }
+
+        @Test
+        @KvmGuest(memory = @Memory(guestAddress = 0x1000, size = 0x1000))
+        void negativeLength(KvmVm vm) {
+            vm.memory().read(0x1000, -1);
+        }
+    }
+
+    /** A VM belongs to one test, so a {@code @BeforeAll} method cannot have one. */
+    @KvmGuest
+    static class BeforeAllFixture {
+        @BeforeAll
+        static void tooEarly(KvmVm vm) {
+        }
+
+        @Test
+        void injectedInBeforeAll() {
+        }
+    }
+}

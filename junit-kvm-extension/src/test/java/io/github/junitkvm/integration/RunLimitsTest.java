@@ -1,0 +1,88 @@
+package io.github.junitkvm.integration;
+
+import static io.github.junitkvm.KvmAssertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+
+import io.github.junitkvm.ExitReason;
+import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.KvmGuest;
+import io.github.junitkvm.KvmVm;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/** Guests that never halt are stopped: at their time limit, or by JUnit's own {@code @Timeout}. */
+class RunLimitsTest {
+    private static final String SPIN = "eb fe";  // jmp $
+
+    @Test
+    @KvmGuest(code = SPIN, timeoutMillis = 200)
+    void aSpinningGuestStopsAtTheAnnotationsLimit(GuestRun run) {
+        assertThat(run).stoppedWith(ExitReason.TIMEOUT);
+        assertThat(run).exits().hasSize(1);
+        assertThat(run.lastExit().detail()).isEqualTo("stopped at the time limit of 200 ms");
+        assertThat(run).registers().hasRip(0x1000);
+        assertThat(run.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    @KvmGuest(code = SPIN)
+    void runWithADurationOverridesTheLimit(KvmVm vm) {
+        GuestRun run = vm.run(Duration.ofMillis(50));
+
+        assertThat(run).stoppedWith(ExitReason.TIMEOUT);
+        assertThat(run.lastExit().detail()).isEqualTo("stopped at the time limit of 50 ms");
+    }
+
+    @Test
+    @KvmGuest(code = "b0 2e e6 e9 eb fa", timeoutMillis = 200)  // again: mov al,'.'; out 0xe9,al; jmp again
+    void aChattyGuestStopsAtTheLimitWithItsOutputSoFar(GuestRun run) {
+        assertThat(run).stoppedWith(ExitReason.TIMEOUT);
+        assertThat(run).portOutput(0xe9).isNotEmpty().containsOnly('.');
+        assertThat(run.exits()).hasSize(run.portOutput(0xe9).length + 1);
+    }
+
+    @Test
+    @KvmGuest(code = SPIN, timeoutMillis = 100)
+    void aStoppedVmCanRunAgain(KvmVm vm) {
+        assertThat(vm.run()).stoppedWith(ExitReason.TIMEOUT);
+        vm.setRegisters(vm.registers().withRip(0x1002));
+        vm.memory().write(0x1002, (byte) 0xf4);
+
+        assertThat(vm.run()).haltedNormally();
+    }
+
+    @Test
+    void junitsOwnTimeoutStopsTheGuest() {
+        long start = System.nanoTime();
+
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(TimeoutFixture.class)).execute()
+                .testEvents().assertThatEvents().haveExactly(1,
+                        event(test("spinsPastJunitsTimeout"), finishedWithFailure(instanceOf(TimeoutException.class))));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the guest's own limit is 60 s")
+                .isLessThan(Duration.ofSeconds(30));
+        assertThat(TimeoutFixture.vm).isNotNull();
+        org.assertj.core.api.Assertions.assertThatIllegalStateException()
+                .isThrownBy(() -> TimeoutFixture.vm.registers()).withMessage("this KvmVm is closed");
+    }
+
+    /** Run by {@link #junitsOwnTimeoutStopsTheGuest()} only. */
+    static class TimeoutFixture {
+        static KvmVm vm;
+
+        @Test
+        @Timeout(1)
+        @KvmGuest(code = SPIN, timeoutMillis = 60_000)
+        void spinsPastJunitsTimeout(KvmVm vm) {
+            TimeoutFixture.vm = vm;
+            vm.run();
+        }
+    }
+}
