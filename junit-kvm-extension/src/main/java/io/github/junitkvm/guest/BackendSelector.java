@@ -47,8 +47,11 @@ public final class BackendSelector {
             return Optional.empty();
         }
         Opened kvm = open(Backend.KVM);
+        if (kvm.hypervisor() != null) {
+            return Optional.empty();
+        }
         Opened emulator = open(Backend.EMULATOR);
-        if (kvm.hypervisor() != null || emulator.hypervisor() != null) {
+        if (emulator.hypervisor() != null) {
             return Optional.empty();
         }
         return Optional.of("no backend can run guests here (junitkvm.backend=auto): KVM: "

@@ -30,6 +30,16 @@ class BackendSelectorTest {
     }
 
     @Test
+    void autoDoesNotOpenTheEmulatorWhenKvmIsThere() {
+        BackendSelector selector = selector(() -> kvm, () -> {
+            throw new AssertionError("the emulator was opened");
+        });
+
+        assertThat(selector.whyNoBackend(Optional.empty())).isEmpty();
+        assertThat(selector.select(Optional.empty())).isSameAs(kvm);
+    }
+
+    @Test
     void autoFallsBackToTheEmulatorAndProbesKvmOnlyOnce() {
         BackendSelector selector = selector(this::noKvm, () -> emulator);
 
