@@ -31,8 +31,9 @@ final class StopClassifier {
         }
         if (state.vector() >= 0) {
             return StopCause.fault(Kind.EMULATOR_FAULT, state.vector(), String.format(Locale.ROOT,
-                    "%s %s (vector %d) at %s; the emulator does not deliver exceptions or"
-                            + " interrupts through the guest's interrupt table",
+                    "%s %s (vector %d) at %s (after the instruction for INT n and INT3, at it for"
+                            + " faults); the emulator does not deliver exceptions or interrupts through the"
+                            + " guest's interrupt table",
                     state.vector() < 32 ? "CPU exception" : "software", CpuExceptions.name(state.vector()),
                     state.vector(), where(outcome)));
         }
