@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,6 +166,22 @@ class EmulatorWorkerLifecycleTest {
         System.err.println("one create/run/close of the classic program through the worker: " + each.toNanos() / 1000 + " us");
         assertThat(workerCount()).isLessThanOrEqualTo(workers);
         assertThat(openDescriptors()).isLessThanOrEqualTo(descriptors + 2);
+    }
+
+    @Test
+    void servesMachinesOnParallelThreads() throws Exception {
+        List<CompletableFuture<Void>> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            threads.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 25; i++) {
+                    cycle();
+                }
+            }, Executors.newSingleThreadExecutor()));
+        }
+
+        CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+        assertThat(workerCount()).isLessThanOrEqualTo(4);
     }
 
     private static void cycle() {
