@@ -27,6 +27,7 @@ import io.github.junitkvm.emulator.protocol.Message.SpecialRegistersContent;
 import io.github.junitkvm.emulator.protocol.Message.Stop;
 import io.github.junitkvm.emulator.protocol.Message.Stopped;
 import io.github.junitkvm.emulator.protocol.Message.WriteMemory;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -44,6 +45,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class EmulatorMachine implements VirtualMachine {
     /** A worker that has not ended a run this long after a stop request is wedged and gets killed. */
     private static final long STOP_GRACE_MILLIS = 5_000;
+    /** Large transfers go in pieces, so that the worker's small heap never holds a whole RAM image. */
+    private static final int TRANSFER_CHUNK = 1 << 20;
     /** How long close waits for a run in another thread to end before killing the worker. */
     private static final long CLOSE_GRACE_MILLIS = 10_000;
 
@@ -70,12 +73,28 @@ final class EmulatorMachine implements VirtualMachine {
 
     @Override
     public byte[] readMemory(long address, int length) {
-        return call(new ReadMemory(address, length), MemoryContent.class).data();
+        if (length <= TRANSFER_CHUNK) {
+            return call(new ReadMemory(address, length), MemoryContent.class).data();
+        }
+        byte[] data = new byte[length];
+        for (int done = 0; done < length; done += TRANSFER_CHUNK) {
+            int size = Math.min(TRANSFER_CHUNK, length - done);
+            byte[] chunk = call(new ReadMemory(address + done, size), MemoryContent.class).data();
+            System.arraycopy(chunk, 0, data, done, size);
+        }
+        return data;
     }
 
     @Override
     public void writeMemory(long address, byte[] data) {
-        call(new WriteMemory(address, data), Done.class);
+        if (data.length <= TRANSFER_CHUNK) {
+            call(new WriteMemory(address, data), Done.class);
+            return;
+        }
+        for (int done = 0; done < data.length; done += TRANSFER_CHUNK) {
+            int end = Math.min(data.length, done + TRANSFER_CHUNK);
+            call(new WriteMemory(address + done, Arrays.copyOfRange(data, done, end)), Done.class);
+        }
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.github.junitkvm.backend.StopCause.Kind;
 import io.github.junitkvm.backend.VirtualMachine;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,18 @@ class EmulatorHypervisorTest {
             assertThat(machine.readMemory(0x1800, 3)).containsExactly(1, 2, 3);
             assertThat(machine.registers()).isEqualTo(registers);
             assertThat(machine.specialRegisters()).isEqualTo(special);
+        }
+    }
+
+    @Test
+    void transfersMoreMemoryThanTheWorkerHeapHoldsAtOnce() {
+        byte[] image = new byte[96 << 20];
+        new Random(1).nextBytes(image);
+        MachineConfig config = new MachineConfig(List.of(new RamRegion(0, 128 << 20, false)), CpuMode.REAL);
+        try (VirtualMachine machine = hypervisor.createMachine(config)) {
+            machine.writeMemory(0x1000, image);
+
+            assertThat(machine.readMemory(0x1000, image.length)).isEqualTo(image);
         }
     }
 

@@ -88,7 +88,12 @@ public sealed interface Message {
      * @param stopPorts ports whose {@code OUT} ends the run
      */
     record Run(int runId, Set<Integer> stopPorts) implements Message {
-        /** Copies the port set. */
+        /**
+         * Copies the port set.
+         *
+         * @param runId identifies the run
+         * @param stopPorts ports whose {@code OUT} ends the run
+         */
         public Run {
             stopPorts = Set.copyOf(stopPorts);
         }

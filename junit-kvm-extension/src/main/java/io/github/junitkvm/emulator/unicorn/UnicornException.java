@@ -4,6 +4,7 @@ package io.github.junitkvm.emulator.unicorn;
 public final class UnicornException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The {@code uc_err} code. */
     private final int error;
 
     /**

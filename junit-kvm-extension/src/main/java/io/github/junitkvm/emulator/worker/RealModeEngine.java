@@ -36,6 +36,7 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_ID
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_MSR;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_SS;
 
+import com.sun.jna.Callback;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
@@ -169,7 +170,7 @@ final class RealModeEngine implements AutoCloseable {
         }
     }
 
-    private void addHook(int type, com.sun.jna.Callback callback, Object... extra) {
+    private void addHook(int type, Callback callback, Object... extra) {
         check(uc.uc_hook_add(handle, new LongByReference(), type, callback, null, 1, 0, extra),
                 "uc_hook_add(type " + type + ")");
     }
