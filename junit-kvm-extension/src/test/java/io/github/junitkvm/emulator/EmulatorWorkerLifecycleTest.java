@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -170,16 +171,21 @@ class EmulatorWorkerLifecycleTest {
 
     @Test
     void servesMachinesOnParallelThreads() throws Exception {
-        List<CompletableFuture<Void>> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            threads.add(CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < 25; i++) {
-                    cycle();
-                }
-            }, Executors.newSingleThreadExecutor()));
-        }
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                runs.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        cycle();
+                    }
+                }, threads));
+            }
 
-        CompletableFuture.allOf(threads.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdown();
+        }
 
         assertThat(workerCount()).isLessThanOrEqualTo(4);
     }
