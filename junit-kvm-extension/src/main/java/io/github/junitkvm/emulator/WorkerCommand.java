@@ -1,0 +1,64 @@
+package io.github.junitkvm.emulator;
+
+import io.github.junitkvm.backend.HypervisorUnavailableException;
+import io.github.junitkvm.emulator.worker.WorkerMain;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The command line of a worker: this JVM's own {@code java}, a classpath of exactly the two code
+ * sources the worker needs (this extension and JNA), and options for a small, quick-starting JVM.
+ */
+final class WorkerCommand {
+    /** JNA's entry class; named, not referenced, so that this JVM never loads JNA's native part. */
+    private static final String JNA_CLASS = "com.sun.jna.Native";
+
+    private static final List<String> JVM_OPTIONS = List.of(
+            "-Xmx64m", "-Xss1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+            "-XX:-UsePerfData", "-Djava.awt.headless=true");
+
+    private WorkerCommand() {
+    }
+
+    /**
+     * @return the command that starts a worker
+     * @throws HypervisorUnavailableException if the classpath cannot be derived
+     */
+    static List<String> build() {
+        Set<String> classpath = new LinkedHashSet<>();
+        classpath.add(location(WorkerMain.class));
+        try {
+            classpath.add(location(Class.forName(JNA_CLASS, false, WorkerCommand.class.getClassLoader())));
+        } catch (ClassNotFoundException e) {
+            throw new HypervisorUnavailableException("the emulator backend needs JNA (net.java.dev.jna:jna)"
+                    + " on the classpath", e);
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS);
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, classpath));
+        command.add(WorkerMain.class.getName());
+        return command;
+    }
+
+    private static String location(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            throw new HypervisorUnavailableException("cannot find where " + type.getName()
+                    + " was loaded from, so the emulator worker cannot be given a classpath");
+        }
+        try {
+            return Path.of(source.getLocation().toURI()).toString();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new HypervisorUnavailableException("cannot use " + source.getLocation()
+                    + " on the emulator worker's classpath", e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.github.junitkvm.emulator;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Lends workers to machines, one machine per worker at a time, and keeps a few idle ones so that
+ * the next machine does not wait for a JVM to start. Dead workers are never lent; they are dropped
+ * and a fresh worker is started on demand. Thread-safe.
+ */
+final class WorkerPool {
+    /**
+     * A worker that has served this many machines is retired: each Unicorn engine leaves a little
+     * memory behind (upstream issues 236, 564, 1596), which ending the process reclaims.
+     */
+    static final int MACHINES_PER_WORKER = 500;
+
+    private final Supplier<WorkerProcess> starter;
+    private final int maxIdle;
+    private final Deque<WorkerProcess> idle = new ArrayDeque<>();
+    private final Map<WorkerProcess, Integer> served = new IdentityHashMap<>();
+
+    /**
+     * @param starter starts a ready worker, or throws
+     * @param maxIdle how many idle workers to keep at most
+     */
+    WorkerPool(Supplier<WorkerProcess> starter, int maxIdle) {
+        this.starter = starter;
+        this.maxIdle = maxIdle;
+    }
+
+    /**
+     * @return a live worker for one machine
+     * @throws io.github.junitkvm.backend.HypervisorUnavailableException if a new worker cannot start
+     */
+    WorkerProcess lease() {
+        synchronized (this) {
+            while (!idle.isEmpty()) {
+                WorkerProcess worker = idle.pollFirst();
+                if (worker.isAlive()) {
+                    served.merge(worker, 1, Integer::sum);
+                    return worker;
+                }
+                served.remove(worker);
+                worker.kill("it died while idle");
+            }
+        }
+        // Starting a JVM takes a while: not under the lock, so that other machines are not held up.
+        WorkerProcess worker = starter.get();
+        synchronized (this) {
+            served.put(worker, 1);
+        }
+        return worker;
+    }
+
+    /**
+     * Takes back a worker whose machine is closed and whose engine is discarded.
+     *
+     * @param worker the worker
+     */
+    void giveBack(WorkerProcess worker) {
+        synchronized (this) {
+            if (worker.isAlive() && idle.size() < maxIdle && served.getOrDefault(worker, 0) < MACHINES_PER_WORKER) {
+                idle.addFirst(worker);
+                return;
+            }
+            served.remove(worker);
+        }
+        worker.shutdown();
+    }
+
+    /**
+     * Drops a worker that died or can no longer be trusted.
+     *
+     * @param worker the worker
+     */
+    void discard(WorkerProcess worker) {
+        synchronized (this) {
+            served.remove(worker);
+        }
+        worker.kill("it was discarded");
+        worker.shutdown();
+    }
+
+    /** @return how many idle workers the pool holds */
+    synchronized int idleCount() {
+        return idle.size();
+    }
+}

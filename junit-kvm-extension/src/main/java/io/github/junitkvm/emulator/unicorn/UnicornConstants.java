@@ -1,0 +1,105 @@
+package io.github.junitkvm.emulator.unicorn;
+
+/**
+ * The constants of {@code unicorn/unicorn.h} and {@code unicorn/x86.h} that the emulator backend
+ * uses, named exactly as in C so that a test can compare each with what {@code gcc} computes.
+ */
+public final class UnicornConstants {
+    /** {@code uc_arch}: x86, including x86-64. */
+    public static final int UC_ARCH_X86 = 4;
+
+    /** {@code uc_mode}: 16-bit real mode. */
+    public static final int UC_MODE_16 = 2;
+    /** {@code uc_mode}: 32-bit mode. */
+    public static final int UC_MODE_32 = 4;
+    /** {@code uc_mode}: 64-bit mode. */
+    public static final int UC_MODE_64 = 8;
+
+    /** {@code uc_err}: success. */
+    public static final int UC_ERR_OK = 0;
+    /** {@code uc_err}: read of unmapped memory. */
+    public static final int UC_ERR_READ_UNMAPPED = 6;
+    /** {@code uc_err}: write to unmapped memory. */
+    public static final int UC_ERR_WRITE_UNMAPPED = 7;
+    /** {@code uc_err}: fetch from unmapped memory. */
+    public static final int UC_ERR_FETCH_UNMAPPED = 8;
+    /** {@code uc_err}: invalid instruction. */
+    public static final int UC_ERR_INSN_INVALID = 10;
+    /** {@code uc_err}: an unhandled CPU exception. */
+    public static final int UC_ERR_EXCEPTION = 21;
+
+    /** {@code uc_hook_type}: interrupts and CPU exceptions. */
+    public static final int UC_HOOK_INTR = 1;
+    /** {@code uc_hook_type}: one instruction, named by a trailing {@code UC_X86_INS_*}. */
+    public static final int UC_HOOK_INSN = 2;
+    /** {@code uc_hook_type}: every access to unmapped memory (read, write and fetch). */
+    public static final int UC_HOOK_MEM_UNMAPPED = 0x70;
+
+    /** {@code uc_mem_type}: a read of unmapped memory. */
+    public static final int UC_MEM_READ_UNMAPPED = 19;
+    /** {@code uc_mem_type}: a write to unmapped memory. */
+    public static final int UC_MEM_WRITE_UNMAPPED = 20;
+    /** {@code uc_mem_type}: a fetch from unmapped memory. */
+    public static final int UC_MEM_FETCH_UNMAPPED = 21;
+
+    /** {@code uc_prot}: read, write and execute. */
+    public static final int UC_PROT_ALL = 7;
+
+    /** {@code uc_query_type}: whether the last run stopped on its timeout. */
+    public static final int UC_QUERY_TIMEOUT = 4;
+
+    /** {@code uc_x86_insn}: the IN instruction. */
+    public static final int UC_X86_INS_IN = 218;
+    /** {@code uc_x86_insn}: the OUT instruction. */
+    public static final int UC_X86_INS_OUT = 500;
+
+    /** {@code uc_x86_reg}: CR0. */
+    public static final int UC_X86_REG_CR0 = 50;
+    /** {@code uc_x86_reg}: CR2. */
+    public static final int UC_X86_REG_CR2 = 52;
+    /** {@code uc_x86_reg}: CR3. */
+    public static final int UC_X86_REG_CR3 = 53;
+    /** {@code uc_x86_reg}: CR4. */
+    public static final int UC_X86_REG_CR4 = 54;
+    /** {@code uc_x86_reg}: the CS selector. */
+    public static final int UC_X86_REG_CS = 11;
+    /** {@code uc_x86_reg}: the DS selector. */
+    public static final int UC_X86_REG_DS = 17;
+    /** {@code uc_x86_reg}: EAX. */
+    public static final int UC_X86_REG_EAX = 19;
+    /** {@code uc_x86_reg}: EBP. */
+    public static final int UC_X86_REG_EBP = 20;
+    /** {@code uc_x86_reg}: EBX. */
+    public static final int UC_X86_REG_EBX = 21;
+    /** {@code uc_x86_reg}: ECX. */
+    public static final int UC_X86_REG_ECX = 22;
+    /** {@code uc_x86_reg}: EDI. */
+    public static final int UC_X86_REG_EDI = 23;
+    /** {@code uc_x86_reg}: EDX. */
+    public static final int UC_X86_REG_EDX = 24;
+    /** {@code uc_x86_reg}: EFLAGS. */
+    public static final int UC_X86_REG_EFLAGS = 25;
+    /** {@code uc_x86_reg}: EIP. */
+    public static final int UC_X86_REG_EIP = 26;
+    /** {@code uc_x86_reg}: the ES selector. */
+    public static final int UC_X86_REG_ES = 28;
+    /** {@code uc_x86_reg}: ESI. */
+    public static final int UC_X86_REG_ESI = 29;
+    /** {@code uc_x86_reg}: ESP. */
+    public static final int UC_X86_REG_ESP = 30;
+    /** {@code uc_x86_reg}: the FS selector. */
+    public static final int UC_X86_REG_FS = 32;
+    /** {@code uc_x86_reg}: the GS selector. */
+    public static final int UC_X86_REG_GS = 33;
+    /** {@code uc_x86_reg}: the SS selector. */
+    public static final int UC_X86_REG_SS = 49;
+    /** {@code uc_x86_reg}: IDTR, through {@link X86Mmr}. */
+    public static final int UC_X86_REG_IDTR = 242;
+    /** {@code uc_x86_reg}: GDTR, through {@link X86Mmr}. */
+    public static final int UC_X86_REG_GDTR = 243;
+    /** {@code uc_x86_reg}: a model-specific register, through {@link X86Msr}. */
+    public static final int UC_X86_REG_MSR = 248;
+
+    private UnicornConstants() {
+    }
+}

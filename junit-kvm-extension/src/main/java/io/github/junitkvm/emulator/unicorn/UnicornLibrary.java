@@ -1,0 +1,156 @@
+package io.github.junitkvm.emulator.unicorn;
+
+import com.sun.jna.Callback;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+/**
+ * The functions of {@code unicorn/unicorn.h} that the emulator backend calls, mapped one to one.
+ * Every function but {@link #uc_strerror} and {@link #uc_version} returns a {@code uc_err} code
+ * ({@link UnicornConstants#UC_ERR_OK} on success). {@code size_t} is mapped to {@code long}
+ * (64-bit Linux only).
+ */
+public interface UnicornLibrary extends Library {
+
+    /**
+     * Loads {@code libunicorn.so.2} from the system's library path.
+     *
+     * @return the bound library
+     * @throws UnsatisfiedLinkError if the library cannot be found or loaded
+     */
+    static UnicornLibrary load() {
+        return Native.load("unicorn", UnicornLibrary.class);
+    }
+
+    /**
+     * @param major receives the major version
+     * @param minor receives the minor version
+     * @return the combined version number
+     */
+    int uc_version(IntByReference major, IntByReference minor);
+
+    /**
+     * @param arch {@code UC_ARCH_*}
+     * @param mode {@code UC_MODE_*}
+     * @param uc receives the engine handle
+     * @return a {@code uc_err}
+     */
+    int uc_open(int arch, int mode, PointerByReference uc);
+
+    /**
+     * @param uc the engine; invalid afterwards
+     * @return a {@code uc_err}
+     */
+    int uc_close(Pointer uc);
+
+    /**
+     * @param uc the engine
+     * @param type {@code UC_QUERY_*}
+     * @param result receives the answer
+     * @return a {@code uc_err}
+     */
+    int uc_query(Pointer uc, int type, LongByReference result);
+
+    /**
+     * @param code a {@code uc_err}
+     * @return its description
+     */
+    String uc_strerror(int code);
+
+    /**
+     * @param uc the engine
+     * @param regid a {@code UC_X86_REG_*}
+     * @param value the new value, in the register's C type
+     * @return a {@code uc_err}
+     */
+    int uc_reg_write(Pointer uc, int regid, Pointer value);
+
+    /**
+     * @param uc the engine
+     * @param regid a {@code UC_X86_REG_*}
+     * @param value receives the value, in the register's C type
+     * @return a {@code uc_err}
+     */
+    int uc_reg_read(Pointer uc, int regid, Pointer value);
+
+    /**
+     * @param uc the engine
+     * @param address guest physical address
+     * @param bytes the data
+     * @param size byte count
+     * @return a {@code uc_err}
+     */
+    int uc_mem_write(Pointer uc, long address, Pointer bytes, long size);
+
+    /**
+     * @param uc the engine
+     * @param address guest physical address
+     * @param bytes receives the data
+     * @param size byte count
+     * @return a {@code uc_err}
+     */
+    int uc_mem_read(Pointer uc, long address, Pointer bytes, long size);
+
+    /**
+     * @param uc the engine
+     * @param begin where to start (in {@code UC_MODE_16}: a linear address)
+     * @param until where to stop
+     * @param timeout microseconds, 0 for none
+     * @param count instructions, 0 for no limit
+     * @return a {@code uc_err}
+     */
+    int uc_emu_start(Pointer uc, long begin, long until, long timeout, long count);
+
+    /**
+     * Callable from any thread while {@code uc_emu_start} runs.
+     *
+     * @param uc the engine
+     * @return a {@code uc_err}
+     */
+    int uc_emu_stop(Pointer uc);
+
+    /**
+     * Adds a hook. C's declaration is variadic: {@code UC_HOOK_INSN} takes the instruction id
+     * ({@code UC_X86_INS_*}, an {@code int}) as the one extra argument.
+     *
+     * @param uc the engine
+     * @param hh receives the hook handle
+     * @param type {@code UC_HOOK_*}
+     * @param callback the callback, whose shape depends on the type; keep it referenced
+     * @param userData passed back to the callback
+     * @param begin first address the hook covers
+     * @param end last address the hook covers ({@code begin > end}: everywhere)
+     * @param extra the variadic arguments
+     * @return a {@code uc_err}
+     */
+    int uc_hook_add(Pointer uc, LongByReference hh, int type, Callback callback, Pointer userData,
+                    long begin, long end, Object... extra);
+
+    /**
+     * @param uc the engine
+     * @param address guest physical address, page-aligned
+     * @param size bytes, a page multiple
+     * @param perms {@code UC_PROT_*}
+     * @return a {@code uc_err}
+     */
+    int uc_mem_map(Pointer uc, long address, long size, int perms);
+
+    /**
+     * Maps a range whose reads and writes go to callbacks.
+     *
+     * @param uc the engine
+     * @param address guest physical address, page-aligned
+     * @param size bytes, a page multiple
+     * @param readCallback serves reads; keep it referenced
+     * @param readUserData passed back to {@code readCallback}
+     * @param writeCallback serves writes; keep it referenced
+     * @param writeUserData passed back to {@code writeCallback}
+     * @return a {@code uc_err}
+     */
+    int uc_mmio_map(Pointer uc, long address, long size, MmioReadCallback readCallback,
+                    Pointer readUserData, MmioWriteCallback writeCallback, Pointer writeUserData);
+}

@@ -1,0 +1,66 @@
+package io.github.junitkvm.emulator.worker;
+
+import io.github.junitkvm.backend.StopCause;
+import java.util.Set;
+
+/**
+ * What the hooks of one run learned: the stop ports they watch, and the first event that ended the
+ * run (a stop-port write, a CPU exception, an access to unmapped memory). Touched by the engine
+ * thread only.
+ */
+final class RunState {
+    private final Set<Integer> stopPorts;
+    private StopCause stopPortWrite;
+    private int vector = -1;
+    private String unmappedAccess;
+
+    /** @param stopPorts ports whose {@code OUT} ends the run */
+    RunState(Set<Integer> stopPorts) {
+        this.stopPorts = stopPorts;
+    }
+
+    /** @return ports whose {@code OUT} ends the run */
+    Set<Integer> stopPorts() {
+        return stopPorts;
+    }
+
+    /**
+     * @return whether a hook has ended the run; Unicorn may still finish the current translation
+     *     block, whose exits are then dropped
+     */
+    boolean stopped() {
+        return stopPortWrite != null || vector >= 0;
+    }
+
+    /** @param cause the stop-port write that ends the run */
+    void stopPort(StopCause cause) {
+        stopPortWrite = cause;
+    }
+
+    /** @param vector the CPU exception or interrupt that ends the run */
+    void interrupt(int vector) {
+        this.vector = vector;
+    }
+
+    /** @param description what the guest touched where nothing is mapped */
+    void unmapped(String description) {
+        if (unmappedAccess == null) {
+            unmappedAccess = description;
+        }
+    }
+
+    /** @return the stop-port write that ended the run, or null */
+    StopCause stopPortWrite() {
+        return stopPortWrite;
+    }
+
+    /** @return the vector that ended the run, or -1 */
+    int vector() {
+        return vector;
+    }
+
+    /** @return the unmapped access that ended the run, or null */
+    String unmappedAccess() {
+        return unmappedAccess;
+    }
+}

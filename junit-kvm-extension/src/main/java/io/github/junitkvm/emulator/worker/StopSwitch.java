@@ -1,0 +1,91 @@
+package io.github.junitkvm.emulator.worker;
+
+/**
+ * Turns the parent's asynchronous stop requests into {@code uc_emu_stop} calls on the right run.
+ *
+ * <p>Three threads meet here: the stdin reader {@linkplain #arm arms} the switch when it reads a
+ * run request and {@linkplain #request requests} a stop when it reads one, in stream order, so a
+ * stop always finds its run armed; the engine thread {@linkplain #enter enters} and
+ * {@linkplain #leave leaves} the emulator; a daemon thread repeats the stop action every few
+ * milliseconds while a requested stop has not ended the run. The repetition matters because
+ * Unicorn forgets a {@code uc_emu_stop} that lands just before {@code uc_emu_start} has reset its
+ * state. Stop actions run under this object's lock and only between {@code enter} and
+ * {@code leave}, so they never touch an engine that has finished its run or been closed.
+ */
+final class StopSwitch {
+    /** How long to wait before repeating a stop that has not taken effect. */
+    private static final long RETRY_MILLIS = 2;
+
+    private int armedRun = -1;
+    private boolean stopRequested;
+    private Runnable stopAction;
+
+    /** Starts the daemon thread that delivers and repeats stops. */
+    StopSwitch() {
+        Thread stopper = new Thread(this::deliverStops, "emulator-stopper");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    /**
+     * A run with this id has been requested: forget any stop of an earlier run.
+     *
+     * @param runId the run
+     */
+    synchronized void arm(int runId) {
+        armedRun = runId;
+        stopRequested = false;
+    }
+
+    /**
+     * Asks the run with this id to stop; ignored if another run is armed (the request came too
+     * late for its run).
+     *
+     * @param runId the run to stop
+     */
+    synchronized void request(int runId) {
+        if (runId == armedRun) {
+            stopRequested = true;
+            notifyAll();
+        }
+    }
+
+    /**
+     * The engine thread is about to start the emulator.
+     *
+     * @param action stops the emulator; called from another thread
+     * @return false if a stop was already requested, in which case the run must not start
+     */
+    synchronized boolean enter(Runnable action) {
+        if (stopRequested) {
+            return false;
+        }
+        stopAction = action;
+        notifyAll();
+        return true;
+    }
+
+    /**
+     * The emulator returned.
+     *
+     * @return whether a stop was requested for this run
+     */
+    synchronized boolean leave() {
+        stopAction = null;
+        return stopRequested;
+    }
+
+    private synchronized void deliverStops() {
+        try {
+            while (true) {
+                while (!stopRequested || stopAction == null) {
+                    wait();
+                }
+                stopAction.run();
+                wait(RETRY_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.github.junitkvm.emulator.worker;
+
+import com.sun.jna.ptr.IntByReference;
+import io.github.junitkvm.emulator.protocol.Message;
+import io.github.junitkvm.emulator.protocol.Message.Answer;
+import io.github.junitkvm.emulator.protocol.Message.Ready;
+import io.github.junitkvm.emulator.protocol.Message.Run;
+import io.github.junitkvm.emulator.protocol.Message.Stop;
+import io.github.junitkvm.emulator.protocol.Message.Unavailable;
+import io.github.junitkvm.emulator.protocol.MessageCodec;
+import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The worker process's entry point. It claims stdout for the protocol, loads Unicorn and says
+ * {@link Ready} (or {@link Unavailable}, then exits), starts the engine thread, and then reads
+ * stdin: stops and answers are handled at once, since the engine thread is busy running the guest
+ * when they arrive; everything else is queued for the engine thread. End of stdin means the parent
+ * is gone, and the worker halts, abandoning whatever the guest was doing.
+ */
+public final class WorkerMain {
+    private static final int BUFFER = 1 << 16;
+
+    private WorkerMain() {
+    }
+
+    /**
+     * @param args none
+     */
+    public static void main(String[] args) {
+        // Anything printed to System.out from now on would corrupt the protocol; send it to stderr.
+        FileOutputStream protocol = new FileOutputStream(FileDescriptor.out);
+        System.setOut(System.err);
+        ParentLink parent = new ParentLink(new BufferedOutputStream(protocol, BUFFER));
+
+        UnicornLibrary uc;
+        try {
+            uc = UnicornLibrary.load();
+        } catch (LinkageError e) {
+            parent.reply(new Unavailable(e.getMessage()));
+            Runtime.getRuntime().halt(1);
+            return;
+        }
+        IntByReference major = new IntByReference();
+        IntByReference minor = new IntByReference();
+        uc.uc_version(major, minor);
+        if (major.getValue() != 2) {
+            parent.reply(new Unavailable("libunicorn " + major.getValue() + "." + minor.getValue()
+                    + " was found, but the emulator backend needs Unicorn 2"));
+            Runtime.getRuntime().halt(1);
+            return;
+        }
+        parent.reply(new Ready(major.getValue() + "." + minor.getValue()));
+
+        StopSwitch stopSwitch = new StopSwitch();
+        BlockingQueue<Message> requests = new LinkedBlockingQueue<>();
+        Thread engine = new Thread(new RequestLoop(uc, parent, stopSwitch, requests), "emulator-engine");
+        engine.setDaemon(true);
+        // Without its engine thread the worker would ignore requests forever; dying lets the parent see why.
+        engine.setUncaughtExceptionHandler((thread, error) -> {
+            error.printStackTrace();
+            Runtime.getRuntime().halt(3);
+        });
+        engine.start();
+        readRequests(parent, stopSwitch, requests);
+    }
+
+    private static void readRequests(ParentLink parent, StopSwitch stopSwitch, BlockingQueue<Message> requests) {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), BUFFER));
+        try {
+            while (true) {
+                Message message = MessageCodec.read(in);
+                if (message instanceof Stop stop) {
+                    stopSwitch.request(stop.runId());
+                } else if (message instanceof Answer answer) {
+                    parent.answer(answer.value());
+                } else {
+                    if (message instanceof Run run) {
+                        stopSwitch.arm(run.runId());
+                    }
+                    requests.add(message);
+                }
+            }
+        } catch (EOFException e) {
+            Runtime.getRuntime().halt(0);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("emulator worker: cannot read the parent's requests: " + e);
+            Runtime.getRuntime().halt(2);
+        }
+    }
+}

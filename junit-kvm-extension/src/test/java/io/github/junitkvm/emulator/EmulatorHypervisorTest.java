@@ -1,0 +1,246 @@
+package io.github.junitkvm.emulator;
+
+import static io.github.junitkvm.emulator.RecordingListener.inEvent;
+import static io.github.junitkvm.emulator.RecordingListener.mmioReadEvent;
+import static io.github.junitkvm.emulator.RecordingListener.mmioWriteEvent;
+import static io.github.junitkvm.emulator.RecordingListener.outEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.Segment;
+import io.github.junitkvm.backend.HypervisorException;
+import io.github.junitkvm.backend.MachineConfig;
+import io.github.junitkvm.backend.RamRegion;
+import io.github.junitkvm.backend.StopCause;
+import io.github.junitkvm.backend.StopCause.Kind;
+import io.github.junitkvm.backend.VirtualMachine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Real guests on real Unicorn, through the backend SPI and a real worker process. */
+class EmulatorHypervisorTest {
+    private static EmulatorHypervisor hypervisor;
+
+    @BeforeAll
+    static void open() {
+        hypervisor = EmulatorHypervisor.open();
+    }
+
+    @Test
+    void runsTheClassicProgram() {
+        try (VirtualMachine machine = Guests.load(hypervisor, Guests.CLASSIC, 2, 2, 0)) {
+            RecordingListener listener = new RecordingListener();
+
+            StopCause cause = machine.run(Set.of(), listener);
+
+            assertThat(cause).isEqualTo(StopCause.hlt());
+            assertThat(listener.exits).containsExactly(outEvent(0x3f8, 1, '4'), outEvent(0x3f8, 1, '\n'));
+            assertThat(machine.registers().rax()).isEqualTo(10);
+            assertThat(machine.registers().rip()).isEqualTo(0x100c);
+        }
+    }
+
+    @Test
+    void answersPortReadsWithTheListenersValue() {
+        try (VirtualMachine machine = Guests.load(hypervisor, "e4 60 ee f4", 0, 0, 0x80)) {
+            RecordingListener listener = new RecordingListener(() -> 0x2a);
+
+            assertThat(machine.run(Set.of(), listener)).isEqualTo(StopCause.hlt());
+
+            assertThat(listener.exits).containsExactly(inEvent(0x60, 1), outEvent(0x80, 1, 0x2a));
+        }
+    }
+
+    @Test
+    void reportsEachElementOfAStringOutput() {
+        // mov si,0x1100; mov cx,5; mov dx,0x3f8; cld; rep outsb; hlt
+        try (VirtualMachine machine = Guests.load(hypervisor, "be 00 11 b9 05 00 ba f8 03 fc f3 6e f4")) {
+            machine.writeMemory(0x1100, "hello".getBytes());
+            RecordingListener listener = new RecordingListener();
+
+            assertThat(machine.run(Set.of(), listener)).isEqualTo(StopCause.hlt());
+
+            assertThat(listener.exits).containsExactly(outEvent(0x3f8, 1, 'h'), outEvent(0x3f8, 1, 'e'),
+                    outEvent(0x3f8, 1, 'l'), outEvent(0x3f8, 1, 'l'), outEvent(0x3f8, 1, 'o'));
+        }
+    }
+
+    @Test
+    void turnsAccessesOutsideRamIntoMmio() {
+        // mov ax,[0x3000]; mov [0x0500],ax; hlt — above and below the RAM page at 0x1000
+        try (VirtualMachine machine = Guests.load(hypervisor, "a1 00 30 a3 00 05 f4")) {
+            RecordingListener listener = new RecordingListener(() -> 0xbeef);
+
+            assertThat(machine.run(Set.of(), listener)).isEqualTo(StopCause.hlt());
+
+            assertThat(listener.exits).containsExactly(mmioReadEvent(0x3000, 2), mmioWriteEvent(0x500, 2, 0xbeef));
+            assertThat(machine.registers().rax()).isEqualTo(0xbeef);
+        }
+    }
+
+    @Test
+    void stopsOnAStopPortWithoutTellingTheListener() {
+        // mov al,'a'; out 0x80,al; mov al,7; out 0xf4,al; hlt
+        try (VirtualMachine machine = Guests.load(hypervisor, "b0 61 e6 80 b0 07 e6 f4 f4")) {
+            RecordingListener listener = new RecordingListener();
+
+            assertThat(machine.run(Set.of(0xf4), listener)).isEqualTo(StopCause.stopPort(0xf4, 1, 7));
+
+            assertThat(listener.exits).containsExactly(outEvent(0x80, 1, 'a'));
+        }
+    }
+
+    @Test
+    void reportsABreakpointAsAnEmulatorFaultWithVector3() {
+        try (VirtualMachine machine = Guests.load(hypervisor, "90 cc f4")) {
+            StopCause cause = machine.run(Set.of(), new RecordingListener());
+
+            assertThat(cause.kind()).isEqualTo(Kind.EMULATOR_FAULT);
+            assertThat(cause.value()).isEqualTo(3);
+            assertThat(cause.detail()).contains("#BP", "vector 3", "0000:");
+        }
+    }
+
+    @Test
+    void reportsAnInvalidInstructionWithTheCode() {
+        try (VirtualMachine machine = Guests.load(hypervisor, "0f 0b f4")) {
+            StopCause cause = machine.run(Set.of(), new RecordingListener());
+
+            assertThat(cause.kind()).isEqualTo(Kind.EMULATOR_FAULT);
+            assertThat(cause.detail()).contains("0f 0b");
+        }
+    }
+
+    @Test
+    void reportsAnAccessBeyondTheAddressSpaceWithItsAddress() {
+        // mov eax,[dword 0x200000] (address-size and operand-size prefixes); hlt
+        try (VirtualMachine machine = Guests.load(hypervisor, "67 66 a1 00 00 20 00 f4")) {
+            StopCause cause = machine.run(Set.of(), new RecordingListener());
+
+            assertThat(cause.kind()).isEqualTo(Kind.EMULATOR_FAULT);
+            assertThat(cause.value()).isEqualTo(-1);
+            assertThat(cause.detail()).contains("read of 4 bytes at 0x200000");
+        }
+    }
+
+    @Test
+    void startsAtCsTimesSixteenPlusIp() {
+        try (VirtualMachine machine = Guests.load(hypervisor, Guests.CLASSIC, 2, 2, 0)) {
+            Segment code = Segment.realMode(0x100, 0xb);
+            machine.setSpecialRegisters(machine.specialRegisters().withCs(code));
+            machine.setRegisters(machine.registers().withRip(0));
+
+            assertThat(machine.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());
+
+            assertThat(machine.registers().rip()).isEqualTo(0xc);
+            assertThat(machine.specialRegisters().cs()).isEqualTo(code);
+        }
+    }
+
+    @Test
+    void roundTripsMemoryAndRegisters() {
+        try (VirtualMachine machine = Guests.load(hypervisor, "f4")) {
+            machine.writeMemory(0x1800, new byte[] {1, 2, 3});
+            GeneralRegisters registers = GeneralRegisters.initial().withRax(0xffffffffL).withRsi(0x1234)
+                    .withRsp(0x1ffe).withRip(0x1000).withRflags(0x202);
+            machine.setRegisters(registers);
+            var special = machine.specialRegisters().withCr0(0x10).withCr2(0x1234)
+                    .withGdt(new io.github.junitkvm.DescriptorTable(0x1500, 0x17));
+            machine.setSpecialRegisters(special);
+
+            assertThat(machine.readMemory(0x1800, 3)).containsExactly(1, 2, 3);
+            assertThat(machine.registers()).isEqualTo(registers);
+            assertThat(machine.specialRegisters()).isEqualTo(special);
+        }
+    }
+
+    @Test
+    void transfersMoreMemoryThanTheWorkerHeapHoldsAtOnce() {
+        byte[] image = new byte[96 << 20];
+        new Random(1).nextBytes(image);
+        MachineConfig config = new MachineConfig(List.of(new RamRegion(0, 128 << 20, false)), CpuMode.REAL);
+        try (VirtualMachine machine = hypervisor.createMachine(config)) {
+            machine.writeMemory(0x1000, image);
+
+            assertThat(machine.readMemory(0x1000, image.length)).isEqualTo(image);
+        }
+    }
+
+    @Test
+    void refusesWhatTheRealModeEngineCannotHold() {
+        try (VirtualMachine machine = Guests.load(hypervisor, "f4")) {
+            assertThatThrownBy(() -> machine.setRegisters(GeneralRegisters.initial().withR9(1)))
+                    .isInstanceOf(HypervisorException.class).hasMessageContaining("r9").hasMessageContaining("32-bit");
+            assertThatThrownBy(() -> machine.setRegisters(GeneralRegisters.initial().withRbx(1L << 32)))
+                    .isInstanceOf(HypervisorException.class).hasMessageContaining("rbx").hasMessageContaining("32-bit");
+            var special = machine.specialRegisters();
+            assertThatThrownBy(() -> machine.setSpecialRegisters(special.withDs(special.ds().withBase(0x5000))))
+                    .isInstanceOf(HypervisorException.class).hasMessageContaining("DS").hasMessageContaining("selector");
+            assertThat(machine.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());
+        }
+    }
+
+    @Test
+    void refusesModesAndRegionsOfLaterReleases() {
+        RamRegion page = new RamRegion(0x1000, 0x1000, false);
+        assertThatThrownBy(() -> hypervisor.createMachine(new MachineConfig(List.of(page), CpuMode.LONG)))
+                .isInstanceOf(HypervisorException.class)
+                .hasMessageContaining("the emulator backend supports only REAL mode in this release");
+        RamRegion readOnly = new RamRegion(0x1000, 0x1000, true);
+        assertThatThrownBy(() -> hypervisor.createMachine(new MachineConfig(List.of(readOnly), CpuMode.REAL)))
+                .isInstanceOf(HypervisorException.class)
+                .hasMessageContaining("read-only regions are not supported by the emulator backend in this release");
+    }
+
+    @Test
+    void passesAListenerFailureOnAndStaysUsable() {
+        try (VirtualMachine machine = Guests.load(hypervisor, "e4 60 f4")) {
+            RecordingListener failing = new RecordingListener(() -> {
+                throw new IllegalStateException("handler broke");
+            });
+
+            assertThatThrownBy(() -> machine.run(Set.of(), failing)).hasMessage("handler broke");
+
+            machine.setRegisters(machine.registers().withRip(0x1000));
+            assertThat(machine.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());
+        }
+    }
+
+    @Test
+    void deliversEveryOutputOfAChattyGuestInOrder() {
+        // mov ecx,100000; mov dx,0x80; L: mov eax,ecx; out dx,eax; dec ecx; jnz L; hlt
+        try (VirtualMachine machine = Guests.load(hypervisor, "66 b9 a0 86 01 00 ba 80 00 66 89 c8 66 ef 66 49 75 f7 f4")) {
+            List<Long> values = new ArrayList<>();
+            RecordingListener listener = new RecordingListener() {
+                @Override
+                public void portOut(int port, int size, long value) {
+                    values.add(value);
+                }
+            };
+
+            assertThat(machine.run(Set.of(), listener)).isEqualTo(StopCause.hlt());
+
+            assertThat(values).hasSize(100_000);
+            for (int i = 0; i < values.size(); i++) {
+                assertThat(values.get(i)).isEqualTo(100_000L - i);
+            }
+        }
+    }
+
+    @Test
+    void sharesOneWorkerBetweenSequentialMachines() {
+        long first;
+        try (VirtualMachine machine = Guests.load(hypervisor, "f4")) {
+            first = ((EmulatorMachine) machine).workerPid();
+        }
+        try (VirtualMachine machine = Guests.load(hypervisor, "f4")) {
+            assertThat(((EmulatorMachine) machine).workerPid()).isEqualTo(first);
+        }
+    }
+}

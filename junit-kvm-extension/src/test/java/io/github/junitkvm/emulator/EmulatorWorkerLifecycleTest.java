@@ -1,0 +1,208 @@
+package io.github.junitkvm.emulator;
+
+import static io.github.junitkvm.emulator.RecordingListener.outEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.junitkvm.backend.StopCause;
+import io.github.junitkvm.backend.StopCause.Kind;
+import io.github.junitkvm.backend.VirtualMachine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Stops, deaths, closes and reuse of worker processes, with real Unicorn. */
+class EmulatorWorkerLifecycleTest {
+    /** jmp $ */
+    private static final String SPIN = "eb fe";
+
+    private static EmulatorHypervisor hypervisor;
+
+    @BeforeAll
+    static void open() {
+        hypervisor = EmulatorHypervisor.open();
+    }
+
+    @Test
+    void survivesAGuestThatAbortsUnicornAndReportsItsLastWords() {
+        try (VirtualMachine machine = Guests.load(hypervisor, "ff d9 f4")) {
+            StopCause cause = machine.run(Set.of(), new RecordingListener());
+
+            assertThat(cause.kind()).isEqualTo(Kind.EMULATOR_FAULT);
+            assertThat(cause.value()).isEqualTo(-1);
+            assertThat(cause.detail()).contains("emulator worker process died", "SIGABRT", "tcg fatal error");
+            assertThatThrownBy(machine::registers).isInstanceOf(IllegalStateException.class)
+                    .hasMessage(cause.detail());
+        }
+        try (VirtualMachine next = Guests.load(hypervisor, Guests.CLASSIC, 2, 2, 0)) {
+            RecordingListener listener = new RecordingListener();
+            assertThat(next.run(Set.of(), listener)).isEqualTo(StopCause.hlt());
+            assertThat(listener.exits).containsExactly(outEvent(0x3f8, 1, '4'), outEvent(0x3f8, 1, '\n'));
+        }
+    }
+
+    @Test
+    void stopsASpinningGuestWhenAnotherThreadAsks() throws Exception {
+        try (VirtualMachine machine = Guests.load(hypervisor, SPIN)) {
+            CompletableFuture<StopCause> run = CompletableFuture.supplyAsync(
+                    () -> machine.run(Set.of(), new RecordingListener()));
+            Thread.sleep(200);
+            long asked = System.nanoTime();
+
+            machine.requestStop();
+
+            assertThat(run.get(5, TimeUnit.SECONDS)).isEqualTo(StopCause.stopRequested());
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(1));
+            assertThat(machine.registers().rip()).isEqualTo(0x1000);
+        }
+    }
+
+    @Test
+    void stopsAGuestWaitingForAPortReadAnswer() throws Exception {
+        // L: in al,0x60; jmp L
+        try (VirtualMachine machine = Guests.load(hypervisor, "e4 60 eb fc")) {
+            CompletableFuture<StopCause> run = CompletableFuture.supplyAsync(() -> machine.run(Set.of(),
+                    new RecordingListener(() -> {
+                        machine.requestStop();
+                        return 1;
+                    })));
+
+            assertThat(run.get(5, TimeUnit.SECONDS)).isEqualTo(StopCause.stopRequested());
+        }
+    }
+
+    @Test
+    void ignoresAStopRequestedBeforeTheRun() {
+        try (VirtualMachine machine = Guests.load(hypervisor, Guests.CLASSIC, 2, 2, 0)) {
+            machine.requestStop();
+
+            assertThat(machine.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());
+        }
+    }
+
+    @Test
+    void doesNotLetAStopLeakIntoTheNextRun() throws Exception {
+        try (VirtualMachine machine = Guests.load(hypervisor, SPIN + " f4")) {
+            CompletableFuture<StopCause> run = CompletableFuture.supplyAsync(
+                    () -> machine.run(Set.of(), new RecordingListener()));
+            Thread.sleep(100);
+            machine.requestStop();
+            assertThat(run.get(5, TimeUnit.SECONDS)).isEqualTo(StopCause.stopRequested());
+            machine.requestStop();
+
+            machine.setRegisters(machine.registers().withRip(0x1002));
+            assertThat(machine.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());
+        }
+    }
+
+    @Test
+    void reportsAWorkerKilledMidRun() throws Exception {
+        VirtualMachine machine = Guests.load(hypervisor, SPIN);
+        long pid = ((EmulatorMachine) machine).workerPid();
+        CompletableFuture<StopCause> run = CompletableFuture.supplyAsync(
+                () -> machine.run(Set.of(), new RecordingListener()));
+        Thread.sleep(200);
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        StopCause cause = run.get(10, TimeUnit.SECONDS);
+        assertThat(cause.kind()).isEqualTo(Kind.EMULATOR_FAULT);
+        assertThat(cause.detail()).contains("emulator worker process died", "exit code 137", "SIGKILL");
+        assertThatThrownBy(() -> machine.readMemory(0x1000, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage(cause.detail());
+        machine.close();
+        machine.close();
+    }
+
+    @Test
+    void closesFromAnotherThreadWhileRunning() throws Exception {
+        VirtualMachine machine = Guests.load(hypervisor, SPIN);
+        CompletableFuture<StopCause> run = CompletableFuture.supplyAsync(
+                () -> machine.run(Set.of(), new RecordingListener()));
+        Thread.sleep(100);
+
+        machine.close();
+
+        assertThat(run.get(5, TimeUnit.SECONDS)).isEqualTo(StopCause.stopRequested());
+        assertThatThrownBy(machine::registers).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void refusesUseAfterCloseButClosesTwice() {
+        VirtualMachine machine = Guests.load(hypervisor, "f4");
+        machine.close();
+        machine.close();
+        machine.requestStop();
+
+        assertThatThrownBy(() -> machine.run(Set.of(), new RecordingListener()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> machine.writeMemory(0x1000, new byte[1])).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(machine::specialRegisters).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void keepsWorkersAndFileDescriptorsBoundedOver300Machines() throws IOException {
+        cycle();
+        long workers = workerCount();
+        long descriptors = openDescriptors();
+        long start = System.nanoTime();
+
+        for (int i = 0; i < 300; i++) {
+            cycle();
+        }
+
+        Duration each = Duration.ofNanos((System.nanoTime() - start) / 300);
+        System.err.println("one create/run/close of the classic program through the worker: " + each.toNanos() / 1000 + " us");
+        assertThat(workerCount()).isLessThanOrEqualTo(workers);
+        assertThat(openDescriptors()).isLessThanOrEqualTo(descriptors + 2);
+    }
+
+    @Test
+    void servesMachinesOnParallelThreads() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                runs.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        cycle();
+                    }
+                }, threads));
+            }
+
+            CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdown();
+        }
+
+        assertThat(workerCount()).isLessThanOrEqualTo(4);
+    }
+
+    private static void cycle() {
+        try (VirtualMachine machine = Guests.load(hypervisor, Guests.CLASSIC, 2, 2, 0)) {
+            assertThat(machine.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());
+        }
+    }
+
+    private static long workerCount() {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive).count();
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+}
