@@ -7,7 +7,7 @@ import org.assertj.core.api.AbstractAssert;
 /**
  * Assertions on {@link GeneralRegisters}, from {@code assertThat(registers)} or
  * {@code assertThat(run).registers()}. A failure names the register, shows expected and actual in
- * hex and decimal, then every register (and, for a run's registers, the run).
+ * hex and decimal, then every register — within the summary of the run, for a run's registers.
  */
 public class RegistersAssert extends AbstractAssert<RegistersAssert, GeneralRegisters> {
     private final Supplier<String> context;
@@ -19,7 +19,7 @@ public class RegistersAssert extends AbstractAssert<RegistersAssert, GeneralRegi
 
     /**
      * @param actual the registers under test
-     * @param context more text for failure messages, such as the run the registers come from
+     * @param context a summary of the run the registers come from, which shows them too
      */
     RegistersAssert(GeneralRegisters actual, Supplier<String> context) {
         super(actual, RegistersAssert.class);
@@ -173,10 +173,10 @@ public class RegistersAssert extends AbstractAssert<RegistersAssert, GeneralRegi
     private RegistersAssert has(String register, long expected, long value) {
         isNotNull();
         if (value != expected) {
-            String extra = context.get();
-            failWithActualExpectedAndMessage(value, expected,
-                    "%nExpecting %s to be%n  %s%nbut was%n  %s%nregisters:%n%s%s",
-                    register, describe(expected), describe(value), actual, extra.isEmpty() ? "" : "\n" + extra);
+            String run = context.get();
+            failWithActualExpectedAndMessage(value, expected, "%nExpecting %s to be%n  %s%nbut was%n  %s%n%s",
+                    register, describe(expected), describe(value),
+                    run.isEmpty() ? "registers:\n" + actual : run);
         }
         return myself;
     }

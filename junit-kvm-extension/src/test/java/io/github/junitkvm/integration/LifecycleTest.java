@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
@@ -91,6 +92,7 @@ class LifecycleTest {
     }
 
     /** Run by {@link #theVmIsClosedAfterEveryTestWhateverHappened()} only. */
+    @Tag("fixture")
     static class ClosingFixture {
         static final List<KvmVm> vms = new ArrayList<>();
 

@@ -7,6 +7,7 @@ import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.Memory;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,6 +46,7 @@ class MisconfigurationTest {
     }
 
     /** Run by {@link #failsTheTestNamingTheFault} only, one method at a time. */
+    @Tag("fixture")
     static class Fixture {
         @Test
         @KvmGuest(code = "ba f8 zz")
@@ -100,6 +102,7 @@ class MisconfigurationTest {
     }
 
     /** A VM belongs to one test, so a {@code @BeforeAll} method cannot have one. */
+    @Tag("fixture")
     @KvmGuest
     static class BeforeAllFixture {
         @BeforeAll

@@ -13,6 +13,7 @@ import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -74,6 +75,7 @@ class RunLimitsTest {
     }
 
     /** Run by {@link #junitsOwnTimeoutStopsTheGuest()} only. */
+    @Tag("fixture")
     static class TimeoutFixture {
         static KvmVm vm;
 
