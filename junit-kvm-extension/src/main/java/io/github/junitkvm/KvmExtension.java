@@ -23,9 +23,16 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * annotation before each test (a bad one fails the test), injects {@link KvmVm} and
  * {@link GuestRun} parameters into the test method and its {@code @BeforeEach}/{@code @AfterEach}
  * methods (one VM per test, closed after it), and skips tests with the reason when
- * {@code junitkvm.backend=auto} finds no backend on this machine.
+ * {@code junitkvm.backend=auto} finds no backend on this machine. Each test's report says which
+ * backend ran it (see {@link #BACKEND_REPORT_KEY}).
  */
 public class KvmExtension implements ExecutionCondition, BeforeEachCallback, ParameterResolver {
+    /**
+     * The key of the report entry each test with a guest publishes, whose value is the backend its
+     * guest runs on ({@code KVM} or {@code EMULATOR}): reports show where every test ran.
+     */
+    public static final String BACKEND_REPORT_KEY = "junitkvm.backend";
+
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KvmExtension.class);
     private static final BackendSelector BACKENDS = new BackendSelector(Map.of(
             Backend.KVM, KvmHypervisor::open,
@@ -52,6 +59,7 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
             GuestSpec spec = new GuestSpecReader(context.getRequiredTestClass().getClassLoader()).read(guest.get());
             Hypervisor hypervisor = BACKENDS.select(setting(context));
             context.getStore(NAMESPACE).put(TestGuest.class, new TestGuest(spec, hypervisor));
+            context.publishReportEntry(BACKEND_REPORT_KEY, hypervisor.backend().name());
         }
     }
 
