@@ -54,12 +54,7 @@ public final class KvmHypervisor implements Hypervisor {
     static KvmHypervisor open(Path device) {
         int fd = openDevice(device);
         try {
-            int version = Posix.ioctl(fd, KvmIoctl.KVM_GET_API_VERSION, 0);
-            if (version != KvmConstants.KVM_API_VERSION) {
-                throw new HypervisorUnavailableException(device + " speaks KVM API version " + version
-                        + ", but this backend expected " + KvmConstants.KVM_API_VERSION
-                        + "; use -Djunitkvm.backend=emulator");
-            }
+            checkApiVersion(device, Posix.ioctl(fd, KvmIoctl.KVM_GET_API_VERSION, 0));
             KickSignal.verifyHandled();
             long vcpuMmapSize = Posix.ioctl(fd, KvmIoctl.KVM_GET_VCPU_MMAP_SIZE, 0);
             boolean readOnlyMemory =
@@ -71,6 +66,19 @@ public final class KvmHypervisor implements Hypervisor {
         } catch (RuntimeException | Error e) {
             closeQuietly(fd, e);
             throw e;
+        }
+    }
+
+    /**
+     * @param device the device file
+     * @param version what its {@code KVM_GET_API_VERSION} returned
+     * @throws HypervisorUnavailableException unless it is the version this backend speaks
+     */
+    static void checkApiVersion(Path device, int version) {
+        if (version != KvmConstants.KVM_API_VERSION) {
+            throw new HypervisorUnavailableException(device + " speaks KVM API version " + version
+                    + ", but this backend expected version " + KvmConstants.KVM_API_VERSION
+                    + "; use -Djunitkvm.backend=emulator");
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /** An exit listener that records every call as text and answers reads from suppliers. */
-final class RecordingListener implements ExitListener {
+class RecordingListener implements ExitListener {
     final List<String> events = new ArrayList<>();
     private final LongSupplier portInValues;
     private final LongSupplier mmioReadValues;
