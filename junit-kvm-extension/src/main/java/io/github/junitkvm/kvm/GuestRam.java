@@ -98,7 +98,8 @@ final class GuestRam {
         }
         throw new IllegalArgumentException(length + " bytes at guest address " + hex(address)
                 + " do not lie inside one RAM region; the regions are "
-                + mappings.stream().map(m -> describe(m.region())).collect(Collectors.joining(", ")));
+                + (mappings.isEmpty() ? "none"
+                        : mappings.stream().map(m -> describe(m.region())).collect(Collectors.joining(", "))));
     }
 
     private static String describe(RamRegion region) {

@@ -9,6 +9,7 @@ final class KvmConstants {
     static final int KVM_API_VERSION = 12;
 
     static final int KVM_CAP_READONLY_MEM = 81;
+    static final int KVM_CAP_IMMEDIATE_EXIT = 136;
     static final int KVM_MEM_READONLY = 1 << 1;
 
     static final int KVM_EXIT_IO_IN = 0;

@@ -55,6 +55,7 @@ public final class KvmHypervisor implements Hypervisor {
         int fd = openDevice(device);
         try {
             checkApiVersion(device, Posix.ioctl(fd, KvmIoctl.KVM_GET_API_VERSION, 0));
+            requireImmediateExit(device, fd);
             KickSignal.verifyHandled();
             long vcpuMmapSize = Posix.ioctl(fd, KvmIoctl.KVM_GET_VCPU_MMAP_SIZE, 0);
             boolean readOnlyMemory =
@@ -79,6 +80,16 @@ public final class KvmHypervisor implements Hypervisor {
             throw new HypervisorUnavailableException(device + " speaks KVM API version " + version
                     + ", but this backend expected version " + KvmConstants.KVM_API_VERSION
                     + "; use -Djunitkvm.backend=emulator");
+        }
+    }
+
+    // Without kvm_run.immediate_exit (Linux 4.11+), a stop request that lands just before KVM_RUN
+    // is entered would be lost and the guest would run on.
+    private static void requireImmediateExit(Path device, int fd) {
+        if (Posix.ioctl(fd, KvmIoctl.KVM_CHECK_EXTENSION, KvmConstants.KVM_CAP_IMMEDIATE_EXIT) <= 0) {
+            throw new HypervisorUnavailableException(device + " lacks KVM_CAP_IMMEDIATE_EXIT (Linux 4.11 and"
+                    + " later have it), which stopping a running guest needs; use a newer kernel or"
+                    + " -Djunitkvm.backend=emulator");
         }
     }
 

@@ -96,8 +96,13 @@ final class KvmRun {
         return run.getLong(MMIO_PHYS_ADDR);
     }
 
+    /** @return the access size, checked to fit {@code mmio.data} */
     int mmioLen() {
-        return run.getInt(MMIO_LEN);
+        int length = run.getInt(MMIO_LEN);
+        if (length < 1 || length > MMIO_DATA_SIZE) {
+            throw new HypervisorException("KVM_EXIT_MMIO with length " + length + ", expected 1 to 8");
+        }
+        return length;
     }
 
     boolean mmioIsWrite() {
@@ -105,12 +110,12 @@ final class KvmRun {
     }
 
     long mmioData() {
-        return getLittleEndian(MMIO_DATA, mmioLength());
+        return getLittleEndian(MMIO_DATA, mmioLen());
     }
 
     /** @param value the value the guest reads */
     void setMmioData(long value) {
-        setLittleEndian(MMIO_DATA, mmioLength(), value);
+        setLittleEndian(MMIO_DATA, mmioLen(), value);
     }
 
     long failEntryHardwareEntryFailureReason() {
@@ -144,14 +149,6 @@ final class KvmRun {
                     + ", size " + ioSize() + " lies outside the " + size + "-byte kvm_run mapping");
         }
         return offset;
-    }
-
-    private int mmioLength() {
-        int length = mmioLen();
-        if (length < 1 || length > MMIO_DATA_SIZE) {
-            throw new HypervisorException("KVM_EXIT_MMIO with length " + length + ", expected 1 to 8");
-        }
-        return length;
     }
 
     private long getLittleEndian(long offset, int length) {

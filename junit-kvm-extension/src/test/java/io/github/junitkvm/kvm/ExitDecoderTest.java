@@ -157,6 +157,16 @@ class ExitDecoderTest {
                 .hasMessageContaining("outside the 12288-byte kvm_run mapping");
     }
 
+    @Test
+    void refusesAnMmioLengthThatDoesNotFitItsDataBeforeCallingTheListener() {
+        mmio(0xd0000000L, 9, false);
+
+        assertThatThrownBy(() -> ExitDecoder.decode(run, Set.of(), listener))
+                .isInstanceOf(HypervisorException.class)
+                .hasMessage("KVM_EXIT_MMIO with length 9, expected 1 to 8");
+        verifyNoInteractions(listener);
+    }
+
     private void io(int direction, int size, int port, int count) {
         memory.setInt(KvmRun.EXIT_REASON, KvmExitReason.KVM_EXIT_IO);
         memory.setByte(KvmRun.IO_DIRECTION, (byte) direction);

@@ -132,6 +132,7 @@ class KvmAbiTest {
 
         constant("KVM_API_VERSION", KvmConstants.KVM_API_VERSION);
         constant("KVM_CAP_READONLY_MEM", KvmConstants.KVM_CAP_READONLY_MEM);
+        constant("KVM_CAP_IMMEDIATE_EXIT", KvmConstants.KVM_CAP_IMMEDIATE_EXIT);
         constant("KVM_MEM_READONLY", KvmConstants.KVM_MEM_READONLY);
         constant("KVM_EXIT_IO_IN", KvmConstants.KVM_EXIT_IO_IN);
         constant("KVM_EXIT_IO_OUT", KvmConstants.KVM_EXIT_IO_OUT);

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.backend.ExitListener;
+import io.github.junitkvm.backend.HypervisorException;
+import io.github.junitkvm.backend.MachineConfig;
+import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -171,6 +176,38 @@ class KvmMachineLifecycleTest {
         // (GC, JIT, a thread's stack); a leak per machine would show as 500 or more.
         assertThat(openFileDescriptors()).as("open file descriptors").isBetween(fds - 2, fds + 2);
         assertThat(mappings()).as("lines of /proc/self/maps").isBetween(maps - 16, maps + 16);
+    }
+
+    @Test
+    void aFailedCreationReleasesWhatItAcquired() throws IOException {
+        // The guest layer validates regions; overlapping ones reach KVM only here, to make the
+        // second KVM_SET_USER_MEMORY_REGION fail after the VM and the first mapping exist.
+        MachineConfig overlapping = new MachineConfig(
+                List.of(new RamRegion(0x1000, 0x2000, false), new RamRegion(0x2000, 0x1000, false)), CpuMode.REAL);
+        cycles(20);
+        long fds = openFileDescriptors();
+        long maps = mappings();
+
+        for (int i = 0; i < 100; i++) {
+            assertThatThrownBy(() -> KvmHypervisor.open().createMachine(overlapping))
+                    .isInstanceOf(HypervisorException.class)
+                    .hasMessage("KVM_SET_USER_MEMORY_REGION failed: File exists (errno 17)");
+        }
+
+        assertThat(openFileDescriptors()).as("open file descriptors").isBetween(fds - 2, fds + 2);
+        assertThat(mappings()).as("lines of /proc/self/maps").isBetween(maps - 16, maps + 16);
+    }
+
+    @Test
+    void ramWhereIntelWantsItsTssIsUsable() {
+        // RAM over 0xfffbd000 makes the machine skip KVM_SET_TSS_ADDR rather than fail.
+        List<RamRegion> ram = List.of(new RamRegion(0x1000, 0x1000, false), new RamRegion(0xfffbc000L, 0x4000, false));
+        try (VirtualMachine vm = RealModeGuest.create("f4", ram)) {
+            vm.writeMemory(0xfffbd000L, new byte[] {1, 2, 3});
+
+            assertThat(vm.readMemory(0xfffbd000L, 3)).containsExactly(1, 2, 3);
+            assertThat(vm.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());
+        }
     }
 
     private static void cycles(int count) {
