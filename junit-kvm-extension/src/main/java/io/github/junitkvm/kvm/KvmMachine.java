@@ -184,6 +184,8 @@ final class KvmMachine implements VirtualMachine {
             }
         } finally {
             try {
+                // A close() from an exit listener of this run left the release to it; a close() from
+                // another thread that waits for the lock finds nothing left to release.
                 if (closed && lock.getHoldCount() == 1) {
                     resources.close();
                 }
