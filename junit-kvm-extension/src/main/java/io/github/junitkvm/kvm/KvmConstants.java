@@ -1,0 +1,25 @@
+package io.github.junitkvm.kvm;
+
+/**
+ * Plain constants of {@code linux/kvm.h} that are neither ioctl numbers nor exit reasons: the API
+ * version, capabilities, memory-slot flags and sub-codes.
+ */
+final class KvmConstants {
+    /** {@code KVM_API_VERSION}: the only version there has ever been since Linux 2.6.22. */
+    static final int KVM_API_VERSION = 12;
+
+    static final int KVM_CAP_READONLY_MEM = 81;
+    static final int KVM_CAP_IMMEDIATE_EXIT = 136;
+    static final int KVM_MEM_READONLY = 1 << 1;
+
+    static final int KVM_EXIT_IO_IN = 0;
+    static final int KVM_EXIT_IO_OUT = 1;
+
+    static final int KVM_INTERNAL_ERROR_EMULATION = 1;
+    static final int KVM_INTERNAL_ERROR_SIMUL_EX = 2;
+    static final int KVM_INTERNAL_ERROR_DELIVERY_EV = 3;
+    static final int KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON = 4;
+
+    private KvmConstants() {
+    }
+}

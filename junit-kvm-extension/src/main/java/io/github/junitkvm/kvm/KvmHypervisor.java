@@ -1,0 +1,122 @@
+package io.github.junitkvm.kvm;
+
+import io.github.junitkvm.Backend;
+import io.github.junitkvm.backend.Hypervisor;
+import io.github.junitkvm.backend.HypervisorUnavailableException;
+import io.github.junitkvm.backend.MachineConfig;
+import io.github.junitkvm.backend.VirtualMachine;
+import java.nio.file.Path;
+
+/**
+ * The Linux kernel's KVM, reached through {@code /dev/kvm}: the open device, and what it told about
+ * itself when opened. Thread-safe: its state never changes after {@link #open()}, and each machine
+ * owns its own file descriptors.
+ */
+public final class KvmHypervisor implements Hypervisor {
+    private static final Path DEVICE = Path.of("/dev/kvm");
+
+    private static KvmHypervisor shared;
+
+    private final int kvmFd;
+    private final long vcpuMmapSize;
+    private final boolean readOnlyMemory;
+
+    private KvmHypervisor(int kvmFd, long vcpuMmapSize, boolean readOnlyMemory) {
+        this.kvmFd = kvmFd;
+        this.vcpuMmapSize = vcpuMmapSize;
+        this.readOnlyMemory = readOnlyMemory;
+    }
+
+    /**
+     * Opens {@code /dev/kvm}, once per JVM: the first success is kept (its file descriptor stays
+     * open until the JVM exits) and returned to every later call; a failure is not kept, so a call
+     * after the cause is fixed succeeds.
+     *
+     * @return the hypervisor
+     * @throws HypervisorUnavailableException if KVM cannot be used here; the message says why and
+     *     what to do
+     */
+    public static synchronized KvmHypervisor open() {
+        if (shared == null) {
+            shared = open(DEVICE);
+        }
+        return shared;
+    }
+
+    /**
+     * Opens a KVM device at a given path, a fresh one each call (the tests give paths that are not
+     * KVM devices).
+     *
+     * @param device the device file
+     * @return the hypervisor
+     * @throws HypervisorUnavailableException if the device cannot be used
+     */
+    static KvmHypervisor open(Path device) {
+        int fd = openDevice(device);
+        try {
+            checkApiVersion(device, Posix.ioctl(fd, KvmIoctl.KVM_GET_API_VERSION, 0));
+            requireImmediateExit(device, fd);
+            KickSignal.verifyHandled();
+            long vcpuMmapSize = Posix.ioctl(fd, KvmIoctl.KVM_GET_VCPU_MMAP_SIZE, 0);
+            boolean readOnlyMemory =
+                    Posix.ioctl(fd, KvmIoctl.KVM_CHECK_EXTENSION, KvmConstants.KVM_CAP_READONLY_MEM) > 0;
+            return new KvmHypervisor(fd, vcpuMmapSize, readOnlyMemory);
+        } catch (ErrnoException e) {
+            closeQuietly(fd, e);
+            throw new HypervisorUnavailableException(device + " is not a usable KVM device: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(fd, e);
+            throw e;
+        }
+    }
+
+    /**
+     * @param device the device file
+     * @param version what its {@code KVM_GET_API_VERSION} returned
+     * @throws HypervisorUnavailableException unless it is the version this backend speaks
+     */
+    static void checkApiVersion(Path device, int version) {
+        if (version != KvmConstants.KVM_API_VERSION) {
+            throw new HypervisorUnavailableException(device + " speaks KVM API version " + version
+                    + ", but this backend expected version " + KvmConstants.KVM_API_VERSION
+                    + "; use -Djunitkvm.backend=emulator");
+        }
+    }
+
+    // Without kvm_run.immediate_exit (Linux 4.11+), a stop request that lands just before KVM_RUN
+    // is entered would be lost and the guest would run on.
+    private static void requireImmediateExit(Path device, int fd) {
+        if (Posix.ioctl(fd, KvmIoctl.KVM_CHECK_EXTENSION, KvmConstants.KVM_CAP_IMMEDIATE_EXIT) <= 0) {
+            throw new HypervisorUnavailableException(device + " lacks KVM_CAP_IMMEDIATE_EXIT (Linux 4.11 and"
+                    + " later have it), which stopping a running guest needs; use a newer kernel or"
+                    + " -Djunitkvm.backend=emulator");
+        }
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.KVM;
+    }
+
+    @Override
+    public VirtualMachine createMachine(MachineConfig config) {
+        return KvmMachine.create(kvmFd, config, vcpuMmapSize, readOnlyMemory);
+    }
+
+    private static int openDevice(Path device) {
+        try {
+            // O_CLOEXEC: a process the tests start must not inherit access to KVM.
+            return Posix.open(device, Posix.O_RDWR | Posix.O_CLOEXEC);
+        } catch (ErrnoException e) {
+            throw new HypervisorUnavailableException(DeviceOpenFailure.explain(device, e.errno()), e);
+        }
+    }
+
+    private static void closeQuietly(int fd, Throwable failure) {
+        try {
+            Posix.close(fd);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

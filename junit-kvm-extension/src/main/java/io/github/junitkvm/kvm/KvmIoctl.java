@@ -1,0 +1,53 @@
+package io.github.junitkvm.kvm;
+
+/**
+ * The KVM ioctls the backend issues, with their request numbers encoded as the kernel's
+ * {@code _IO}/{@code _IOR}/{@code _IOW} macros do; the constant names are the C macro names, so
+ * error messages read like the kernel documentation.
+ */
+enum KvmIoctl {
+    KVM_GET_API_VERSION(io(0x00)),
+    KVM_CREATE_VM(io(0x01)),
+    KVM_CHECK_EXTENSION(io(0x03)),
+    KVM_GET_VCPU_MMAP_SIZE(io(0x04)),
+    KVM_CREATE_VCPU(io(0x41)),
+    KVM_SET_USER_MEMORY_REGION(iow(0x46, KvmUserspaceMemoryRegion.SIZE)),
+    KVM_SET_TSS_ADDR(io(0x47)),
+    KVM_RUN(io(0x80)),
+    KVM_GET_REGS(ior(0x81, KvmRegs.SIZE)),
+    KVM_SET_REGS(iow(0x82, KvmRegs.SIZE)),
+    KVM_GET_SREGS(ior(0x83, KvmSregs.SIZE)),
+    KVM_SET_SREGS(iow(0x84, KvmSregs.SIZE));
+
+    /** The ioctl type byte of every KVM request ({@code KVMIO}). */
+    private static final int KVMIO = 0xae;
+    private static final int IOC_WRITE = 1;
+    private static final int IOC_READ = 2;
+
+    private final long number;
+
+    KvmIoctl(long number) {
+        this.number = number;
+    }
+
+    /** @return the request number passed to {@code ioctl(2)} */
+    long number() {
+        return number;
+    }
+
+    private static long io(int nr) {
+        return ioc(0, nr, 0);
+    }
+
+    private static long ior(int nr, int size) {
+        return ioc(IOC_READ, nr, size);
+    }
+
+    private static long iow(int nr, int size) {
+        return ioc(IOC_WRITE, nr, size);
+    }
+
+    private static long ioc(int direction, int nr, int size) {
+        return ((long) direction << 30) | ((long) size << 16) | ((long) KVMIO << 8) | nr;
+    }
+}

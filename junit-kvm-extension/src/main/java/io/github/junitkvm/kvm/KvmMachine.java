@@ -1,0 +1,238 @@
+package io.github.junitkvm.kvm;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.SpecialRegisters;
+import io.github.junitkvm.backend.ExitListener;
+import io.github.junitkvm.backend.MachineConfig;
+import io.github.junitkvm.backend.StopCause;
+import io.github.junitkvm.backend.VirtualMachine;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A KVM virtual machine with one vCPU: owns the VM and vCPU file descriptors, the guest RAM
+ * mappings and the {@code kvm_run} mapping.
+ *
+ * <p>Every method that touches native memory holds {@link #lock}, {@link #run} for its whole
+ * duration; {@link #close()} first stops a run, then takes the lock, so it frees nothing while
+ * another thread still uses it. A {@code close()} from an exit listener, on the running thread
+ * itself, only marks the machine closed and asks the run to stop; the run frees the resources on
+ * its way out.
+ */
+final class KvmMachine implements VirtualMachine {
+    /**
+     * Where Intel's KVM puts the three pages of the real-mode TSS it needs; AMD ignores it. QEMU
+     * uses the same address, just below the BIOS area at 4 GiB.
+     */
+    static final long TSS_ADDRESS = 0xfffbd000L;
+    static final long TSS_SIZE = 3 * 4096;
+
+    private final NativeResources resources;
+    private final GuestRam ram;
+    private final int vcpuFd;
+    private final KvmRun kvmRun;
+    private final VcpuInterrupter interrupter;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean closed;
+    private boolean running;
+
+    private KvmMachine(NativeResources resources, GuestRam ram, int vcpuFd, KvmRun kvmRun) {
+        this.resources = resources;
+        this.ram = ram;
+        this.vcpuFd = vcpuFd;
+        this.kvmRun = kvmRun;
+        this.interrupter = new VcpuInterrupter(kvmRun);
+    }
+
+    /**
+     * Creates the VM, its RAM and its vCPU; on any failure releases what it acquired.
+     *
+     * @param kvmFd the open {@code /dev/kvm}
+     * @param config the RAM regions
+     * @param vcpuMmapSize {@code KVM_GET_VCPU_MMAP_SIZE}
+     * @param readOnlySupported whether {@code KVM_CAP_READONLY_MEM} is available
+     * @return the machine
+     */
+    static KvmMachine create(int kvmFd, MachineConfig config, long vcpuMmapSize, boolean readOnlySupported) {
+        NativeResources resources = new NativeResources();
+        try {
+            int vmFd = Posix.ioctl(kvmFd, KvmIoctl.KVM_CREATE_VM, 0);
+            resources.add(() -> Posix.close(vmFd));
+            GuestRam ram = GuestRam.map(vmFd, config.ram(), readOnlySupported, resources);
+            if (!ram.overlaps(TSS_ADDRESS, TSS_SIZE)) {
+                Posix.ioctl(vmFd, KvmIoctl.KVM_SET_TSS_ADDR, TSS_ADDRESS);
+            }
+            int vcpuFd = Posix.ioctl(vmFd, KvmIoctl.KVM_CREATE_VCPU, 0);
+            resources.add(() -> Posix.close(vcpuFd));
+            long run = Posix.mmap(vcpuMmapSize, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_SHARED, vcpuFd,
+                    "kvm_run");
+            resources.add(() -> Posix.munmap(run, vcpuMmapSize));
+            return new KvmMachine(resources, ram, vcpuFd, new KvmRun(new Pointer(run), vcpuMmapSize));
+        } catch (RuntimeException | Error e) {
+            try {
+                resources.close();
+            } catch (RuntimeException releaseFailure) {
+                e.addSuppressed(releaseFailure);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public byte[] readMemory(long address, int length) {
+        lock.lock();
+        try {
+            ensureOpen();
+            return ram.read(address, length);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void writeMemory(long address, byte[] data) {
+        lock.lock();
+        try {
+            ensureOpen();
+            ram.write(address, data);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public GeneralRegisters registers() {
+        lock.lock();
+        try (Memory regs = new Memory(KvmRegs.SIZE)) {
+            ensureOpen();
+            Posix.ioctl(vcpuFd, KvmIoctl.KVM_GET_REGS, Pointer.nativeValue(regs));
+            return KvmRegs.read(regs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setRegisters(GeneralRegisters registers) {
+        lock.lock();
+        try (Memory regs = new Memory(KvmRegs.SIZE)) {
+            ensureOpen();
+            KvmRegs.write(regs, registers);
+            Posix.ioctl(vcpuFd, KvmIoctl.KVM_SET_REGS, Pointer.nativeValue(regs));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public SpecialRegisters specialRegisters() {
+        lock.lock();
+        try (Memory sregs = new Memory(KvmSregs.SIZE)) {
+            ensureOpen();
+            Posix.ioctl(vcpuFd, KvmIoctl.KVM_GET_SREGS, Pointer.nativeValue(sregs));
+            return KvmSregs.read(sregs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sets the system registers by read-modify-write: the interrupt bitmap, which
+     * {@link SpecialRegisters} does not model, keeps the value KVM reports, so that setting the
+     * registers does not drop an interrupt KVM is about to inject.
+     */
+    @Override
+    public void setSpecialRegisters(SpecialRegisters registers) {
+        lock.lock();
+        try (Memory sregs = new Memory(KvmSregs.SIZE)) {
+            ensureOpen();
+            Posix.ioctl(vcpuFd, KvmIoctl.KVM_GET_SREGS, Pointer.nativeValue(sregs));
+            KvmSregs.write(sregs, registers);
+            Posix.ioctl(vcpuFd, KvmIoctl.KVM_SET_SREGS, Pointer.nativeValue(sregs));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A string {@code OUT} to a stop port stops on its first element. A stop request that
+     * arrives while an exit is being handled takes effect once that exit's listener calls are done,
+     * so an {@code IN} always gets its value.
+     *
+     * @throws IllegalStateException if the machine is closed, or if called from an exit listener of
+     *     a run in progress
+     */
+    @Override
+    public StopCause run(Set<Integer> stopPorts, ExitListener listener) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (running) {
+                throw new IllegalStateException("run() called from an exit listener while the vCPU runs");
+            }
+            running = true;
+            interrupter.begin();
+            try {
+                return runUntilStop(stopPorts, listener);
+            } finally {
+                interrupter.end();
+                running = false;
+            }
+        } finally {
+            try {
+                // A close() from an exit listener of this run left the release to it; a close() from
+                // another thread that waits for the lock finds nothing left to release.
+                if (closed && lock.getHoldCount() == 1) {
+                    resources.close();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private StopCause runUntilStop(Set<Integer> stopPorts, ExitListener listener) {
+        while (true) {
+            if (interrupter.stopRequested()) {
+                return StopCause.stopRequested();
+            }
+            // EINTR: a kick, or some other signal; the check above tells them apart.
+            if (Posix.ioctlInterruptible(vcpuFd, KvmIoctl.KVM_RUN, 0)) {
+                StopCause stop = ExitDecoder.decode(kvmRun, stopPorts, listener);
+                if (stop != null) {
+                    return stop;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void requestStop() {
+        interrupter.requestStop();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        interrupter.requestStop();
+        lock.lock();
+        try {
+            // Held more than once: called by an exit listener; run() releases on its way out.
+            if (lock.getHoldCount() == 1) {
+                resources.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the KVM machine is closed");
+        }
+    }
+}
