@@ -28,7 +28,8 @@ final class RunWatchdog {
      * Starts watching the calling thread's run.
      *
      * @param limit the run's time limit
-     * @param stop what stops the run; called at most once, from the watchdog's thread
+     * @param stop what stops the run; called from the watchdog's thread, again at every check
+     *     until the watch is closed
      * @return the watch, to close when the run has returned
      */
     static Watch watchCurrentThread(Duration limit, Runnable stop) {
@@ -60,16 +61,20 @@ final class RunWatchdog {
             this.check = TIMER.scheduleAtFixedRate(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         }
 
+        /**
+         * Once the verdict is in, asks for the stop at every check until the run has returned: a
+         * backend ignores a request that comes before its run has really started, so one request
+         * could be lost to a run that is just beginning.
+         */
         private void check() {
-            if (verdict != Verdict.NONE) {
-                return;
-            }
-            if (System.nanoTime() - deadlineNanos >= 0) {
-                verdict = Verdict.TIME_LIMIT;
-            } else if (runner.isInterrupted()) {
-                verdict = Verdict.INTERRUPTED;
-            } else {
-                return;
+            if (verdict == Verdict.NONE) {
+                if (System.nanoTime() - deadlineNanos >= 0) {
+                    verdict = Verdict.TIME_LIMIT;
+                } else if (runner.isInterrupted()) {
+                    verdict = Verdict.INTERRUPTED;
+                } else {
+                    return;
+                }
             }
             stop.run();
         }
