@@ -5,11 +5,13 @@ import io.github.junitkvm.emulator.EmulatorHypervisor;
 import io.github.junitkvm.guest.BackendSelector;
 import io.github.junitkvm.guest.GuestSpec;
 import io.github.junitkvm.guest.GuestSpecReader;
+import io.github.junitkvm.guest.RunDigest;
 import io.github.junitkvm.junit.EffectiveGuest;
 import io.github.junitkvm.junit.TestGuest;
 import io.github.junitkvm.kvm.KvmHypervisor;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -32,6 +34,16 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
      * guest runs on ({@code KVM} or {@code EMULATOR}): reports show where every test ran.
      */
     public static final String BACKEND_REPORT_KEY = "junitkvm.backend";
+
+    /**
+     * The configuration parameter that, set to {@code true}, makes every run publish a report entry
+     * {@link #RUN_REPORT_KEY} describing it in one line ({@link RunDigest}): how it stopped, the
+     * serial output, the exits, the registers. Off by default, to keep reports small.
+     */
+    public static final String REPORT_RUNS_PARAMETER = "junitkvm.report.runs";
+
+    /** The key of the report entry {@link #REPORT_RUNS_PARAMETER} asks for. */
+    public static final String RUN_REPORT_KEY = "junitkvm.run";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KvmExtension.class);
     private static final BackendSelector BACKENDS = new BackendSelector(Map.of(
@@ -58,7 +70,10 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
         if (guest.isPresent()) {
             GuestSpec spec = new GuestSpecReader(context.getRequiredTestClass().getClassLoader()).read(guest.get());
             Hypervisor hypervisor = BACKENDS.select(setting(context));
-            context.getStore(NAMESPACE).put(TestGuest.class, new TestGuest(spec, hypervisor));
+            Consumer<GuestRun> runReporter = reportsRuns(context)
+                    ? run -> context.publishReportEntry(RUN_REPORT_KEY, RunDigest.of(run))
+                    : run -> { };
+            context.getStore(NAMESPACE).put(TestGuest.class, new TestGuest(spec, hypervisor, runReporter));
             context.publishReportEntry(BACKEND_REPORT_KEY, hypervisor.backend().name());
         }
     }
@@ -83,6 +98,10 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
         } catch (RuntimeException e) {
             throw new ParameterResolutionException(e.getMessage(), e);
         }
+    }
+
+    private static boolean reportsRuns(ExtensionContext context) {
+        return context.getConfigurationParameter(REPORT_RUNS_PARAMETER, Boolean::parseBoolean).orElse(false);
     }
 
     private static Optional<String> setting(ExtensionContext context) {

@@ -18,6 +18,7 @@ import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The {@link KvmVm} of the public API, on any backend: owns one {@link VirtualMachine}, loads the
@@ -30,14 +31,16 @@ public final class GuestVm implements KvmVm {
     private final RamLayout layout;
     private final Devices devices = new Devices();
     private final GuestMemory memory;
+    private final Consumer<GuestRun> runObserver;
     private volatile boolean closed;
     /** Counts runs, so that a run's memory view can tell it is no longer current. */
     private volatile int generation;
 
-    private GuestVm(VirtualMachine machine, Backend backend, GuestSpec spec) {
+    private GuestVm(VirtualMachine machine, Backend backend, GuestSpec spec, Consumer<GuestRun> runObserver) {
         this.machine = machine;
         this.backend = backend;
         this.spec = spec;
+        this.runObserver = runObserver;
         this.layout = new RamLayout(spec.ram());
         this.memory = new RamView(machine, layout, this::ensureOpen);
     }
@@ -50,9 +53,21 @@ public final class GuestVm implements KvmVm {
      * @return the VM, not yet run; the caller owns it
      */
     public static GuestVm create(Hypervisor hypervisor, GuestSpec spec) {
+        return create(hypervisor, spec, run -> { });
+    }
+
+    /**
+     * Creates the machine, loads the code, sets the CPU mode and the registers.
+     *
+     * @param hypervisor where the machine is created
+     * @param spec what the guest is
+     * @param runObserver told of every run of the VM, when it has stopped
+     * @return the VM, not yet run; the caller owns it
+     */
+    public static GuestVm create(Hypervisor hypervisor, GuestSpec spec, Consumer<GuestRun> runObserver) {
         VirtualMachine machine = hypervisor.createMachine(new MachineConfig(spec.ram(), spec.mode()));
         try {
-            GuestVm vm = new GuestVm(machine, hypervisor.backend(), spec);
+            GuestVm vm = new GuestVm(machine, hypervisor.backend(), spec, runObserver);
             vm.memory.write(spec.loadAddress(), spec.code());
             CpuModeSetup.apply(machine, spec.mode());
             machine.setRegisters(spec.registers());
@@ -156,8 +171,10 @@ public final class GuestVm implements KvmVm {
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         recorder.rethrowHandlerFailure();
         recorder.stoppedBy(lastExit(cause, verdict, timeout));
-        return new RecordedRun(recorder, StateAtStop.read(machine),
+        GuestRun run = new RecordedRun(recorder, StateAtStop.read(machine),
                 new RamView(machine, layout, () -> ensureCurrent(runGeneration)), duration, backend, spec.mode());
+        runObserver.accept(run);
+        return run;
     }
 
     @Override

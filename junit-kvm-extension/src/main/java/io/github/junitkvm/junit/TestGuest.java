@@ -5,6 +5,7 @@ import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.backend.Hypervisor;
 import io.github.junitkvm.guest.GuestSpec;
 import io.github.junitkvm.guest.GuestVm;
+import java.util.function.Consumer;
 
 /**
  * One test's guest, kept in the test's {@code ExtensionContext.Store}: the same VM for the test
@@ -15,22 +16,25 @@ import io.github.junitkvm.guest.GuestVm;
 public final class TestGuest implements AutoCloseable {
     private final GuestSpec spec;
     private final Hypervisor hypervisor;
+    private final Consumer<GuestRun> runObserver;
     private GuestVm vm;
     private GuestRun run;
 
     /**
      * @param spec the validated guest description
      * @param hypervisor where its VM is created
+     * @param runObserver told of every run of the VM, the test's own runs included
      */
-    public TestGuest(GuestSpec spec, Hypervisor hypervisor) {
+    public TestGuest(GuestSpec spec, Hypervisor hypervisor, Consumer<GuestRun> runObserver) {
         this.spec = spec;
         this.hypervisor = hypervisor;
+        this.runObserver = runObserver;
     }
 
     /** @return the test's VM, created on first use */
     public synchronized KvmVm vm() {
         if (vm == null) {
-            vm = GuestVm.create(hypervisor, spec);
+            vm = GuestVm.create(hypervisor, spec, runObserver);
         }
         return vm;
     }

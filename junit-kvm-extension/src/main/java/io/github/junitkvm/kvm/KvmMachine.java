@@ -196,18 +196,40 @@ final class KvmMachine implements VirtualMachine {
     }
 
     private StopCause runUntilStop(Set<Integer> stopPorts, ExitListener listener) {
+        // Whether the last KVM_RUN returned an I/O or MMIO exit: the kernel finishes one (IN data
+        // into the register, RIP past the instruction) only when KVM_RUN is entered again.
+        boolean exitUnfinished = false;
         while (true) {
             if (interrupter.stopRequested()) {
-                return StopCause.stopRequested();
+                return finished(StopCause.stopRequested(), exitUnfinished);
             }
-            // EINTR: a kick, or some other signal; the check above tells them apart.
+            // EINTR: a kick, or some other signal; the check above tells them apart. Entering
+            // KVM_RUN finished the previous exit either way.
+            exitUnfinished = false;
             if (Posix.ioctlInterruptible(vcpuFd, KvmIoctl.KVM_RUN, 0)) {
+                int reason = kvmRun.exitReason();
+                exitUnfinished = reason == KvmExitReason.KVM_EXIT_IO || reason == KvmExitReason.KVM_EXIT_MMIO;
                 StopCause stop = ExitDecoder.decode(kvmRun, stopPorts, listener);
                 if (stop != null) {
-                    return stop;
+                    return finished(stop, exitUnfinished);
                 }
             }
         }
+    }
+
+    /**
+     * Finishes the I/O or MMIO exit a run stops on, so that the registers at the stop are those
+     * after the instruction on every kernel (left alone, RIP still points at an {@code OUT} on some
+     * kernels and past it on others). Entering {@code KVM_RUN} with {@code immediate_exit} set
+     * completes the pending operation and returns {@code EINTR} without running the guest further:
+     * the KVM API documentation's way to bring a vCPU to a consistent state.
+     */
+    private StopCause finished(StopCause stop, boolean exitUnfinished) {
+        if (exitUnfinished) {
+            kvmRun.setImmediateExit(true);
+            Posix.ioctlInterruptible(vcpuFd, KvmIoctl.KVM_RUN, 0);
+        }
+        return stop;
     }
 
     @Override

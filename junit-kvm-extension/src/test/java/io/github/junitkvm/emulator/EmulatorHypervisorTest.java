@@ -1,9 +1,9 @@
 package io.github.junitkvm.emulator;
 
-import static io.github.junitkvm.emulator.RecordingListener.inEvent;
-import static io.github.junitkvm.emulator.RecordingListener.mmioReadEvent;
-import static io.github.junitkvm.emulator.RecordingListener.mmioWriteEvent;
-import static io.github.junitkvm.emulator.RecordingListener.outEvent;
+import static io.github.junitkvm.testsupport.RecordingListener.inEvent;
+import static io.github.junitkvm.testsupport.RecordingListener.mmioReadEvent;
+import static io.github.junitkvm.testsupport.RecordingListener.mmioWriteEvent;
+import static io.github.junitkvm.testsupport.RecordingListener.outEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +16,7 @@ import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.StopCause.Kind;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.testsupport.RecordingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -40,7 +41,7 @@ class EmulatorHypervisorTest {
             StopCause cause = machine.run(Set.of(), listener);
 
             assertThat(cause).isEqualTo(StopCause.hlt());
-            assertThat(listener.exits).containsExactly(outEvent(0x3f8, 1, '4'), outEvent(0x3f8, 1, '\n'));
+            assertThat(listener.events).containsExactly(outEvent(0x3f8, 1, '4'), outEvent(0x3f8, 1, '\n'));
             assertThat(machine.registers().rax()).isEqualTo(10);
             assertThat(machine.registers().rip()).isEqualTo(0x100c);
         }
@@ -53,7 +54,7 @@ class EmulatorHypervisorTest {
 
             assertThat(machine.run(Set.of(), listener)).isEqualTo(StopCause.hlt());
 
-            assertThat(listener.exits).containsExactly(inEvent(0x60, 1), outEvent(0x80, 1, 0x2a));
+            assertThat(listener.events).containsExactly(inEvent(0x60, 1), outEvent(0x80, 1, 0x2a));
         }
     }
 
@@ -66,7 +67,7 @@ class EmulatorHypervisorTest {
 
             assertThat(machine.run(Set.of(), listener)).isEqualTo(StopCause.hlt());
 
-            assertThat(listener.exits).containsExactly(outEvent(0x3f8, 1, 'h'), outEvent(0x3f8, 1, 'e'),
+            assertThat(listener.events).containsExactly(outEvent(0x3f8, 1, 'h'), outEvent(0x3f8, 1, 'e'),
                     outEvent(0x3f8, 1, 'l'), outEvent(0x3f8, 1, 'l'), outEvent(0x3f8, 1, 'o'));
         }
     }
@@ -79,7 +80,7 @@ class EmulatorHypervisorTest {
 
             assertThat(machine.run(Set.of(), listener)).isEqualTo(StopCause.hlt());
 
-            assertThat(listener.exits).containsExactly(mmioReadEvent(0x3000, 2), mmioWriteEvent(0x500, 2, 0xbeef));
+            assertThat(listener.events).containsExactly(mmioReadEvent(0x3000, 2), mmioWriteEvent(0x500, 2, 0xbeef));
             assertThat(machine.registers().rax()).isEqualTo(0xbeef);
         }
     }
@@ -92,7 +93,7 @@ class EmulatorHypervisorTest {
 
             assertThat(machine.run(Set.of(0xf4), listener)).isEqualTo(StopCause.stopPort(0xf4, 1, 7));
 
-            assertThat(listener.exits).containsExactly(outEvent(0x80, 1, 'a'));
+            assertThat(listener.events).containsExactly(outEvent(0x80, 1, 'a'));
         }
     }
 

@@ -1,12 +1,13 @@
 package io.github.junitkvm.emulator;
 
-import static io.github.junitkvm.emulator.RecordingListener.outEvent;
+import static io.github.junitkvm.testsupport.RecordingListener.outEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.StopCause.Kind;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.testsupport.RecordingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ class EmulatorWorkerLifecycleTest {
         try (VirtualMachine next = Guests.load(hypervisor, Guests.CLASSIC, 2, 2, 0)) {
             RecordingListener listener = new RecordingListener();
             assertThat(next.run(Set.of(), listener)).isEqualTo(StopCause.hlt());
-            assertThat(listener.exits).containsExactly(outEvent(0x3f8, 1, '4'), outEvent(0x3f8, 1, '\n'));
+            assertThat(listener.events).containsExactly(outEvent(0x3f8, 1, '4'), outEvent(0x3f8, 1, '\n'));
         }
     }
 

@@ -147,11 +147,7 @@ class GuestVmTest {
 
     @Test
     void aRequestedStopIsATimeoutExplainingTheLimit() {
-        CountDownLatch stopped = new CountDownLatch(1);
-        doAnswer(call -> {
-            stopped.countDown();
-            return null;
-        }).when(machine).requestStop();
+        CountDownLatch stopped = stopRequests();
         guestDoes(listener -> {
             stopped.await(5, TimeUnit.SECONDS);
             return StopCause.stopRequested();
@@ -165,11 +161,7 @@ class GuestVmTest {
 
     @Test
     void anInterruptedTestThreadStopsTheRun() {
-        CountDownLatch stopped = new CountDownLatch(1);
-        doAnswer(call -> {
-            stopped.countDown();
-            return null;
-        }).when(machine).requestStop();
+        CountDownLatch stopped = stopRequests();
         guestDoes(listener -> {
             Thread.currentThread().interrupt();
             boolean wasStopped = awaitUninterruptibly(stopped);
@@ -269,6 +261,16 @@ class GuestVmTest {
                 .withMessageContaining("onMmio range [0x0, 0x1001) overlaps guest RAM");
         assertThatIllegalArgumentException().isThrownBy(() -> vm.onMmio(0x8000, 0, (a, s) -> 0))
                 .withMessageContaining("not positive");
+    }
+
+    /** @return a latch the machine's {@code requestStop()} counts down */
+    private CountDownLatch stopRequests() {
+        CountDownLatch stopped = new CountDownLatch(1);
+        doAnswer(call -> {
+            stopped.countDown();
+            return null;
+        }).when(machine).requestStop();
+        return stopped;
     }
 
     private void guestDoes(Guest guest) {

@@ -1,9 +1,9 @@
 package io.github.junitkvm.kvm;
 
-import static io.github.junitkvm.kvm.RecordingListener.inEvent;
-import static io.github.junitkvm.kvm.RecordingListener.mmioReadEvent;
-import static io.github.junitkvm.kvm.RecordingListener.mmioWriteEvent;
-import static io.github.junitkvm.kvm.RecordingListener.outEvent;
+import static io.github.junitkvm.testsupport.RecordingListener.inEvent;
+import static io.github.junitkvm.testsupport.RecordingListener.mmioReadEvent;
+import static io.github.junitkvm.testsupport.RecordingListener.mmioWriteEvent;
+import static io.github.junitkvm.testsupport.RecordingListener.outEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +13,7 @@ import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.testsupport.RecordingListener;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;

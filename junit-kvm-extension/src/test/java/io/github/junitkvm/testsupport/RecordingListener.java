@@ -1,4 +1,4 @@
-package io.github.junitkvm.kvm;
+package io.github.junitkvm.testsupport;
 
 import io.github.junitkvm.backend.ExitListener;
 import java.util.ArrayList;
@@ -6,34 +6,52 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
-/** An exit listener that records every call as text and answers reads from suppliers. */
-class RecordingListener implements ExitListener {
-    final List<String> events = new ArrayList<>();
+/**
+ * An exit listener for the backends' own tests: records every call as text, in order, and answers
+ * reads from suppliers.
+ */
+public class RecordingListener implements ExitListener {
+    /** Every call so far, as the {@code ...Event} methods write them. */
+    public final List<String> events = new ArrayList<>();
     private final LongSupplier portInValues;
     private final LongSupplier mmioReadValues;
 
-    RecordingListener() {
-        this(() -> 0, () -> 0);
+    /** Answers every read with 0. */
+    public RecordingListener() {
+        this(() -> 0);
     }
 
-    RecordingListener(LongSupplier portInValues, LongSupplier mmioReadValues) {
+    /** @param answers supplies the value of every port and MMIO read */
+    public RecordingListener(LongSupplier answers) {
+        this(answers, answers);
+    }
+
+    /**
+     * @param portInValues supplies the value of every port read
+     * @param mmioReadValues supplies the value of every MMIO read
+     */
+    public RecordingListener(LongSupplier portInValues, LongSupplier mmioReadValues) {
         this.portInValues = portInValues;
         this.mmioReadValues = mmioReadValues;
     }
 
-    static String outEvent(int port, int size, long value) {
+    /** @return how a call is recorded */
+    public static String outEvent(int port, int size, long value) {
         return String.format(Locale.ROOT, "out 0x%x/%d = 0x%x", port, size, value);
     }
 
-    static String inEvent(int port, int size) {
+    /** @return how a call is recorded */
+    public static String inEvent(int port, int size) {
         return String.format(Locale.ROOT, "in 0x%x/%d", port, size);
     }
 
-    static String mmioReadEvent(long address, int size) {
+    /** @return how a call is recorded */
+    public static String mmioReadEvent(long address, int size) {
         return String.format(Locale.ROOT, "mmio read 0x%x/%d", address, size);
     }
 
-    static String mmioWriteEvent(long address, int size, long value) {
+    /** @return how a call is recorded */
+    public static String mmioWriteEvent(long address, int size, long value) {
         return String.format(Locale.ROOT, "mmio write 0x%x/%d = 0x%x", address, size, value);
     }
 
