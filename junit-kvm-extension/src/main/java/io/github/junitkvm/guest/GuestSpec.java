@@ -7,27 +7,36 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A validated description of a guest, everything resolved: RAM, CPU mode, the code and where it
+ * A validated description of a guest, everything resolved: RAM, CPU mode, the image and where it
  * goes, the initial registers (entry point and stack filled in), and the run time limit.
  *
  * @param ram the RAM regions, sorted by address, not overlapping
  * @param mode the CPU mode the vCPU starts in
- * @param code the bytes placed at {@code loadAddress}, possibly none
- * @param loadAddress where {@code code} goes
+ * @param image the bytes placed in RAM before the first run, each segment inside one region;
+ *     possibly none
  * @param registers the initial general registers
  * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
  */
-public record GuestSpec(List<RamRegion> ram, CpuMode mode, byte[] code, long loadAddress,
+public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
                         GeneralRegisters registers, Duration timeout) {
-    /** Copies the mutable parts. */
+    /** Copies the lists. */
     public GuestSpec {
         ram = List.copyOf(ram);
-        code = code.clone();
+        image = List.copyOf(image);
     }
 
-    /** @return a copy of the code bytes */
-    @Override
-    public byte[] code() {
-        return code.clone();
+    /**
+     * A guest whose image is one piece of code.
+     *
+     * @param ram the RAM regions, sorted by address, not overlapping
+     * @param mode the CPU mode the vCPU starts in
+     * @param code the bytes placed at {@code loadAddress}, possibly none
+     * @param loadAddress where {@code code} goes
+     * @param registers the initial general registers
+     * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
+     */
+    public GuestSpec(List<RamRegion> ram, CpuMode mode, byte[] code, long loadAddress,
+                     GeneralRegisters registers, Duration timeout) {
+        this(ram, mode, List.of(new ImageSegment(loadAddress, code)), registers, timeout);
     }
 }

@@ -27,13 +27,22 @@ public final class GuestSpecReader {
     /** The default real-mode stack top: word-aligned and below 64 KiB, since SS = 0. */
     static final long REAL_MODE_STACK_CEILING = 0xfff0;
     private static final long RFLAGS_RESERVED = 0x2;
-    private static final byte[] ELF_MAGIC = {0x7f, 'E', 'L', 'F'};
 
     private final ClassLoader resources;
+    private final Assembler assembler;
 
     /** @param resources where {@link KvmGuest#resource()} is looked up */
     public GuestSpecReader(ClassLoader resources) {
+        this(resources, GuestAssembler.shared());
+    }
+
+    /**
+     * @param resources where {@link KvmGuest#resource()} is looked up
+     * @param assembler what assembles {@link KvmGuest#asm()}
+     */
+    GuestSpecReader(ClassLoader resources, Assembler assembler) {
         this.resources = resources;
+        this.assembler = assembler;
     }
 
     /**
@@ -44,22 +53,12 @@ public final class GuestSpecReader {
     public GuestSpec read(KvmGuest guest) {
         RamLayout ram = new RamLayout(readMemory(guest.memory()));
         CpuMode mode = readMode(guest.mode());
-        byte[] code = readCode(guest);
-        long loadAddress = guest.loadAddress();
-        if (ram.regionHolding(loadAddress, 1).isEmpty()) {
-            throw problem(hex("loadAddress", loadAddress), "outside guest RAM %s", ram.describe());
-        }
-        if (ram.regionHolding(loadAddress, code.length).isEmpty()) {
-            RamRegion region = ram.regionHolding(loadAddress, 1).orElseThrow();
-            throw problem(codeAttribute(guest), "%d bytes at loadAddress 0x%x do not fit in RAM region [0x%x, 0x%x)",
-                    code.length, loadAddress, region.guestAddress(), region.end());
-        }
-        GeneralRegisters registers = readRegisters(guest.registers(), loadAddress, ram);
+        LoadedCode code = readCode(guest, mode, ram);
+        GeneralRegisters registers = readRegisters(guest.registers(), code, ram);
         if (guest.timeoutMillis() <= 0) {
             throw problem("timeoutMillis = " + guest.timeoutMillis(), "not positive");
         }
-        return new GuestSpec(ram.regions(), mode, code, loadAddress, registers,
-                Duration.ofMillis(guest.timeoutMillis()));
+        return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()));
     }
 
     private static List<RamRegion> readMemory(Memory[] memory) {
@@ -102,7 +101,7 @@ public final class GuestSpecReader {
         return mode;
     }
 
-    private byte[] readCode(KvmGuest guest) {
+    private LoadedCode readCode(KvmGuest guest, CpuMode mode, RamLayout ram) {
         List<String> sources = new ArrayList<>();
         if (!guest.code().isEmpty()) {
             sources.add("code");
@@ -116,16 +115,47 @@ public final class GuestSpecReader {
         if (sources.size() > 1) {
             throw problem(String.join(", ", sources), "set together: set at most one of code, resource and asm");
         }
-        if (!guest.asm().isEmpty()) {
-            throw problem("asm", "not supported yet: give the machine code as code (hex) or resource (flat binary)");
+        byte[] resource = guest.resource().isEmpty() ? null : readResource(guest.resource());
+        if (resource != null && ElfImage.hasMagic(resource)) {
+            return readElf(guest.resource(), resource, ram);
         }
-        if (!guest.resource().isEmpty()) {
-            return readResource(guest.resource());
+        long loadAddress = guest.loadAddress();
+        if (ram.regionHolding(loadAddress, 1).isEmpty()) {
+            throw problem(hex("loadAddress", loadAddress), "outside guest RAM %s", ram.describe());
         }
+        String attribute;
+        byte[] code;
+        if (resource != null) {
+            attribute = resourceAttribute(guest.resource());
+            code = resource;
+        } else if (!guest.asm().isEmpty()) {
+            attribute = "asm";
+            code = assemble(guest.asm(), mode, loadAddress);
+        } else {
+            attribute = "code";
+            code = parseHex(guest.code());
+        }
+        if (ram.regionHolding(loadAddress, code.length).isEmpty()) {
+            RamRegion region = ram.regionHolding(loadAddress, 1).orElseThrow();
+            throw problem(attribute, "%d bytes at loadAddress 0x%x do not fit in RAM region [0x%x, 0x%x)",
+                    code.length, loadAddress, region.guestAddress(), region.end());
+        }
+        return new LoadedCode(List.of(new ImageSegment(loadAddress, code)), loadAddress, hex("loadAddress", loadAddress));
+    }
+
+    private static byte[] parseHex(String code) {
         try {
-            return HexCode.parse(guest.code());
+            return HexCode.parse(code);
         } catch (IllegalArgumentException e) {
-            throw problem("code = \"" + abbreviate(guest.code()) + "\"", "not valid hex: %s", e.getMessage());
+            throw problem("code = \"" + abbreviate(code) + "\"", "not valid hex: %s", e.getMessage());
+        }
+    }
+
+    private byte[] assemble(String source, CpuMode mode, long loadAddress) {
+        try {
+            return assembler.assemble(source, mode, loadAddress);
+        } catch (InvalidImageException e) {
+            throw new KvmGuestConfigurationException("@KvmGuest(asm): " + e.getMessage(), e);
         }
     }
 
@@ -144,15 +174,32 @@ public final class GuestSpecReader {
         if (image.length == 0) {
             throw problem(resourceAttribute(name), "the resource is empty");
         }
-        if (startsWith(image, ELF_MAGIC)) {
-            throw problem(resourceAttribute(name), "an ELF image: ELF images are not supported yet, give a flat binary");
-        }
         return image;
     }
 
-    private static GeneralRegisters readRegisters(Registers r, long loadAddress, RamLayout ram) {
-        long rip = r.rip() == -1 ? loadAddress : r.rip();
-        String ripSource = r.rip() == -1 ? hex("loadAddress", rip) : hex("registers.rip", rip);
+    /** Loads the ELF's segments where they say; {@code loadAddress} plays no part. */
+    private static LoadedCode readElf(String name, byte[] file, RamLayout ram) {
+        ElfImage elf;
+        try {
+            elf = ElfImage.parse(file);
+        } catch (InvalidImageException e) {
+            throw new KvmGuestConfigurationException("@KvmGuest(" + resourceAttribute(name) + "): " + e.getMessage(), e);
+        }
+        List<ImageSegment> image = new ArrayList<>();
+        for (ElfImage.Loadable loadable : elf.segments()) {
+            ImageSegment segment = loadable.segment();
+            if (ram.regionHolding(segment.address(), segment.bytes().length).isEmpty()) {
+                throw problem(resourceAttribute(name), "segment %d at 0x%x (0x%x bytes) is outside guest RAM %s",
+                        loadable.index(), segment.address(), segment.bytes().length, ram.describe());
+            }
+            image.add(segment);
+        }
+        return new LoadedCode(image, elf.entry(), String.format("%s (ELF entry 0x%x)", resourceAttribute(name), elf.entry()));
+    }
+
+    private static GeneralRegisters readRegisters(Registers r, LoadedCode code, RamLayout ram) {
+        long rip = r.rip() == -1 ? code.entry() : r.rip();
+        String ripSource = r.rip() == -1 ? code.entryAttribute() : hex("registers.rip", rip);
         Optional<RamRegion> entryRegion = ram.regionHolding(rip, 1);
         if (entryRegion.isEmpty()) {
             throw problem(ripSource, "the entry point is outside guest RAM %s", ram.describe());
@@ -167,22 +214,6 @@ public final class GuestSpecReader {
                 r.rflags() | RFLAGS_RESERVED);
     }
 
-    private static String codeAttribute(KvmGuest guest) {
-        return guest.resource().isEmpty() ? "code" : resourceAttribute(guest.resource());
-    }
-
-    private static boolean startsWith(byte[] data, byte[] prefix) {
-        if (data.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (data[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static String abbreviate(String text) {
         return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
@@ -193,6 +224,16 @@ public final class GuestSpecReader {
 
     private static String hex(String attribute, long value) {
         return String.format("%s = 0x%x", attribute, value);
+    }
+
+    /**
+     * The code that goes into RAM and where it starts.
+     *
+     * @param image the segments
+     * @param entry the entry point, used as rip unless the test gives one
+     * @param entryAttribute where the entry point came from, as error messages name it
+     */
+    private record LoadedCode(List<ImageSegment> image, long entry, String entryAttribute) {
     }
 
     /**

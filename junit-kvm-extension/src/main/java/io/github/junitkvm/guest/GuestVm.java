@@ -68,7 +68,9 @@ public final class GuestVm implements KvmVm {
         VirtualMachine machine = hypervisor.createMachine(new MachineConfig(spec.ram(), spec.mode()));
         try {
             GuestVm vm = new GuestVm(machine, hypervisor.backend(), spec, runObserver);
-            vm.memory.write(spec.loadAddress(), spec.code());
+            for (ImageSegment segment : spec.image()) {
+                vm.memory.write(segment.address(), segment.bytes());
+            }
             CpuModeSetup.apply(machine, spec.mode());
             machine.setRegisters(spec.registers());
             return vm;

@@ -41,7 +41,10 @@ class GuestSpecReaderTest {
 
         assertThat(spec.ram()).containsExactly(new RamRegion(0, 2 * 1024 * 1024, false));
         assertThat(spec.mode()).isEqualTo(CpuMode.REAL);
-        assertThat(spec.code()).isEmpty();
+        assertThat(spec.image()).singleElement().satisfies(segment -> {
+            assertThat(segment.address()).isEqualTo(0x1000);
+            assertThat(segment.bytes()).isEmpty();
+        });
         assertThat(spec.registers().rip()).isEqualTo(0x1000);
         assertThat(spec.registers().rsp()).as("REAL mode stack below 64 KiB").isEqualTo(0xfff0);
         assertThat(spec.registers().rflags()).isEqualTo(0x2);
@@ -52,7 +55,7 @@ class GuestSpecReaderTest {
     void readsCodeRegistersAndStackAtTheEndOfTheEntryRegion() {
         GuestSpec spec = read("classic");
 
-        assertThat(spec.code()).containsExactly(0xba, 0xf8, 0x03, 0x00, 0xf4);
+        assertThat(code(spec)).containsExactly(0xba, 0xf8, 0x03, 0x00, 0xf4);
         assertThat(spec.registers().rax()).isEqualTo(2);
         assertThat(spec.registers().rbx()).isEqualTo(3);
         assertThat(spec.registers().r15()).isEqualTo(7);
@@ -72,7 +75,7 @@ class GuestSpecReaderTest {
 
     @Test
     void loadsAFlatBinaryResource() {
-        assertThat(read("flatBinary").code()).containsExactly(0xb0, 0x48, 0xe6, 0xe9, 0xf4);
+        assertThat(code(read("flatBinary"))).containsExactly(0xb0, 0x48, 0xe6, 0xe9, 0xf4);
     }
 
     @KvmGuest(memory = @Memory(guestAddress = 0x1800, size = 0x1000))
@@ -119,8 +122,8 @@ class GuestSpecReaderTest {
     void elfResource() {
     }
 
-    @KvmGuest(asm = "hlt")
-    void assembly() {
+    @KvmGuest(asm = "movx %ax,%bx")
+    void badAssembly() {
     }
 
     @KvmGuest(mode = CpuMode.LONG)
@@ -151,8 +154,8 @@ class GuestSpecReaderTest {
             loadAddressOutsideRam | @KvmGuest(loadAddress = 0x8000): outside guest RAM [0x1000, 0x2000)
             twoSources            | @KvmGuest(code, resource): set together: set at most one of code, resource and asm
             missingResource       | @KvmGuest(resource = "/guests/missing.bin"): no such classpath resource
-            elfResource           | @KvmGuest(resource = "/guests/tiny.elf"): an ELF image: ELF images are not supported yet
-            assembly              | @KvmGuest(asm): not supported yet
+            elfResource           | @KvmGuest(resource = "/guests/tiny.elf"): truncated ELF file: 8 bytes end before the ELF32 header (52 bytes)
+            badAssembly           | @KvmGuest(asm): line 1: no such instruction
             longMode              | @KvmGuest(mode = LONG): not supported yet
             entryAboveRealModeReach | @KvmGuest(loadAddress = 0x10000): the entry point is not below 0x10000
             ripOutsideRam         | @KvmGuest(registers.rip = 0x300000): the entry point is outside guest RAM [0x0, 0x200000)
@@ -162,6 +165,11 @@ class GuestSpecReaderTest {
         assertThatThrownBy(() -> read(method))
                 .isInstanceOf(KvmGuestConfigurationException.class)
                 .hasMessageStartingWith(message);
+    }
+
+    private static byte[] code(GuestSpec spec) {
+        assertThat(spec.image()).hasSize(1);
+        return spec.image().get(0).bytes();
     }
 
     private GuestSpec read(String method) {
