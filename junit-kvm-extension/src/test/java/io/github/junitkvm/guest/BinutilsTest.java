@@ -1,0 +1,73 @@
+package io.github.junitkvm.guest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.junitkvm.CpuMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Runs the real {@code as} and {@code ld}, which the build machine has (binutils). */
+class BinutilsTest {
+    private final Binutils binutils = new Binutils();
+
+    @Test
+    void assemblesForTheOperandSizeOfTheMode() {
+        String source = "mov $0x1234, %ax\nhlt\n";
+
+        assertThat(binutils.assemble(source, CpuMode.REAL, 0x1000))
+                .containsExactly(0xb8, 0x34, 0x12, 0xf4);
+        assertThat(binutils.assemble(source, CpuMode.PROTECTED, 0x1000))
+                .as("16-bit operand needs a prefix in 32-bit code").containsExactly(0x66, 0xb8, 0x34, 0x12, 0xf4);
+        assertThat(binutils.assemble("mov $1, %rax", CpuMode.LONG, 0x1000))
+                .containsExactly(0x48, 0xc7, 0xc0, 0x01, 0x00, 0x00, 0x00);
+    }
+
+    @Test
+    void linksLabelsAsAbsoluteAddressesAtTheLoadAddress() {
+        String source = "mov $here, %bx\nhere: hlt";
+
+        assertThat(binutils.assemble(source, CpuMode.REAL, 0x7c00)).containsExactly(0xbb, 0x03, 0x7c, 0xf4);
+    }
+
+    @Test
+    void reportsEachErrorWithItsLineNumberAndLine() {
+        String source = "nop\n  movx %ax,%bx\nnop\nmov %ax\n";
+
+        assertThatThrownBy(() -> binutils.assemble(source, CpuMode.REAL, 0x1000))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("line 2: no such instruction: `movx %ax,%bx'\n    movx %ax,%bx\n"
+                        + "line 4: number of operands mismatch for `mov'\n    mov %ax");
+    }
+
+    @Test
+    void namesBinutilsWhenAsCannotBeRun() {
+        Binutils missing = new Binutils("junit-kvm-no-such-as", "ld");
+
+        assertThatThrownBy(() -> missing.assemble("hlt", CpuMode.REAL, 0x1000))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageStartingWith("cannot run 'junit-kvm-no-such-as': assembling needs GNU binutils (as, ld) "
+                        + "in PATH, e.g. apt-get install binutils");
+    }
+
+    @Test
+    void leavesNoTemporaryFilesBehind() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> before = assemblyDirectories(tmp);
+
+        binutils.assemble("hlt", CpuMode.REAL, 0x1000);
+        assertThatThrownBy(() -> binutils.assemble("movx", CpuMode.REAL, 0x1000));
+
+        assertThat(assemblyDirectories(tmp)).isEqualTo(before);
+    }
+
+    private static List<Path> assemblyDirectories(Path tmp) throws IOException {
+        try (Stream<Path> entries = Files.list(tmp)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("junit-kvm-asm")).sorted().toList();
+        }
+    }
+}
