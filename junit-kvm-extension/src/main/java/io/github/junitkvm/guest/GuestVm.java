@@ -69,7 +69,8 @@ public final class GuestVm implements KvmVm {
         try {
             GuestVm vm = new GuestVm(machine, hypervisor.backend(), spec, runObserver);
             vm.memory.write(spec.loadAddress(), spec.code());
-            CpuModeSetup.apply(machine, spec.mode());
+            CpuModeSetup.apply(machine, spec.mode(), spec.ram(), SystemArea.find(spec.ram(), spec.mode(),
+                    spec.loadAddress(), spec.code().length).orElse(0));
             machine.setRegisters(spec.registers());
             return vm;
         } catch (RuntimeException | Error e) {
