@@ -45,6 +45,16 @@ class CpuModesTest {
      */
     private static final String LONG_HELLO = "66 ba f8 03 b0 4c ee 48 b8 88 77 66 55 44 33 22 11 49 89 c7 f4";
 
+    /*
+     *   call print ; movl $0x11223344, 0x3000 ; hlt
+     *   print: mov $0x3f8, %dx ; mov $'C', %al ; out %al, %dx ; ret
+     */
+    private static final String CALL_AND_STORE_32 = "e8 0b 00 00 00 c7 05 00 30 00 00 44 33 22 11 f4 66 ba f8 03 b0 43 ee c3";
+
+    /* as CALL_AND_STORE_32, assembled with --64 */
+    private static final String CALL_AND_STORE_64 =
+            "e8 0c 00 00 00 c7 04 25 00 30 00 00 44 33 22 11 f4 66 ba f8 03 b0 43 ee c3";
+
     /* movl $0x2a, 0xd0000000 ; hlt */
     private static final String PROTECTED_MMIO_WRITE = "c7 05 00 00 00 d0 2a 00 00 00 f4";
 
@@ -94,6 +104,33 @@ class CpuModesTest {
         assertThat(sregs.cr3()).isEqualTo(0x1fa000);
         assertThat(sregs.cs().selector()).isEqualTo(0x18);
         assertThat(sregs.cs().l()).isTrue();
+    }
+
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, code = CALL_AND_STORE_32)
+    void protectedModeCallsThroughTheDefaultStack(GuestRun run) {
+        assertThat(run).haltedNormally().hasSerialOutput("C");
+        assertThat(run).registers().hasRsp(0x1ff000);
+        assertThat(run).memoryAt(0x3000, 4).containsExactly(0x44, 0x33, 0x22, 0x11);
+        assertThat(run).memoryAt(0x1ff000 - 4, 4).as("the return address").containsExactly(0x05, 0x10, 0, 0);
+    }
+
+    @Test
+    @DisabledIf(value = "io.github.junitkvm.testsupport.KvmHost#testsRunOnPvm",
+                disabledReason = "PVM keeps CR0.PG only in long mode; PvmPagingTest pins that")
+    @KvmGuest(mode = CpuMode.PAGED, code = CALL_AND_STORE_32)
+    void pagedModeCallsAndStoresThroughThePageTables(GuestRun run) {
+        assertThat(run).haltedNormally().hasSerialOutput("C");
+        assertThat(run).memoryAt(0x3000, 4).containsExactly(0x44, 0x33, 0x22, 0x11);
+    }
+
+    @Test
+    @KvmGuest(mode = CpuMode.LONG, code = CALL_AND_STORE_64)
+    void longModeCallsAndStoresThroughThePageTables(GuestRun run) {
+        assertThat(run).haltedNormally().hasSerialOutput("C");
+        assertThat(run).registers().hasRsp(0x1f9000);
+        assertThat(run).memoryAt(0x3000, 4).containsExactly(0x44, 0x33, 0x22, 0x11);
+        assertThat(run).memoryAt(0x1f9000 - 8, 8).as("the return address").containsExactly(5, 0x10, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
