@@ -60,8 +60,10 @@ public @interface Registers {
     long r15() default 0;
 
     /**
-     * @return the initial RSP; -1 means the mode's default stack: in {@code REAL} mode the end of
-     *     the RAM region holding the entry point, but at most {@code 0xfff0}
+     * @return the initial RSP; -1 means the mode's default stack: the end of the RAM region holding
+     *     the entry point, at most {@code 0xfff0} in {@code REAL} mode and 4 GiB in the 32-bit modes,
+     *     or the address of the GDT and page tables if the extension put them in that region;
+     *     16-byte aligned outside {@code REAL} mode
      */
     long rsp() default -1;
 

@@ -16,7 +16,9 @@ import io.github.junitkvm.emulator.protocol.Message.Failed;
  * process leased from a pool shared by the whole JVM, so that Unicorn's {@code abort()} on some
  * guest code ends a worker, not the tests. Thread-safe.
  *
- * <p>This release emulates {@link io.github.junitkvm.CpuMode#REAL} machines with read-write RAM.
+ * <p>Every {@link io.github.junitkvm.CpuMode} runs, each in a Unicorn engine of its own width (16-bit
+ * for {@code REAL}, 32-bit for {@code PROTECTED} and {@code PAGED}, 64-bit for {@code LONG}); RAM is
+ * read-write.
  */
 public final class EmulatorHypervisor implements Hypervisor {
     private static final WorkerPool POOL = new WorkerPool(WorkerProcess::start,
@@ -47,7 +49,7 @@ public final class EmulatorHypervisor implements Hypervisor {
     }
 
     /**
-     * @param config RAM regions (read-write) and the CPU mode ({@code REAL})
+     * @param config RAM regions (read-write) and the CPU mode, which picks the engine
      * @return a machine served by its own worker until it is closed
      * @throws HypervisorException if the configuration is beyond the emulator, or no worker can serve
      */

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
 
 /**
  * Reads a {@link KvmGuest} into a {@link GuestSpec}, checking every attribute. Whatever cannot be
@@ -27,6 +29,7 @@ public final class GuestSpecReader {
     /** The default real-mode stack top: word-aligned and below 64 KiB, since SS = 0. */
     static final long REAL_MODE_STACK_CEILING = 0xfff0;
     private static final long RFLAGS_RESERVED = 0x2;
+    private static final long STACK_ALIGNMENT = 16;
 
     private final ClassLoader resources;
     private final Assembler assembler;
@@ -52,9 +55,10 @@ public final class GuestSpecReader {
      */
     public GuestSpec read(KvmGuest guest) {
         RamLayout ram = new RamLayout(readMemory(guest.memory()));
-        CpuMode mode = readMode(guest.mode());
+        CpuMode mode = guest.mode();
         LoadedCode code = readCode(guest, mode, ram);
-        GeneralRegisters registers = readRegisters(guest.registers(), code, ram);
+        OptionalLong area = systemArea(ram, mode, code.image());
+        GeneralRegisters registers = readRegisters(guest.registers(), mode, code, ram, area);
         if (guest.timeoutMillis() <= 0) {
             throw problem("timeoutMillis = " + guest.timeoutMillis(), "not positive");
         }
@@ -94,11 +98,16 @@ public final class GuestSpecReader {
         return regions;
     }
 
-    private static CpuMode readMode(CpuMode mode) {
-        if (mode != CpuMode.REAL) {
-            throw problem("mode = " + mode, "not supported yet: this release runs REAL mode guests");
+    /** The mode's GDT and page tables need a free block of RAM; REAL needs none. */
+    private static OptionalLong systemArea(RamLayout ram, CpuMode mode, List<ImageSegment> image) {
+        OptionalLong area = SystemArea.find(ram.regions(), mode, image);
+        if (area.isEmpty() && mode != CpuMode.REAL) {
+            String what = mode == CpuMode.PROTECTED ? "the GDT" : "the page tables and the GDT";
+            throw problem("mode = " + mode, "no room for %s (%d bytes): they need a 4 KiB-aligned block of"
+                    + " guest RAM below 4 GiB that does not overlap the code at %s; RAM is %s",
+                    what, SystemTables.size(mode, ram.regions()), describe(image), ram.describe());
         }
-        return mode;
+        return area;
     }
 
     private LoadedCode readCode(KvmGuest guest, CpuMode mode, RamLayout ram) {
@@ -197,21 +206,47 @@ public final class GuestSpecReader {
         return new LoadedCode(image, elf.entry(), String.format("%s (ELF entry 0x%x)", resourceAttribute(name), elf.entry()));
     }
 
-    private static GeneralRegisters readRegisters(Registers r, LoadedCode code, RamLayout ram) {
+    private static GeneralRegisters readRegisters(Registers r, CpuMode mode, LoadedCode code, RamLayout ram,
+                                                  OptionalLong area) {
         long rip = r.rip() == -1 ? code.entry() : r.rip();
         String ripSource = r.rip() == -1 ? code.entryAttribute() : hex("registers.rip", rip);
         Optional<RamRegion> entryRegion = ram.regionHolding(rip, 1);
         if (entryRegion.isEmpty()) {
             throw problem(ripSource, "the entry point is outside guest RAM %s", ram.describe());
         }
-        if (rip >= REAL_MODE_IP_LIMIT) {
+        if (mode == CpuMode.REAL && rip >= REAL_MODE_IP_LIMIT) {
             throw problem(ripSource, "the entry point is not below 0x10000: REAL mode starts with CS = 0, "
                     + "so it must be in the first 64 KiB");
         }
-        long rsp = r.rsp() == -1 ? Math.min(entryRegion.get().end(), REAL_MODE_STACK_CEILING) : r.rsp();
+        if ((mode == CpuMode.PROTECTED || mode == CpuMode.PAGED) && rip >= SystemArea.ADDRESS_LIMIT) {
+            throw problem(ripSource, "the entry point is not below 4 GiB: %s mode has 32-bit addresses", mode);
+        }
+        long rsp = r.rsp() == -1 ? defaultStack(mode, entryRegion.get(), area) : r.rsp();
         return new GeneralRegisters(r.rax(), r.rbx(), r.rcx(), r.rdx(), r.rsi(), r.rdi(), rsp, r.rbp(),
                 r.r8(), r.r9(), r.r10(), r.r11(), r.r12(), r.r13(), r.r14(), r.r15(), rip,
                 r.rflags() | RFLAGS_RESERVED);
+    }
+
+    /**
+     * REAL: the end of the entry's region, at most 0xfff0. Other modes: the end of the entry's
+     * region (at most 4 GiB in 32-bit modes), or the system area's base when the area is in that
+     * region, so that the stack grows down from just below the tables; 16-byte aligned.
+     */
+    static long defaultStack(CpuMode mode, RamRegion entryRegion, OptionalLong area) {
+        if (mode == CpuMode.REAL) {
+            return Math.min(entryRegion.end(), REAL_MODE_STACK_CEILING);
+        }
+        long top = mode == CpuMode.LONG ? entryRegion.end() : Math.min(entryRegion.end(), SystemArea.ADDRESS_LIMIT);
+        if (area.isPresent() && entryRegion.contains(area.getAsLong(), 1)) {
+            top = area.getAsLong();
+        }
+        return top & -STACK_ALIGNMENT;
+    }
+
+    private static String describe(List<ImageSegment> image) {
+        return image.stream()
+                .map(segment -> String.format("[0x%x, 0x%x)", segment.address(), segment.address() + segment.bytes().length))
+                .collect(Collectors.joining(", "));
     }
 
     private static String abbreviate(String text) {

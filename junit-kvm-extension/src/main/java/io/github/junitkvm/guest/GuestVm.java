@@ -71,7 +71,8 @@ public final class GuestVm implements KvmVm {
             for (ImageSegment segment : spec.image()) {
                 vm.memory.write(segment.address(), segment.bytes());
             }
-            CpuModeSetup.apply(machine, spec.mode());
+            CpuModeSetup.apply(machine, spec.mode(), spec.ram(),
+                    SystemArea.find(spec.ram(), spec.mode(), spec.image()).orElse(0));
             machine.setRegisters(spec.registers());
             return vm;
         } catch (RuntimeException | Error e) {

@@ -126,8 +126,26 @@ class GuestSpecReaderTest {
     void badAssembly() {
     }
 
-    @KvmGuest(mode = CpuMode.LONG)
+    @KvmGuest(mode = CpuMode.LONG, memory = @Memory(size = 0x2000), code = "f4")
+    void longModeWithoutRoom() {
+    }
+
+    @KvmGuest(mode = CpuMode.PROTECTED, memory = {@Memory(size = 0x2000),
+              @Memory(guestAddress = 0x100000000L, size = 0x1000)}, loadAddress = 0x100000000L)
+    void protectedEntryAboveFourGib() {
+    }
+
+    @KvmGuest(mode = CpuMode.LONG, code = "f4")
     void longMode() {
+    }
+
+    @KvmGuest(mode = CpuMode.PROTECTED, memory = @Memory(size = 0x20000), loadAddress = 0x10000, code = "f4")
+    void protectedModeAboveRealModeReach() {
+    }
+
+    @KvmGuest(mode = CpuMode.PAGED, memory = {@Memory(size = 0x8000), @Memory(guestAddress = 0x10000, size = 0x1000)},
+              loadAddress = 0x10000, code = "f4")
+    void pagedWithCodeInTheHighestRegion() {
     }
 
     @KvmGuest(memory = @Memory(size = 0x20000), loadAddress = 0x10000)
@@ -140,6 +158,31 @@ class GuestSpecReaderTest {
 
     @KvmGuest(timeoutMillis = 0)
     void noTime() {
+    }
+
+    @Test
+    void longModeStackStartsBelowTheTablesAtTheTopOfRam() {
+        GuestSpec spec = read("longMode");
+
+        assertThat(spec.mode()).isEqualTo(CpuMode.LONG);
+        assertThat(SystemArea.find(spec.ram(), spec.mode(), spec.image())).hasValue(0x1f9000);
+        assertThat(spec.registers().rsp()).isEqualTo(0x1f9000);
+    }
+
+    @Test
+    void protectedModeEntryMayBeAboveSixtyFourKib() {
+        GuestSpec spec = read("protectedModeAboveRealModeReach");
+
+        assertThat(spec.registers().rip()).isEqualTo(0x10000);
+        assertThat(spec.registers().rsp()).as("below the GDT page at the top").isEqualTo(0x1f000);
+    }
+
+    @Test
+    void stackIsAtTheEndOfTheEntryRegionWhenTheTablesAreElsewhere() {
+        GuestSpec spec = read("pagedWithCodeInTheHighestRegion");
+
+        assertThat(SystemArea.find(spec.ram(), spec.mode(), spec.image())).hasValue(0x2000);
+        assertThat(spec.registers().rsp()).isEqualTo(0x11000);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -156,7 +199,8 @@ class GuestSpecReaderTest {
             missingResource       | @KvmGuest(resource = "/guests/missing.bin"): no such classpath resource
             elfResource           | @KvmGuest(resource = "/guests/tiny.elf"): truncated ELF file: 8 bytes end before the ELF32 header (52 bytes)
             badAssembly           | @KvmGuest(asm): line 1: no such instruction
-            longMode              | @KvmGuest(mode = LONG): not supported yet
+            longModeWithoutRoom   | @KvmGuest(mode = LONG): no room for the page tables and the GDT (28672 bytes)
+            protectedEntryAboveFourGib | @KvmGuest(loadAddress = 0x100000000): the entry point is not below 4 GiB
             entryAboveRealModeReach | @KvmGuest(loadAddress = 0x10000): the entry point is not below 0x10000
             ripOutsideRam         | @KvmGuest(registers.rip = 0x300000): the entry point is outside guest RAM [0x0, 0x200000)
             noTime                | @KvmGuest(timeoutMillis = 0): not positive

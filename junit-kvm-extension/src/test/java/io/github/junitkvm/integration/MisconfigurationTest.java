@@ -3,6 +3,7 @@ package io.github.junitkvm.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.Memory;
@@ -30,6 +31,7 @@ class MisconfigurationTest {
             readOutsideRam   | cannot read 16 bytes at guest address 0x3000: not inside guest RAM [0x1000, 0x2000)
             negativeLength   | cannot read a negative length -1 at guest address 0x1000
             injectedInBeforeAll | KvmVm cannot be injected into
+            noRoomForPageTables | @KvmGuest(mode = LONG): no room for the page tables and the GDT (28672 bytes)
             """)
     void failsTheTestNamingTheFault(String method, String message) {
         Events events = EngineTestKit.engine("junit-jupiter")
@@ -56,6 +58,11 @@ class MisconfigurationTest {
         @Test
         @KvmGuest(memory = {@Memory(size = 0x2000), @Memory(guestAddress = 0x1000, size = 0x1000)})
         void overlapping(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(mode = CpuMode.LONG, memory = @Memory(guestAddress = 0x1000, size = 0x4000), code = "f4")
+        void noRoomForPageTables(KvmVm vm) {
         }
 
         @Test

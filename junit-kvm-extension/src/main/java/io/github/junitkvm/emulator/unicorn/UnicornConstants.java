@@ -100,6 +100,41 @@ public final class UnicornConstants {
     /** {@code uc_x86_reg}: a model-specific register, through {@link X86Msr}. */
     public static final int UC_X86_REG_MSR = 248;
 
+    /** {@code uc_x86_reg}: RAX, 64-bit engines only. */
+    public static final int UC_X86_REG_RAX = 35;
+    /** {@code uc_x86_reg}: RBX, 64-bit engines only. */
+    public static final int UC_X86_REG_RBX = 37;
+    /** {@code uc_x86_reg}: RCX, 64-bit engines only. */
+    public static final int UC_X86_REG_RCX = 38;
+    /** {@code uc_x86_reg}: RDX, 64-bit engines only. */
+    public static final int UC_X86_REG_RDX = 40;
+    /** {@code uc_x86_reg}: RSI, 64-bit engines only. */
+    public static final int UC_X86_REG_RSI = 43;
+    /** {@code uc_x86_reg}: RDI, 64-bit engines only. */
+    public static final int UC_X86_REG_RDI = 39;
+    /** {@code uc_x86_reg}: RSP, 64-bit engines only. */
+    public static final int UC_X86_REG_RSP = 44;
+    /** {@code uc_x86_reg}: RBP, 64-bit engines only. */
+    public static final int UC_X86_REG_RBP = 36;
+    /** {@code uc_x86_reg}: RIP, 64-bit engines only. */
+    public static final int UC_X86_REG_RIP = 41;
+    /** {@code uc_x86_reg}: R8, 64-bit engines only. */
+    public static final int UC_X86_REG_R8 = 106;
+    /** {@code uc_x86_reg}: R9, 64-bit engines only. */
+    public static final int UC_X86_REG_R9 = 107;
+    /** {@code uc_x86_reg}: R10, 64-bit engines only. */
+    public static final int UC_X86_REG_R10 = 108;
+    /** {@code uc_x86_reg}: R11, 64-bit engines only. */
+    public static final int UC_X86_REG_R11 = 109;
+    /** {@code uc_x86_reg}: R12, 64-bit engines only. */
+    public static final int UC_X86_REG_R12 = 110;
+    /** {@code uc_x86_reg}: R13, 64-bit engines only. */
+    public static final int UC_X86_REG_R13 = 111;
+    /** {@code uc_x86_reg}: R14, 64-bit engines only. */
+    public static final int UC_X86_REG_R14 = 112;
+    /** {@code uc_x86_reg}: R15, 64-bit engines only. */
+    public static final int UC_X86_REG_R15 = 113;
+
     private UnicornConstants() {
     }
 }

@@ -38,4 +38,16 @@ public final class X86Msr {
     public static long value(Memory buffer) {
         return buffer.getLong(VALUE_OFFSET);
     }
+
+    /**
+     * Prepares a buffer of at least {@link #SIZE} bytes to write one MSR.
+     *
+     * @param buffer the native buffer
+     * @param rid the MSR number
+     * @param value the new value
+     */
+    public static void write(Memory buffer, int rid, long value) {
+        select(buffer, rid);
+        buffer.setLong(VALUE_OFFSET, value);
+    }
 }

@@ -30,7 +30,7 @@ final class RequestLoop implements Runnable {
     private final ParentLink parent;
     private final StopSwitch stopSwitch;
     private final BlockingQueue<Message> requests;
-    private RealModeEngine engine;
+    private UnicornEngine engine;
 
     /**
      * @param uc the loaded library
@@ -71,7 +71,7 @@ final class RequestLoop implements Runnable {
             if (engine != null) {
                 throw new IllegalStateException("this emulator worker already hosts a machine");
             }
-            engine = RealModeEngine.open(uc, create.config(), parent);
+            engine = UnicornEngine.open(uc, create.config(), parent);
             return new Done();
         }
         if (request instanceof Destroy) {
@@ -81,7 +81,7 @@ final class RequestLoop implements Runnable {
             }
             return new Done();
         }
-        RealModeEngine machine = machine();
+        UnicornEngine machine = machine();
         if (request instanceof ReadMemory read) {
             return new MemoryContent(machine.readMemory(read.address(), read.length()));
         }
@@ -109,7 +109,7 @@ final class RequestLoop implements Runnable {
         throw new IllegalStateException("the emulator worker does not accept " + request);
     }
 
-    private RealModeEngine machine() {
+    private UnicornEngine machine() {
         if (engine == null) {
             throw new IllegalStateException("this emulator worker hosts no machine");
         }

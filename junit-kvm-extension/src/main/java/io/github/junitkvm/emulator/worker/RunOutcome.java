@@ -11,9 +11,11 @@ package io.github.junitkvm.emulator.worker;
  * @param timedOut whether Unicorn reports a timeout
  * @param cs the CS selector at the stop
  * @param ip the instruction pointer at the stop
+ * @param linearIp the linear address CS:IP stands for (selector × 16 + IP in real mode, the
+ *     code segment's base + EIP in 32-bit mode, RIP in 64-bit mode)
  * @param byteBeforeIp the byte before linear CS:IP, or -1 if that is not RAM
  * @param codeAtIp a few bytes at linear CS:IP, or null if they are not RAM
  */
 record RunOutcome(RunState state, int error, String errorText, boolean stopRequested, boolean timedOut,
-                  int cs, long ip, int byteBeforeIp, byte[] codeAtIp) {
+                  int cs, long ip, long linearIp, int byteBeforeIp, byte[] codeAtIp) {
 }

@@ -59,7 +59,7 @@ final class StopClassifier {
 
     private static String where(RunOutcome outcome) {
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "CS:IP %04x:%04x (linear 0x%x)",
-                outcome.cs(), outcome.ip(), ((long) outcome.cs() << 4) + (outcome.ip() & 0xffff)));
+                outcome.cs(), outcome.ip(), outcome.linearIp()));
         if (outcome.codeAtIp() != null) {
             text.append(", code there:");
             for (byte b : outcome.codeAtIp()) {

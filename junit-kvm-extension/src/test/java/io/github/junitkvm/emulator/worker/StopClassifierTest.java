@@ -81,12 +81,12 @@ class StopClassifierTest {
     }
 
     private RunOutcome ok(int byteBefore, boolean timedOut) {
-        return new RunOutcome(state, UnicornConstants.UC_ERR_OK, "", false, timedOut, 0x10, 0x20, byteBefore, null);
+        return new RunOutcome(state, UnicornConstants.UC_ERR_OK, "", false, timedOut, 0x10, 0x20, 0x120, byteBefore, null);
     }
 
     private RunOutcome outcome(int error, boolean stopRequested, int byteBefore) {
         String text = error == UnicornConstants.UC_ERR_OK ? "" : "Invalid instruction (UC_ERR_INSN_INVALID)";
-        return new RunOutcome(state, error, text, stopRequested, false, 0, 0x1000, byteBefore,
+        return new RunOutcome(state, error, text, stopRequested, false, 0, 0x1000, 0x1000, byteBefore,
                 new byte[] {0x0f, 0x0b});
     }
 }

@@ -1,0 +1,80 @@
+package io.github.junitkvm.emulator.worker;
+
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ERR_OK;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_MSR;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.github.junitkvm.DescriptorTable;
+import io.github.junitkvm.emulator.unicorn.UnicornException;
+import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
+import io.github.junitkvm.emulator.unicorn.X86Mmr;
+import io.github.junitkvm.emulator.unicorn.X86Msr;
+import java.util.Locale;
+
+/**
+ * Register access to one open engine, through one native scratch buffer. Used by one thread.
+ */
+final class RegisterPort {
+    private final UnicornLibrary uc;
+    private final Pointer handle;
+    private final Memory scratch = new Memory(X86Mmr.SIZE);
+
+    RegisterPort(UnicornLibrary uc, Pointer handle) {
+        this.uc = uc;
+        this.handle = handle;
+    }
+
+    /**
+     * Unicorn writes 2, 4 or 8 bytes depending on the register and the engine's mode; the rest of
+     * the cleared buffer stays zero, so the value comes back zero-extended.
+     *
+     * @param id a {@code UC_X86_REG_*} id
+     * @return the value
+     */
+    long read(int id) {
+        scratch.clear(Long.BYTES);
+        check(uc.uc_reg_read(handle, id, scratch), "uc_reg_read(" + id + ")");
+        return scratch.getLong(0);
+    }
+
+    /**
+     * @param id a {@code UC_X86_REG_*} id
+     * @param value the new value; Unicorn takes as many bytes as the register has
+     */
+    void write(int id, long value) {
+        scratch.setLong(0, value);
+        check(uc.uc_reg_write(handle, id, scratch), String.format(Locale.ROOT, "uc_reg_write(%d, 0x%x)", id, value));
+    }
+
+    /** @param id GDTR or IDTR @return its base and limit */
+    DescriptorTable readTable(int id) {
+        scratch.clear(X86Mmr.SIZE);
+        check(uc.uc_reg_read(handle, id, scratch), "uc_reg_read(" + id + ")");
+        return new DescriptorTable(X86Mmr.base(scratch), X86Mmr.limit(scratch));
+    }
+
+    /** @param id GDTR or IDTR @param table the new base and limit */
+    void writeTable(int id, DescriptorTable table) {
+        X86Mmr.write(scratch, table.base(), table.limit());
+        check(uc.uc_reg_write(handle, id, scratch), "uc_reg_write(" + id + ", " + table + ")");
+    }
+
+    /** @return EFER through the MSR interface; an engine that refuses reports 0, the reset value */
+    long readEfer() {
+        X86Msr.select(scratch, X86Msr.MSR_EFER);
+        return uc.uc_reg_read(handle, UC_X86_REG_MSR, scratch) == UC_ERR_OK ? X86Msr.value(scratch) : 0;
+    }
+
+    /** @param value the new EFER */
+    void writeEfer(long value) {
+        X86Msr.write(scratch, X86Msr.MSR_EFER, value);
+        check(uc.uc_reg_write(handle, UC_X86_REG_MSR, scratch), String.format(Locale.ROOT, "writing EFER = 0x%x", value));
+    }
+
+    private void check(int error, String what) {
+        if (error != UC_ERR_OK) {
+            throw new UnicornException(what, error, uc.uc_strerror(error));
+        }
+    }
+}
