@@ -20,11 +20,13 @@ public final class KvmHypervisor implements Hypervisor {
     private final int kvmFd;
     private final long vcpuMmapSize;
     private final boolean readOnlyMemory;
+    private final KvmCpuid cpuid;
 
-    private KvmHypervisor(int kvmFd, long vcpuMmapSize, boolean readOnlyMemory) {
+    private KvmHypervisor(int kvmFd, long vcpuMmapSize, boolean readOnlyMemory, KvmCpuid cpuid) {
         this.kvmFd = kvmFd;
         this.vcpuMmapSize = vcpuMmapSize;
         this.readOnlyMemory = readOnlyMemory;
+        this.cpuid = cpuid;
     }
 
     /**
@@ -60,7 +62,7 @@ public final class KvmHypervisor implements Hypervisor {
             long vcpuMmapSize = Posix.ioctl(fd, KvmIoctl.KVM_GET_VCPU_MMAP_SIZE, 0);
             boolean readOnlyMemory =
                     Posix.ioctl(fd, KvmIoctl.KVM_CHECK_EXTENSION, KvmConstants.KVM_CAP_READONLY_MEM) > 0;
-            return new KvmHypervisor(fd, vcpuMmapSize, readOnlyMemory);
+            return new KvmHypervisor(fd, vcpuMmapSize, readOnlyMemory, KvmCpuid.supported(fd));
         } catch (ErrnoException e) {
             closeQuietly(fd, e);
             throw new HypervisorUnavailableException(device + " is not a usable KVM device: " + e.getMessage(), e);
@@ -100,7 +102,7 @@ public final class KvmHypervisor implements Hypervisor {
 
     @Override
     public VirtualMachine createMachine(MachineConfig config) {
-        return KvmMachine.create(kvmFd, config, vcpuMmapSize, readOnlyMemory);
+        return KvmMachine.create(kvmFd, config, vcpuMmapSize, readOnlyMemory, cpuid);
     }
 
     private static int openDevice(Path device) {

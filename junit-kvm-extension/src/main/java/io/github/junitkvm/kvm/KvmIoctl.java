@@ -2,7 +2,7 @@ package io.github.junitkvm.kvm;
 
 /**
  * The KVM ioctls the backend issues, with their request numbers encoded as the kernel's
- * {@code _IO}/{@code _IOR}/{@code _IOW} macros do; the constant names are the C macro names, so
+ * {@code _IO}/{@code _IOR}/{@code _IOW}/{@code _IOWR} macros do; the constant names are the C macro names, so
  * error messages read like the kernel documentation.
  */
 enum KvmIoctl {
@@ -10,6 +10,7 @@ enum KvmIoctl {
     KVM_CREATE_VM(io(0x01)),
     KVM_CHECK_EXTENSION(io(0x03)),
     KVM_GET_VCPU_MMAP_SIZE(io(0x04)),
+    KVM_GET_SUPPORTED_CPUID(iowr(0x05, KvmCpuid.HEADER_SIZE)),
     KVM_CREATE_VCPU(io(0x41)),
     KVM_SET_USER_MEMORY_REGION(iow(0x46, KvmUserspaceMemoryRegion.SIZE)),
     KVM_SET_TSS_ADDR(io(0x47)),
@@ -17,7 +18,8 @@ enum KvmIoctl {
     KVM_GET_REGS(ior(0x81, KvmRegs.SIZE)),
     KVM_SET_REGS(iow(0x82, KvmRegs.SIZE)),
     KVM_GET_SREGS(ior(0x83, KvmSregs.SIZE)),
-    KVM_SET_SREGS(iow(0x84, KvmSregs.SIZE));
+    KVM_SET_SREGS(iow(0x84, KvmSregs.SIZE)),
+    KVM_SET_CPUID2(iow(0x90, KvmCpuid.HEADER_SIZE));
 
     /** The ioctl type byte of every KVM request ({@code KVMIO}). */
     private static final int KVMIO = 0xae;
@@ -45,6 +47,10 @@ enum KvmIoctl {
 
     private static long iow(int nr, int size) {
         return ioc(IOC_WRITE, nr, size);
+    }
+
+    private static long iowr(int nr, int size) {
+        return ioc(IOC_READ | IOC_WRITE, nr, size);
     }
 
     private static long ioc(int direction, int nr, int size) {

@@ -53,9 +53,11 @@ final class KvmMachine implements VirtualMachine {
      * @param config the RAM regions
      * @param vcpuMmapSize {@code KVM_GET_VCPU_MMAP_SIZE}
      * @param readOnlySupported whether {@code KVM_CAP_READONLY_MEM} is available
+     * @param cpuid what the vCPU's CPUID reports
      * @return the machine
      */
-    static KvmMachine create(int kvmFd, MachineConfig config, long vcpuMmapSize, boolean readOnlySupported) {
+    static KvmMachine create(int kvmFd, MachineConfig config, long vcpuMmapSize, boolean readOnlySupported,
+                             KvmCpuid cpuid) {
         NativeResources resources = new NativeResources();
         try {
             int vmFd = Posix.ioctl(kvmFd, KvmIoctl.KVM_CREATE_VM, 0);
@@ -66,6 +68,7 @@ final class KvmMachine implements VirtualMachine {
             }
             int vcpuFd = Posix.ioctl(vmFd, KvmIoctl.KVM_CREATE_VCPU, 0);
             resources.add(() -> Posix.close(vcpuFd));
+            cpuid.applyTo(vcpuFd);
             long run = Posix.mmap(vcpuMmapSize, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_SHARED, vcpuFd,
                     "kvm_run");
             resources.add(() -> Posix.munmap(run, vcpuMmapSize));

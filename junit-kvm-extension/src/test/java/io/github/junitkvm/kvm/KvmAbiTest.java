@@ -47,6 +47,9 @@ class KvmAbiTest {
             offset("kvm_regs", regs[i], regOffsets[i]);
         }
 
+        size("kvm_cpuid2", KvmCpuid.HEADER_SIZE);
+        size("kvm_cpuid_entry2", KvmCpuid.ENTRY_SIZE);
+
         size("kvm_segment", KvmSegment.SIZE);
         offset("kvm_segment", "base", KvmSegment.BASE);
         offset("kvm_segment", "limit", KvmSegment.LIMIT);
