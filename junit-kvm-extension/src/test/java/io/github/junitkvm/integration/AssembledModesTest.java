@@ -6,6 +6,7 @@ import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIf;
 
 /**
  * {@code @KvmGuest(asm)} beyond real mode: the source is assembled for the mode's width
@@ -27,6 +28,24 @@ class AssembledModesTest {
     void protectedModeRunsThirtyTwoBitCode(GuestRun run) {
         assertThat(run).haltedNormally().hasSerialOutput("32\n");
         assertThat(run).registers().hasRax(0x12345678).hasRbx(0x000a3233);
+    }
+
+    @Test
+    @DisabledIf(value = "io.github.junitkvm.testsupport.KvmHost#testsRunOnPvm",
+                disabledReason = "PVM keeps CR0.PG only in long mode; PvmPagingTest pins that")
+    @KvmGuest(mode = CpuMode.PAGED, asm = """
+                    mov     $0x3f8, %dx
+                    mov     $'G', %al
+                    out     %al, %dx
+                    mov     %cr0, %ebx          # PG and PE
+                    mov     page, %ecx          # a load through the identity-mapped tables
+                    hlt
+            page:   .long   0xcafe
+            """)
+    void pagedModeRunsThirtyTwoBitCodeWithPaging(GuestRun run) {
+        assertThat(run).haltedNormally().hasSerialOutput("G");
+        assertThat(run.registers().rbx() & 0x8000_0001L).isEqualTo(0x8000_0001L);
+        assertThat(run).registers().hasRcx(0xcafe);
     }
 
     @Test
