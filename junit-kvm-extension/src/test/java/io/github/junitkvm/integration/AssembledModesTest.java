@@ -5,8 +5,8 @@ import static io.github.junitkvm.KvmAssertions.assertThat;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
+import io.github.junitkvm.testsupport.DisabledOnPvm;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIf;
 
 /**
  * {@code @KvmGuest(asm)} beyond real mode: the source is assembled for the mode's width
@@ -31,8 +31,7 @@ class AssembledModesTest {
     }
 
     @Test
-    @DisabledIf(value = "io.github.junitkvm.testsupport.KvmHost#testsRunOnPvm",
-                disabledReason = "PVM keeps CR0.PG only in long mode; PvmPagingTest pins that")
+    @DisabledOnPvm
     @KvmGuest(mode = CpuMode.PAGED, asm = """
                     mov     $0x3f8, %dx
                     mov     $'G', %al

@@ -12,8 +12,8 @@ import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.Registers;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.VmExit;
+import io.github.junitkvm.testsupport.DisabledOnPvm;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIf;
 
 /**
  * Guests that start in each CPU mode, on either backend. The code was built with
@@ -78,8 +78,7 @@ class CpuModesTest {
     }
 
     @Test
-    @DisabledIf(value = "io.github.junitkvm.testsupport.KvmHost#testsRunOnPvm",
-                disabledReason = "PVM keeps CR0.PG only in long mode; PvmPagingTest pins that")
+    @DisabledOnPvm
     @KvmGuest(mode = CpuMode.PAGED, code = PAGED_HELLO)
     void pagedModeIdentityMapsRam(GuestRun run) {
         assertThat(run).haltedNormally().hasSerialOutput("G");
@@ -116,8 +115,7 @@ class CpuModesTest {
     }
 
     @Test
-    @DisabledIf(value = "io.github.junitkvm.testsupport.KvmHost#testsRunOnPvm",
-                disabledReason = "PVM keeps CR0.PG only in long mode; PvmPagingTest pins that")
+    @DisabledOnPvm
     @KvmGuest(mode = CpuMode.PAGED, code = CALL_AND_STORE_32)
     void pagedModeCallsAndStoresThroughThePageTables(GuestRun run) {
         assertThat(run).haltedNormally().hasSerialOutput("C");
