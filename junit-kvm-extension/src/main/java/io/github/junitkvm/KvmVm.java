@@ -49,12 +49,16 @@ public interface KvmVm extends AutoCloseable {
     KvmVm onPortOut(int port, PortOutHandler handler);
 
     /**
-     * Serves guest accesses to a range of addresses outside RAM.
+     * Serves guest accesses to a range of addresses outside RAM. The range may also cover
+     * read-only regions ({@link Memory#readOnly()}): there the guest reads the memory, and only its
+     * writes reach the handler.
      *
      * @param address the guest physical address of the range's first byte
      * @param length the range's length in bytes
      * @param handler serves the accesses
      * @return this VM
+     * @throws IllegalArgumentException if the range overlaps writable RAM, another handler's range,
+     *     or its length is not positive
      */
     KvmVm onMmio(long address, long length, MmioHandler handler);
 

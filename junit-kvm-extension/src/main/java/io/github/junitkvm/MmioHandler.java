@@ -1,8 +1,9 @@
 package io.github.junitkvm;
 
 /**
- * Serves guest accesses to an address range outside guest RAM (memory-mapped I/O). A lambda
- * serves a read-only device: writes are ignored unless {@link #write} is overridden.
+ * Serves guest accesses to an address range outside guest RAM (memory-mapped I/O), and guest
+ * writes to read-only regions in its range. A lambda serves a read-only device: writes are ignored
+ * unless {@link #write} is overridden.
  */
 @FunctionalInterface
 public interface MmioHandler {

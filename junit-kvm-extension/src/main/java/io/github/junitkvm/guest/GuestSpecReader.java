@@ -82,9 +82,6 @@ public final class GuestSpecReader {
                 throw problem("memory[" + i + "]", "0x%x with size 0x%x runs past the end of the address space",
                         m.guestAddress(), m.size());
             }
-            if (m.readOnly()) {
-                throw problem("memory[" + i + "].readOnly = true", "read-only regions are not supported yet");
-            }
             RamRegion region = new RamRegion(m.guestAddress(), m.size(), m.readOnly());
             for (int j = 0; j < regions.size(); j++) {
                 RamRegion other = regions.get(j);
@@ -221,10 +218,30 @@ public final class GuestSpecReader {
         if ((mode == CpuMode.PROTECTED || mode == CpuMode.PAGED) && rip >= SystemArea.ADDRESS_LIMIT) {
             throw problem(ripSource, "the entry point is not below 4 GiB: %s mode has 32-bit addresses", mode);
         }
-        long rsp = r.rsp() == -1 ? defaultStack(mode, entryRegion.get(), area) : r.rsp();
+        long rsp = r.rsp() == -1 ? defaultStack(mode, stackRegion(mode, entryRegion.get(), ram), area) : r.rsp();
         return new GeneralRegisters(r.rax(), r.rbx(), r.rcx(), r.rdx(), r.rsi(), r.rdi(), rsp, r.rbp(),
                 r.r8(), r.r9(), r.r10(), r.r11(), r.r12(), r.r13(), r.r14(), r.r15(), rip,
                 r.rflags() | RFLAGS_RESERVED);
+    }
+
+    /**
+     * The region of the default stack: the entry point's, unless that is read-only (firmware in
+     * ROM), where pushes would be lost as MMIO writes; then the highest writable region whose top
+     * the mode's default stack can use, if there is one.
+     */
+    static RamRegion stackRegion(CpuMode mode, RamRegion entryRegion, RamLayout ram) {
+        if (!entryRegion.readOnly()) {
+            return entryRegion;
+        }
+        long below = switch (mode) {
+            case REAL -> REAL_MODE_STACK_CEILING;
+            case PROTECTED, PAGED -> SystemArea.ADDRESS_LIMIT;
+            case LONG -> Long.MAX_VALUE;
+        };
+        return ram.regions().stream()
+                .filter(region -> !region.readOnly() && region.guestAddress() < below)
+                .reduce((lower, higher) -> higher)
+                .orElse(entryRegion);
     }
 
     /**

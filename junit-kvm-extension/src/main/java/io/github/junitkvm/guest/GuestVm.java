@@ -142,10 +142,11 @@ public final class GuestVm implements KvmVm {
             throw new IllegalArgumentException(String.format(
                     "onMmio length %d at guest address 0x%x is not positive", length, address));
         }
-        if (layout.overlaps(address, length)) {
+        // Read-only regions may be covered: their guest writes are MMIO writes, as on KVM.
+        if (layout.overlapsWritable(address, length)) {
             throw new IllegalArgumentException(String.format(
-                    "onMmio range [0x%x, 0x%x) overlaps guest RAM %s: MMIO serves addresses outside RAM",
-                    address, address + length, layout.describe()));
+                    "onMmio range [0x%x, 0x%x) overlaps guest RAM %s: MMIO serves addresses outside RAM"
+                            + " and writes to read-only regions", address, address + length, layout.describe()));
         }
         devices.onMmio(address, length, Objects.requireNonNull(handler, "handler"));
         return this;

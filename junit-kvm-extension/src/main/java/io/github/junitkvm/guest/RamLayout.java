@@ -65,10 +65,10 @@ final class RamLayout {
     /**
      * @param address first byte
      * @param length byte count, positive
-     * @return whether any byte of the range is RAM
+     * @return whether any byte of the range is writable RAM
      */
-    boolean overlaps(long address, long length) {
-        return regions.stream().anyMatch(r -> r.guestAddress() < address + length && address < r.end());
+    boolean overlapsWritable(long address, long length) {
+        return regions.stream().anyMatch(r -> !r.readOnly() && r.guestAddress() < address + length && address < r.end());
     }
 
     /** @return the regions as {@code [0x1000, 0x2000)} intervals */

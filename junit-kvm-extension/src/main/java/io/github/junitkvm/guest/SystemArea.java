@@ -8,11 +8,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Where the {@link SystemTables} of a mode go: the highest 4 KiB-aligned block of guest RAM below
- * 4 GiB that does not overlap the loaded image. That is the top of the highest region when no
- * segment is there, else the pages just below the segments in the way, or the top of the next
- * region down. Below
- * 4 GiB because 32-bit modes can address nothing higher, and CR3 of {@code PAGED} is 32 bits wide.
+ * Where the {@link SystemTables} of a mode go: the highest 4 KiB-aligned block of writable guest
+ * RAM below 4 GiB that does not overlap the loaded image. That is the top of the highest writable
+ * region when no segment is there, else the pages just below the segments in the way, or the top
+ * of the next writable region down. Below 4 GiB because 32-bit modes can address nothing higher,
+ * and CR3 of {@code PAGED} is 32 bits wide.
  */
 final class SystemArea {
     /** The first address the area may not reach. */
@@ -34,7 +34,9 @@ final class SystemArea {
         if (size == 0) {
             return OptionalLong.empty();
         }
+        // Not in read-only regions: the guest could not write them, and paging sets accessed bits.
         List<RamRegion> downwards = ram.stream()
+                .filter(region -> !region.readOnly())
                 .sorted(Comparator.comparingLong(RamRegion::guestAddress).reversed()).toList();
         for (RamRegion region : downwards) {
             long candidate = (Math.min(region.end(), ADDRESS_LIMIT) & -PAGE) - size;

@@ -39,8 +39,9 @@ final class GuestRam {
             for (int i = 0; i < regions.size(); i++) {
                 RamRegion region = regions.get(i);
                 if (region.readOnly() && !readOnlySupported) {
-                    throw new HypervisorException("the read-only RAM region " + describe(region)
-                            + " needs KVM_CAP_READONLY_MEM, which this kernel does not offer");
+                    throw new HypervisorException("the read-only RAM region [" + hex(region.guestAddress()) + ", "
+                            + hex(region.end()) + ") needs KVM_CAP_READONLY_MEM, which this kernel does not offer;"
+                            + " use a kernel whose KVM has it, or -Djunitkvm.backend=emulator");
                 }
                 // MAP_NORESERVE: a large, mostly untouched guest RAM costs no swap reservation.
                 long host = Posix.mmap(region.size(), Posix.PROT_READ | Posix.PROT_WRITE,

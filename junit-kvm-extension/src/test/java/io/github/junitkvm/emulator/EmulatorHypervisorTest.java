@@ -188,11 +188,36 @@ class EmulatorHypervisorTest {
     }
 
     @Test
-    void refusesRegionsOfLaterReleases() {
-        RamRegion readOnly = new RamRegion(0x1000, 0x1000, true);
-        assertThatThrownBy(() -> hypervisor.createMachine(new MachineConfig(List.of(readOnly), CpuMode.REAL)))
-                .isInstanceOf(HypervisorException.class)
-                .hasMessageContaining("read-only regions are not supported by the emulator backend in this release");
+    void runsCodeRewrittenBetweenRuns() {
+        // mov al,1; out 0x80,al; hlt -- then the immediate becomes 2
+        try (VirtualMachine machine = Guests.load(hypervisor, "b0 01 e6 80 f4")) {
+            RecordingListener first = new RecordingListener();
+            machine.run(Set.of(), first);
+            machine.writeMemory(0x1001, new byte[] {2});
+            machine.setRegisters(machine.registers().withRip(0x1000));
+            RecordingListener second = new RecordingListener();
+
+            machine.run(Set.of(), second);
+
+            assertThat(first.events).containsExactly(outEvent(0x80, 1, 1));
+            assertThat(second.events).containsExactly(outEvent(0x80, 1, 2));
+        }
+    }
+
+    @Test
+    void runsCodeFromReadOnlyRamAndTurnsWritesToItIntoMmioWrites() {
+        // mov al,[0x1100]; inc al; mov [0x1100],al; mov [0x2000],al; hlt -- the code and 0x1100 are read-only
+        List<RamRegion> ram = List.of(new RamRegion(0x1000, 0x1000, true), new RamRegion(0x2000, 0x1000, false));
+        try (VirtualMachine machine = Guests.load(hypervisor, "a0 00 11 fe c0 a2 00 11 a2 00 20 f4", ram, 0, 0, 0)) {
+            machine.writeMemory(0x1100, new byte[] {0x41});
+            RecordingListener listener = new RecordingListener();
+
+            assertThat(machine.run(Set.of(), listener)).isEqualTo(StopCause.hlt());
+
+            assertThat(listener.events).containsExactly(mmioWriteEvent(0x1100, 1, 0x42));
+            assertThat(machine.readMemory(0x1100, 1)).containsExactly(0x41);
+            assertThat(machine.readMemory(0x2000, 1)).containsExactly(0x42);
+        }
     }
 
     @Test

@@ -23,8 +23,12 @@ final class Guests {
      *     selector 0, RIP 0x1000, RFLAGS 2 and the given RAX/RBX/RDX
      */
     static VirtualMachine load(Hypervisor hypervisor, String hex, long rax, long rbx, long rdx) {
-        VirtualMachine machine = hypervisor.createMachine(
-                new MachineConfig(List.of(new RamRegion(0x1000, 0x1000, false)), CpuMode.REAL));
+        return load(hypervisor, hex, List.of(new RamRegion(0x1000, 0x1000, false)), rax, rbx, rdx);
+    }
+
+    /** @return as {@link #load(Hypervisor, String, long, long, long)}, with the given RAM, which holds 0x1000 */
+    static VirtualMachine load(Hypervisor hypervisor, String hex, List<RamRegion> ram, long rax, long rbx, long rdx) {
+        VirtualMachine machine = hypervisor.createMachine(new MachineConfig(ram, CpuMode.REAL));
         machine.writeMemory(0x1000, bytes(hex));
         var special = machine.specialRegisters();
         Segment code = Segment.realMode(0, 0xb);

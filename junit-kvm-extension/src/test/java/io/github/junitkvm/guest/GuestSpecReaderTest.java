@@ -73,6 +73,45 @@ class GuestSpecReaderTest {
         assertThat(spec.timeout()).isEqualTo(Duration.ofMillis(250));
     }
 
+    @KvmGuest(memory = {@Memory(size = 0x4000), @Memory(guestAddress = 0x8000, size = 0x1000),
+                        @Memory(guestAddress = 0xf000, size = 0x1000, readOnly = true)},
+              loadAddress = 0xf000, code = "f4")
+    void realModeFirmwareInRom() {
+    }
+
+    @KvmGuest(mode = CpuMode.LONG, memory = {@Memory(size = 0x100000),
+                                             @Memory(guestAddress = 0xfff00000L, size = 0x100000, readOnly = true)},
+              loadAddress = 0xfff00000L, code = "f4")
+    void longModeFirmwareInRom() {
+    }
+
+    @KvmGuest(memory = @Memory(guestAddress = 0xf000, size = 0x1000, readOnly = true), loadAddress = 0xf000, code = "f4")
+    void onlyRom() {
+    }
+
+    @Test
+    void keepsReadOnlyRegionsAndPutsTheDefaultStackInTheHighestWritableRegionBelowTheModesReach() {
+        GuestSpec spec = read("realModeFirmwareInRom");
+
+        assertThat(spec.ram()).containsExactly(new RamRegion(0, 0x4000, false), new RamRegion(0x8000, 0x1000, false),
+                new RamRegion(0xf000, 0x1000, true));
+        assertThat(spec.registers().rip()).isEqualTo(0xf000);
+        assertThat(spec.registers().rsp()).isEqualTo(0x9000);
+    }
+
+    @Test
+    void putsTheSystemTablesAndTheStackOutsideReadOnlyRegions() {
+        GuestSpec spec = read("longModeFirmwareInRom");
+
+        assertThat(SystemArea.find(spec.ram(), spec.mode(), spec.image())).hasValue(0x100000 - 0x7000);
+        assertThat(spec.registers().rsp()).isEqualTo(0x100000 - 0x7000);
+    }
+
+    @Test
+    void keepsTheStackInTheEntryRegionWhenNoRegionIsWritable() {
+        assertThat(read("onlyRom").registers().rsp()).isEqualTo(0xfff0);
+    }
+
     @Test
     void loadsAFlatBinaryResource() {
         assertThat(code(read("flatBinary"))).containsExactly(0xb0, 0x48, 0xe6, 0xe9, 0xf4);
@@ -94,9 +133,6 @@ class GuestSpecReaderTest {
     void overlapping() {
     }
 
-    @KvmGuest(memory = @Memory(size = 0x1000, readOnly = true))
-    void readOnly() {
-    }
 
     @KvmGuest(code = "ba f8 0x03 f4")
     void badHex() {
@@ -191,7 +227,6 @@ class GuestSpecReaderTest {
             oddSize               | @KvmGuest(memory[1].size = 0x1234): not a positive multiple of 4096
             emptyRegion           | @KvmGuest(memory[0].size = 0x0): not a positive multiple of 4096
             overlapping           | @KvmGuest(memory[1]): [0x2000, 0x3000) overlaps memory[0] [0x0, 0x4000)
-            readOnly              | @KvmGuest(memory[0].readOnly = true): read-only regions are not supported yet
             badHex                | @KvmGuest(code = "ba f8 0x03 f4"): not valid hex: 'x' at position 7 is not a hex digit
             doesNotFit            | @KvmGuest(code): 5 bytes at loadAddress 0x1ffe do not fit in RAM region [0x1000, 0x2000)
             loadAddressOutsideRam | @KvmGuest(loadAddress = 0x8000): outside guest RAM [0x1000, 0x2000)

@@ -263,6 +263,17 @@ class GuestVmTest {
                 .withMessageContaining("not positive");
     }
 
+    @Test
+    void onMmioMayCoverReadOnlyRegionsButNotWritableOnes() {
+        GuestSpec rom = new GuestSpec(List.of(new RamRegion(0x1000, 0x1000, false), new RamRegion(0x2000, 0x1000, true)),
+                spec.mode(), spec.image(), spec.registers(), spec.timeout());
+        GuestVm vm = GuestVm.create(hypervisor, rom);
+
+        vm.onMmio(0x2000, 0x2000, (a, s) -> 0);
+        assertThatIllegalArgumentException().isThrownBy(() -> vm.onMmio(0x1fff, 1, (a, s) -> 0))
+                .withMessageContaining("[0x1000, 0x2000), [0x2000, 0x3000) read-only");
+    }
+
     /** @return a latch the machine's {@code requestStop()} counts down */
     private CountDownLatch stopRequests() {
         CountDownLatch stopped = new CountDownLatch(1);

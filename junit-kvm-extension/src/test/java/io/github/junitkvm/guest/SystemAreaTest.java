@@ -30,6 +30,13 @@ class SystemAreaTest {
     }
 
     @Test
+    void skipsReadOnlyRegions() {
+        List<RamRegion> ram = List.of(new RamRegion(0, 0x10000, false), new RamRegion(0xf0000, 0x10000, true));
+
+        assertThat(SystemArea.find(ram, CpuMode.LONG, code(0xf0000, 1))).hasValue(0x10000 - 0x7000);
+    }
+
+    @Test
     void staysBelowFourGib() {
         List<RamRegion> ram = List.of(new RamRegion(0xfffff000L, 0x2000, false));
 

@@ -200,6 +200,34 @@ class KvmMachineLifecycleTest {
     }
 
     @Test
+    void withoutReadOnlyMemoryAReadOnlyRegionIsRefusedSayingWhyAndNothingLeaks() throws IOException {
+        // As on a kernel without KVM_CAP_READONLY_MEM: the writable region before it is mapped already.
+        MachineConfig withRom = new MachineConfig(
+                List.of(new RamRegion(0, 0x1000, false), new RamRegion(0xf000, 0x1000, true)), CpuMode.REAL);
+        int kvmFd = Posix.open(Path.of("/dev/kvm"), Posix.O_RDWR | Posix.O_CLOEXEC);
+        try {
+            long vcpuMmapSize = Posix.ioctl(kvmFd, KvmIoctl.KVM_GET_VCPU_MMAP_SIZE, 0);
+            KvmCpuid cpuid = KvmCpuid.supported(kvmFd);
+            cycles(20);
+            long fds = openFileDescriptors();
+            long maps = mappings();
+
+            for (int i = 0; i < 100; i++) {
+                assertThatThrownBy(() -> KvmMachine.create(kvmFd, withRom, vcpuMmapSize, false, cpuid))
+                        .isInstanceOf(HypervisorException.class)
+                        .hasMessage("the read-only RAM region [0xf000, 0x10000) needs KVM_CAP_READONLY_MEM, which"
+                                + " this kernel does not offer; use a kernel whose KVM has it, or"
+                                + " -Djunitkvm.backend=emulator");
+            }
+
+            assertThat(openFileDescriptors()).as("open file descriptors").isBetween(fds - 2, fds + 2);
+            assertThat(mappings()).as("lines of /proc/self/maps").isBetween(maps - 16, maps + 16);
+        } finally {
+            Posix.close(kvmFd);
+        }
+    }
+
+    @Test
     void ramWhereIntelWantsItsTssIsUsable() {
         // RAM over 0xfffbd000 makes the machine skip KVM_SET_TSS_ADDR rather than fail.
         List<RamRegion> ram = List.of(new RamRegion(0x1000, 0x1000, false), new RamRegion(0xfffbc000L, 0x4000, false));

@@ -34,6 +34,8 @@ public final class UnicornConstants {
     public static final int UC_HOOK_INSN = 2;
     /** {@code uc_hook_type}: every access to unmapped memory (read, write and fetch). */
     public static final int UC_HOOK_MEM_UNMAPPED = 0x70;
+    /** {@code uc_hook_type}: a write to memory mapped without {@code UC_PROT_WRITE}. */
+    public static final int UC_HOOK_MEM_WRITE_PROT = 1 << 8;
 
     /** {@code uc_mem_type}: a read of unmapped memory. */
     public static final int UC_MEM_READ_UNMAPPED = 19;
@@ -42,8 +44,17 @@ public final class UnicornConstants {
     /** {@code uc_mem_type}: a fetch from unmapped memory. */
     public static final int UC_MEM_FETCH_UNMAPPED = 21;
 
+    /** {@code uc_prot}: read. */
+    public static final int UC_PROT_READ = 1;
+    /** {@code uc_prot}: execute. */
+    public static final int UC_PROT_EXEC = 4;
     /** {@code uc_prot}: read, write and execute. */
     public static final int UC_PROT_ALL = 7;
+
+    /** {@code uc_ctl}'s direction: the call passes input arguments. */
+    public static final int UC_CTL_IO_WRITE = 1;
+    /** {@code uc_control_type}: drop the translated code of {@code [begin, end)}, two {@code uint64_t}s. */
+    public static final int UC_CTL_TB_REMOVE_CACHE = 9;
 
     /** {@code uc_query_type}: whether the last run stopped on its timeout. */
     public static final int UC_QUERY_TIMEOUT = 4;
@@ -134,6 +145,17 @@ public final class UnicornConstants {
     public static final int UC_X86_REG_R14 = 112;
     /** {@code uc_x86_reg}: R15, 64-bit engines only. */
     public static final int UC_X86_REG_R15 = 113;
+
+    /**
+     * C's {@code UC_CTL_WRITE(type, nr)}: a {@code uc_ctl} control that passes arguments.
+     *
+     * @param type a {@code UC_CTL_*} control type
+     * @param argumentCount how many arguments follow the control
+     * @return the control
+     */
+    public static int ucCtlWrite(int type, int argumentCount) {
+        return type | argumentCount << 26 | UC_CTL_IO_WRITE << 30;
+    }
 
     private UnicornConstants() {
     }

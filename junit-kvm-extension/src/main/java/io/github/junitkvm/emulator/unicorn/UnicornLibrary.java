@@ -114,6 +114,19 @@ public interface UnicornLibrary extends Library {
     int uc_emu_stop(Pointer uc);
 
     /**
+     * Reads or changes an engine setting. C's declaration is variadic: the arguments follow the
+     * control.
+     *
+     * @param uc the engine
+     * @param control a {@code uc_control_type} with the argument count in bits 26-29 and the
+     *     direction ({@link UnicornConstants#UC_CTL_IO_WRITE}) in bits 30-31, as C's
+     *     {@code UC_CTL_WRITE} macro builds it
+     * @param args the arguments
+     * @return a {@code uc_err}
+     */
+    int uc_ctl(Pointer uc, int control, Object... args);
+
+    /**
      * Adds a hook. C's declaration is variadic: {@code UC_HOOK_INSN} takes the instruction id
      * ({@code UC_X86_INS_*}, an {@code int}) as the one extra argument.
      *

@@ -1,17 +1,22 @@
 package io.github.junitkvm.emulator.worker;
 
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ARCH_X86;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_CTL_TB_REMOVE_CACHE;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ERR_OK;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_HOOK_INSN;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_HOOK_INTR;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_HOOK_MEM_UNMAPPED;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_HOOK_MEM_WRITE_PROT;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_MEM_FETCH_UNMAPPED;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_MEM_READ_UNMAPPED;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_ALL;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_EXEC;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_READ;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_QUERY_TIMEOUT;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_IN;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_OUT;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CS;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.ucCtlWrite;
 
 
 import com.sun.jna.Callback;
@@ -27,12 +32,12 @@ import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.emulator.unicorn.InHook;
 import io.github.junitkvm.emulator.unicorn.InterruptHook;
+import io.github.junitkvm.emulator.unicorn.InvalidAccessHook;
 import io.github.junitkvm.emulator.unicorn.MmioReadCallback;
 import io.github.junitkvm.emulator.unicorn.MmioWriteCallback;
 import io.github.junitkvm.emulator.unicorn.OutHook;
 import io.github.junitkvm.emulator.unicorn.UnicornException;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
-import io.github.junitkvm.emulator.unicorn.UnmappedAccessHook;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -62,7 +67,8 @@ final class UnicornEngine implements AutoCloseable {
     private final OutHook outHook = this::onOut;
     private final InHook inHook = this::onIn;
     private final InterruptHook interruptHook = this::onInterrupt;
-    private final UnmappedAccessHook unmappedHook = this::onUnmapped;
+    private final InvalidAccessHook unmappedHook = this::onUnmapped;
+    private final InvalidAccessHook readOnlyWriteHook = this::onReadOnlyWrite;
     private final MmioReadCallback mmioRead = this::onMmioRead;
     private final MmioWriteCallback mmioWrite = this::onMmioWrite;
 
@@ -83,13 +89,6 @@ final class UnicornEngine implements AutoCloseable {
      * @throws HypervisorException if the configuration is beyond this engine
      */
     static UnicornEngine open(UnicornLibrary uc, MachineConfig config, ExitChannel exits) {
-        for (RamRegion region : config.ram()) {
-            if (region.readOnly()) {
-                throw new HypervisorException(String.format(Locale.ROOT,
-                        "read-only regions are not supported by the emulator backend in this release"
-                                + " (region at 0x%x, size 0x%x)", region.guestAddress(), region.size()));
-            }
-        }
         UnicornEngine engine = new UnicornEngine(uc, EngineKind.of(config.mode()), config.ram(), exits);
         try {
             engine.start();
@@ -108,7 +107,9 @@ final class UnicornEngine implements AutoCloseable {
         registers = kind.registers(port, this::readRamOrNull);
         long hole = 0;
         for (RamRegion region : ram) {
-            check(uc.uc_mem_map(handle, region.guestAddress(), region.size(), UC_PROT_ALL),
+            // Without UC_PROT_WRITE, guest writes reach readOnlyWriteHook; uc_mem_write still writes.
+            check(uc.uc_mem_map(handle, region.guestAddress(), region.size(),
+                            region.readOnly() ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_ALL),
                     String.format(Locale.ROOT, "uc_mem_map(0x%x, 0x%x)", region.guestAddress(), region.size()));
             mapMmio(hole, Math.min(region.guestAddress(), kind.mmioLimit()));
             hole = Math.max(hole, region.end());
@@ -118,6 +119,7 @@ final class UnicornEngine implements AutoCloseable {
         addHook(UC_HOOK_INSN, inHook, UC_X86_INS_IN);
         addHook(UC_HOOK_INTR, interruptHook);
         addHook(UC_HOOK_MEM_UNMAPPED, unmappedHook);
+        addHook(UC_HOOK_MEM_WRITE_PROT, readOnlyWriteHook);
     }
 
     /** The base of each MMIO range travels as its user data, so one callback serves every range. */
@@ -162,6 +164,11 @@ final class UnicornEngine implements AutoCloseable {
         buffer.write(0, data, 0, data.length);
         check(uc.uc_mem_write(handle, address, buffer, data.length),
                 String.format(Locale.ROOT, "uc_mem_write(0x%x, %d)", address, data.length));
+        // uc_mem_write leaves code translated before in the cache (unicorn-engine/unicorn#1148):
+        // without this, a run after a test rewrote code would execute the old instructions.
+        // Unicorn takes the range as virtual addresses; the emulator supports identity paging only.
+        check(uc.uc_ctl(handle, ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2), address, address + data.length),
+                "uc_ctl(UC_CTL_TB_REMOVE_CACHE)");
     }
 
     /** @return the guest's general registers */
@@ -264,6 +271,19 @@ final class UnicornEngine implements AutoCloseable {
                     + " (RAM: %s; MMIO: the rest below 0x%x)", access, size, address, describeRam(), kind.mmioLimit()));
         }
         return 0;
+    }
+
+    /**
+     * A guest write to a read-only region is an MMIO write, as KVM reports writes to a
+     * {@code KVM_MEM_READONLY} slot. Going on makes Unicorn 2 discard the write (a read-only
+     * region's TLB entries carry {@code TLB_DISCARD_WRITE}), so the memory stays unchanged.
+     */
+    private byte onReadOnlyWrite(Pointer engine, int type, long address, int size, long value, Pointer userData) {
+        RunState state = current;
+        if (state != null && !state.stopped()) {
+            exits.mmioWrite(address, size, value);
+        }
+        return 1;
     }
 
     private long onMmioRead(Pointer engine, long offset, int size, Pointer base) {

@@ -26,13 +26,16 @@ class UnicornConstantsTest {
                 "offsetof(uc_x86_mmr, limit)", "X86Mmr.LIMIT_OFFSET",
                 "sizeof(uc_x86_msr)", "X86Msr.SIZE",
                 "offsetof(uc_x86_msr, rid)", "X86Msr.RID_OFFSET",
-                "offsetof(uc_x86_msr, value)", "X86Msr.VALUE_OFFSET");
+                "offsetof(uc_x86_msr, value)", "X86Msr.VALUE_OFFSET",
+                "UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2)", "UnicornConstants.ucCtlWrite(UC_CTL_TB_REMOVE_CACHE,2)");
         java.put("X86Mmr.SIZE", (long) X86Mmr.SIZE);
         java.put("X86Mmr.BASE_OFFSET", (long) X86Mmr.BASE_OFFSET);
         java.put("X86Mmr.LIMIT_OFFSET", (long) X86Mmr.LIMIT_OFFSET);
         java.put("X86Msr.SIZE", (long) X86Msr.SIZE);
         java.put("X86Msr.RID_OFFSET", (long) X86Msr.RID_OFFSET);
         java.put("X86Msr.VALUE_OFFSET", (long) X86Msr.VALUE_OFFSET);
+        java.put("UnicornConstants.ucCtlWrite(UC_CTL_TB_REMOVE_CACHE,2)",
+                (long) UnicornConstants.ucCtlWrite(UnicornConstants.UC_CTL_TB_REMOVE_CACHE, 2));
 
         StringBuilder source = new StringBuilder("#include <stdio.h>\n#include <stddef.h>\n"
                 + "#include <unicorn/unicorn.h>\n#include <unicorn/x86.h>\nint main(void) {\n");
