@@ -36,7 +36,13 @@ public final class UnicornConstants {
     public static final int UC_HOOK_MEM_UNMAPPED = 0x70;
     /** {@code uc_hook_type}: a write to memory mapped without {@code UC_PROT_WRITE}. */
     public static final int UC_HOOK_MEM_WRITE_PROT = 1 << 8;
+    /** {@code uc_hook_type}: a data read, before it happens. */
+    public static final int UC_HOOK_MEM_READ = 1 << 10;
+    /** {@code uc_hook_type}: a write, before it happens. */
+    public static final int UC_HOOK_MEM_WRITE = 1 << 11;
 
+    /** {@code uc_mem_type}: a read. */
+    public static final int UC_MEM_READ = 16;
     /** {@code uc_mem_type}: a read of unmapped memory. */
     public static final int UC_MEM_READ_UNMAPPED = 19;
     /** {@code uc_mem_type}: a write to unmapped memory. */
