@@ -2,7 +2,9 @@ package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
 
+import io.github.junitkvm.Backend;
 import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
@@ -109,6 +111,27 @@ class MmioAccessTest {
                 VmExit.mmioWrite(0xd0000031L, 2, 0x1234), VmExit.mmioWrite(0xd0000045L, 8, 0x1122334455667788L),
                 VmExit.hlt());
         assertThat(run).registers().hasRax(0x44332223).hasRbx(0x8877665544332234L);
+    }
+
+    /** The backends differ here (README, "What the emulator cannot do"): neither runs code from MMIO. */
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, asm = """
+                    mov $0xd0000000, %eax
+                    jmp *%eax
+            """)
+    void executingOutsideRamStopsTheRun(KvmVm vm) {
+        vm.onMmio(0xd0000000L, 0x1000, (address, size) -> 0xf4);   // hlt, were it fetched
+
+        GuestRun run = vm.run();
+
+        assertThat(run.exits()).hasSize(1);
+        if (vm.backend() == Backend.KVM) {
+            assertThat(run).stoppedWith(ExitReason.INTERNAL_ERROR);
+            assertThat(run.lastExit().detail()).contains("KVM_INTERNAL_ERROR_EMULATION");
+        } else {
+            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
+            assertThat(run.lastExit().detail()).contains("UC_ERR_FETCH_PROT").contains("linear 0xd0000000");
+        }
     }
 
     @Test

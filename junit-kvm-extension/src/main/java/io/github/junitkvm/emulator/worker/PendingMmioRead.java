@@ -44,11 +44,6 @@ final class PendingMmioRead {
         return at == first || at == first + size;
     }
 
-    /** @return whether some bytes of the pending read are still to be taken */
-    boolean pending() {
-        return outstanding > 0;
-    }
-
     /**
      * @param at the address an MMIO callback reads
      * @param length its size in bytes

@@ -313,14 +313,12 @@ final class UnicornEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Every read here passed {@link #onMmioAccess} first: data reads do, and an instruction fetch
+     * from MMIO stops the run with {@code UC_ERR_FETCH_PROT} before it gets here.
+     */
     private long onMmioRead(Pointer engine, long offset, int size, Pointer base) {
-        long address = Pointer.nativeValue(base) + offset;
-        if (pendingRead.pending()) {
-            return pendingRead.piece(address, size);
-        }
-        // No hook saw this read (an instruction fetch from MMIO): it is an exit of its own.
-        RunState state = current;
-        return state == null || state.stopped() ? 0 : exits.mmioRead(address, size);
+        return pendingRead.piece(Pointer.nativeValue(base) + offset, size);
     }
 
     /** {@link #onMmioAccess} reported the write already, whole. */
