@@ -82,6 +82,18 @@ class PortIoTest {
     }
 
     @Test
+    @KvmGuest(code = "b8 34 12 e7 f4 f4")  // mov ax,0x1234; out 0xf4,ax; hlt
+    void aSixteenBitDebugExitKeepsTheWholeWord(GuestRun run) {
+        assertThat(run).hasExitCode(0x1234).exits().containsExactly(VmExit.debugExit(0x1234));
+    }
+
+    @Test
+    @KvmGuest(code = "66 b8 78 56 34 12 ba f4 00 66 ef f4")  // mov eax,0x12345678; mov dx,0xf4; out dx,eax; hlt
+    void aThirtyTwoBitDebugExitKeepsTheWholeDoubleword(GuestRun run) {
+        assertThat(run).hasExitCode(0x12345678).exits().containsExactly(VmExit.debugExit(0x12345678));
+    }
+
+    @Test
     @KvmGuest(code = "b0 2a e6 f4 f4")
     void aHandlerOnTheDebugExitPortReplacesIt(KvmVm vm) {
         vm.onPortOut(0xf4, (port, size, value) -> { });
