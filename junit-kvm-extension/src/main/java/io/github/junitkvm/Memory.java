@@ -22,8 +22,10 @@ public @interface Memory {
     long size();
 
     /**
-     * @return whether the guest may only read the region; its writes become {@code MMIO_WRITE}
-     *     exits and leave memory unchanged, as with {@code KVM_MEM_READONLY}
+     * @return whether the guest may only read the region (and run code from it, as from a ROM);
+     *     its writes become {@code MMIO_WRITE} exits and leave memory unchanged, as with
+     *     {@code KVM_MEM_READONLY}. Code may be loaded into it, and the test may write it
+     *     through {@link KvmVm#memory()}
      */
     boolean readOnly() default false;
 }
