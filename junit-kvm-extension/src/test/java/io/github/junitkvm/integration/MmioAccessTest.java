@@ -8,6 +8,7 @@ import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
+import io.github.junitkvm.Memory;
 import io.github.junitkvm.MmioHandler;
 import io.github.junitkvm.VmExit;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * MMIO accesses of every width, aligned or not, plain and by string instructions, in each CPU
- * mode: one exit per access of the instruction, with its address, size and value, as KVM reports
- * them; the value a handler returns reaches the guest's register, cut to the access size.
+ * mode: one exit per access of the instruction (per part, where it leaves a page or MMIO), with its
+ * address, size and value, as KVM reports them; the value a handler returns reaches the guest's
+ * register, cut to the access size.
  */
 class MmioAccessTest {
     /** Answers a read of {@code size} bytes at {@code address} with the bytes 0x11, 0x22, ... after the address's low byte. */
@@ -34,7 +36,7 @@ class MmioAccessTest {
                     movw %es:0x12, %cx
                     movl %es:0x14, %edx
                     hlt
-            """, memory = @io.github.junitkvm.Memory(size = 0x10000))
+            """, memory = @Memory(size = 0x10000))
     void realModeAccessesOfOneTwoAndFourBytes(KvmVm vm) {
         vm.onMmio(0x20000, 0x1000, PATTERN);
 
@@ -111,6 +113,37 @@ class MmioAccessTest {
                 VmExit.mmioWrite(0xd0000031L, 2, 0x1234), VmExit.mmioWrite(0xd0000045L, 8, 0x1122334455667788L),
                 VmExit.hlt());
         assertThat(run).registers().hasRax(0x44332223).hasRbx(0x8877665544332234L);
+    }
+
+    /** MMIO from 0x200000 to 0x201fff, between two RAM regions. */
+    @Test
+    @KvmGuest(mode = CpuMode.LONG, memory = {@Memory(size = 0x200000), @Memory(guestAddress = 0x202000, size = 0x1000)},
+              asm = """
+                    mov $0x1ffffe, %esi
+                    movl $0x11223344, (%rsi)     # 2 bytes of RAM, 2 of MMIO
+                    mov (%rsi), %eax
+                    mov $0x200ffe, %esi
+                    mov (%rsi), %ebx             # across two MMIO pages
+                    movabs $0x0102030405060708, %rcx
+                    mov %rcx, -2(%rsi)
+                    mov $0x201ffd, %esi
+                    movl $0x55667788, (%rsi)     # 3 bytes of MMIO, 1 of RAM
+                    mov (%rsi), %edx
+                    hlt
+            """)
+    void accessesLeavingAPageOrMmioAreOneExitPerPartAsKvmSplitsThem(KvmVm vm) {
+        vm.onMmio(0x200000, 0x2000, (address, size) -> 0xa1a2a3a4a5a6a7a8L);
+
+        GuestRun run = vm.run();
+
+        assertThat(run).haltedNormally();
+        assertThat(run).exits().containsExactly(VmExit.mmioWrite(0x200000, 2, 0x1122), VmExit.mmioRead(0x200000, 2),
+                VmExit.mmioRead(0x200ffe, 2), VmExit.mmioRead(0x201000, 2),
+                VmExit.mmioWrite(0x200ffc, 4, 0x05060708), VmExit.mmioWrite(0x201000, 4, 0x01020304),
+                VmExit.mmioWrite(0x201ffd, 3, 0x667788), VmExit.mmioRead(0x201ffd, 3), VmExit.hlt());
+        assertThat(run).registers().hasRax(0xa7a83344L).hasRbx(0xa7a8a7a8L).hasRdx(0x55a6a7a8L);
+        assertThat(run).memoryAt(0x1ffffe, 2).containsExactly(0x44, 0x33);
+        assertThat(run).memoryAt(0x202000, 1).containsExactly(0x55);
     }
 
     /** The backends differ here (README, "What the emulator cannot do"): neither runs code from MMIO. */

@@ -63,6 +63,7 @@ final class UnicornEngine implements AutoCloseable {
     private final List<RamRegion> ram;
     private final ExitChannel exits;
     private final EngineKind kind;
+    private final MmioMap mmio;
     private Pointer handle;
     private RegisterPort port;
     private ModeRegisters registers;
@@ -83,6 +84,7 @@ final class UnicornEngine implements AutoCloseable {
     private UnicornEngine(UnicornLibrary uc, EngineKind kind, List<RamRegion> ram, ExitChannel exits) {
         this.uc = uc;
         this.kind = kind;
+        this.mmio = MmioMap.of(ram, kind.mmioLimit());
         this.ram = ram;
         this.exits = exits;
     }
@@ -111,16 +113,15 @@ final class UnicornEngine implements AutoCloseable {
         handle = opened.getValue();
         port = new RegisterPort(uc, handle);
         registers = kind.registers(port, this::readRamOrNull);
-        long hole = 0;
         for (RamRegion region : ram) {
             // Without UC_PROT_WRITE, guest writes reach readOnlyWriteHook; uc_mem_write still writes.
             check(uc.uc_mem_map(handle, region.guestAddress(), region.size(),
                             region.readOnly() ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_ALL),
                     String.format(Locale.ROOT, "uc_mem_map(0x%x, 0x%x)", region.guestAddress(), region.size()));
-            mapMmio(hole, Math.min(region.guestAddress(), kind.mmioLimit()));
-            hole = Math.max(hole, region.end());
         }
-        mapMmio(hole, kind.mmioLimit());
+        for (MmioMap.Range range : mmio.ranges()) {
+            mapMmio(range);
+        }
         addHook(UC_HOOK_INSN, outHook, UC_X86_INS_OUT);
         addHook(UC_HOOK_INSN, inHook, UC_X86_INS_IN);
         addHook(UC_HOOK_INTR, interruptHook);
@@ -129,19 +130,19 @@ final class UnicornEngine implements AutoCloseable {
     }
 
     /**
-     * Maps a hole as MMIO. Its exits come from a memory hook on the range, which sees each access
-     * whole (see {@link PendingMmioRead}); the MMIO callbacks only serve the bytes. The hook costs
-     * every guest memory access Unicorn's fast path (some 20% on a memory-bound loop), the price of
-     * exits that match KVM's for 8-byte and unaligned accesses. The base of each range travels as
-     * the callbacks' user data, so one callback serves every range.
+     * Maps a hole as MMIO. Its exits come from a memory hook, which sees each access whole (see
+     * {@link PendingMmioRead}) and covers the range and the bytes below it, whose accesses may reach
+     * into it; the MMIO callbacks only serve the bytes. The hook costs every guest memory access
+     * Unicorn's fast path (some 20% on a memory-bound loop), the price of exits that match KVM's.
+     * The base of each range travels as the callbacks' user data, so one callback serves every range.
      */
-    private void mapMmio(long start, long end) {
-        if (start < end) {
-            check(uc.uc_mmio_map(handle, start, end - start, mmioRead, new Pointer(start), mmioWrite,
-                    new Pointer(start)), String.format(Locale.ROOT, "uc_mmio_map(0x%x, 0x%x)", start, end - start));
-            check(uc.uc_hook_add(handle, new LongByReference(), UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, mmioAccessHook,
-                    null, start, end - 1), String.format(Locale.ROOT, "uc_hook_add(MMIO 0x%x-0x%x)", start, end - 1));
-        }
+    private void mapMmio(MmioMap.Range range) {
+        long size = range.end() - range.start();
+        check(uc.uc_mmio_map(handle, range.start(), size, mmioRead, new Pointer(range.start()), mmioWrite,
+                new Pointer(range.start())), String.format(Locale.ROOT, "uc_mmio_map(0x%x, 0x%x)", range.start(), size));
+        check(uc.uc_hook_add(handle, new LongByReference(), UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, mmioAccessHook,
+                null, range.hookBegin(), range.last()), String.format(Locale.ROOT, "uc_hook_add(MMIO 0x%x-0x%x)",
+                range.hookBegin(), range.last()));
     }
 
     private void addHook(int type, Callback callback, Object... extra) {
@@ -226,6 +227,7 @@ final class UnicornEngine implements AutoCloseable {
         if (!stopSwitch.enter(this::stopEmulation)) {
             return StopCause.stopRequested();
         }
+        pendingRead.clear();
         current = state;
         int error;
         boolean stopRequested;
@@ -301,15 +303,24 @@ final class UnicornEngine implements AutoCloseable {
     }
 
     private void onMmioAccess(Pointer engine, int type, long address, int size, long value, Pointer userData) {
+        if (type == UC_MEM_READ && pendingRead.isPieceOfUnaligned(address, size)) {
+            return;
+        }
+        // After the run has been told to stop, Unicorn may finish the current block: nothing is
+        // recorded, and reads get 0.
         RunState state = current;
         boolean recorded = state != null && !state.stopped();
-        if (type != UC_MEM_READ) {
-            if (recorded) {
-                exits.mmioWrite(address, size, value);
+        List<MmioMap.Fragment> fragments = mmio.fragments(address, size);
+        if (type == UC_MEM_READ) {
+            long whole = 0;
+            for (MmioMap.Fragment fragment : fragments) {
+                whole |= fragment.place(recorded ? exits.mmioRead(fragment.address(), fragment.size()) : 0);
             }
-        } else if (!pendingRead.isPieceOfUnaligned(address, size)) {
-            // After the run has been told to stop, Unicorn may finish the current block; its reads get 0.
-            pendingRead.start(address, size, recorded ? exits.mmioRead(address, size) : 0);
+            pendingRead.start(address, size, whole, mmio::hooked);
+        } else if (recorded) {
+            for (MmioMap.Fragment fragment : fragments) {
+                exits.mmioWrite(fragment.address(), fragment.size(), fragment.of(value));
+            }
         }
     }
 
