@@ -14,11 +14,11 @@ import java.util.Locale;
  * Puts a fresh vCPU into the CPU mode a guest starts in: writes the mode's {@link SystemTables} at
  * its {@link SystemArea} and sets the system registers, as a boot loader would have left them.
  *
- * <p>Where the tables go: the highest 4 KiB-aligned block of guest RAM below 4 GiB that does not
- * overlap the loaded code, the GDT in its first page and the page tables after it (with the
- * default 2 MiB of RAM: {@code 0x1ff000} for {@code PROTECTED}, {@code 0x1fa000} for
+ * <p>Where the tables go: the highest 4 KiB-aligned block of writable guest RAM below 4 GiB that
+ * does not overlap the loaded code, the GDT in its first page and the page tables after it (with
+ * the default 2 MiB of RAM: {@code 0x1ff000} for {@code PROTECTED}, {@code 0x1fa000} for
  * {@code PAGED}, {@code 0x1f9000} for {@code LONG}). The default stack starts just below them when
- * they share the entry point's region (see {@code GuestSpecReader#defaultStack}).
+ * they share its region (see {@code GuestSpecReader#defaultStack}).
  *
  * <ul>
  *   <li>{@code REAL}: every segment base 0, nothing in memory.
