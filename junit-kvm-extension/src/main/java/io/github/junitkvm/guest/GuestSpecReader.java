@@ -229,7 +229,7 @@ public final class GuestSpecReader {
      * ROM), where pushes would be lost as MMIO writes; then the highest writable region whose top
      * the mode's default stack can use, if there is one.
      */
-    static RamRegion stackRegion(CpuMode mode, RamRegion entryRegion, RamLayout ram) {
+    private static RamRegion stackRegion(CpuMode mode, RamRegion entryRegion, RamLayout ram) {
         if (!entryRegion.readOnly()) {
             return entryRegion;
         }
