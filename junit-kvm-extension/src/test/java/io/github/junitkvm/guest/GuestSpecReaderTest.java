@@ -160,6 +160,24 @@ class GuestSpecReaderTest {
     void noTime() {
     }
 
+    @KvmGuest(maxRecordedExits = 0)
+    void noExitsKept() {
+    }
+
+    @KvmGuest(maxRecordedOutput = -1)
+    void noOutputKept() {
+    }
+
+    @KvmGuest(maxRecordedExits = 10, maxRecordedOutput = 20)
+    void smallLimits() {
+    }
+
+    @Test
+    void readsTheRecordingLimits() {
+        assertThat(read("smallLimits").limits()).isEqualTo(new RecordingLimits(10, 20));
+        assertThat(read("defaults").limits()).isEqualTo(RecordingLimits.DEFAULT);
+    }
+
     @Test
     void longModeStackStartsBelowTheTablesAtTheTopOfRam() {
         GuestSpec spec = read("longMode");
@@ -204,6 +222,8 @@ class GuestSpecReaderTest {
             entryAboveRealModeReach | @KvmGuest(loadAddress = 0x10000): the entry point is not below 0x10000
             ripOutsideRam         | @KvmGuest(registers.rip = 0x300000): the entry point is outside guest RAM [0x0, 0x200000)
             noTime                | @KvmGuest(timeoutMillis = 0): not positive
+            noExitsKept           | @KvmGuest(maxRecordedExits = 0): not positive
+            noOutputKept          | @KvmGuest(maxRecordedOutput = -1): not positive
             """)
     void namesTheAttributeAndValueAtFault(String method, String message) {
         assertThatThrownBy(() -> read(method))

@@ -64,7 +64,38 @@ class RunLimitsTest {
     void aLongModeGuestPrintingForeverStopsWithItsOutputSoFar(GuestRun run) {
         assertThat(run).stoppedWith(ExitReason.TIMEOUT);
         assertThat(run).serialOutput().isNotEmpty().matches("\\.+");
-        assertThat(run.exits()).hasSize(run.serialOutput().length() + 1);
+        assertEveryWriteCounted(run, 0x3f8);
+    }
+
+    @Test
+    @KvmGuest(code = "ba f8 03 b0 2e ee eb fd", timeoutMillis = 1000,  // mov dx,0x3f8; mov al,'.'; again: out dx,al; jmp again
+              maxRecordedExits = 100, maxRecordedOutput = 50)
+    void aGuestPrintingForeverKeepsOnlyWhatTheLimitsAllowAndCountsTheRest(GuestRun run) {
+        assertThat(run).stoppedWith(ExitReason.TIMEOUT);
+        assertThat(run.exits()).hasSize(101).last().isEqualTo(run.lastExit());
+        assertThat(run).serialOutput().isEqualTo(".".repeat(50));
+        assertThat(run).portOutput(0x3f8).hasSize(50);
+        assertThat(run.droppedExits()).isPositive();
+        long writes = 100 + run.droppedExits();  // every exit but the stop is one OUT of one byte
+        assertThat(run.droppedOutputBytes(0x3f8)).isEqualTo(writes - 50);
+        assertThat(run.droppedOutputBytes(0x80)).isZero();
+        assertThat(run.toString())
+                .contains(run.droppedExits() + " exits not recorded, past @KvmGuest(maxRecordedExits)")
+                .contains("and " + (writes - 50) + " bytes not recorded, past @KvmGuest(maxRecordedOutput)");
+    }
+
+    @Test
+    @KvmGuest(code = "b0 2e e6 e9 eb fa", timeoutMillis = 100)
+    void aRunWithinTheLimitsDropsNothing(GuestRun run) {
+        assertThat(run.droppedExits()).isZero();
+        assertThat(run.droppedOutputBytes(0xe9)).isZero();
+        assertThat(run.toString()).doesNotContain("not recorded");
+    }
+
+    /** Each exit but the stop is a one-byte write: kept or dropped, every one is counted. */
+    private static void assertEveryWriteCounted(GuestRun run, int port) {
+        assertThat(run.exits().size() - 1 + run.droppedExits())
+                .isEqualTo(run.portOutput(port).length + run.droppedOutputBytes(port));
     }
 
     private static void assertSpunUntilTheLimit(GuestRun run, CpuMode mode) {
@@ -88,7 +119,7 @@ class RunLimitsTest {
     void aChattyGuestStopsAtTheLimitWithItsOutputSoFar(GuestRun run) {
         assertThat(run).stoppedWith(ExitReason.TIMEOUT);
         assertThat(run).portOutput(0xe9).isNotEmpty().containsOnly('.');
-        assertThat(run.exits()).hasSize(run.portOutput(0xe9).length + 1);
+        assertEveryWriteCounted(run, 0xe9);
     }
 
     @Test

@@ -43,7 +43,7 @@ class ConfigurationFuzzTest {
     private static final int CONFIGS = Integer.getInteger("junitkvm.fuzz.configs", 2_000);
     private static final long SEED = Long.getLong("junitkvm.fuzz.seed", System.nanoTime());
     /** The ELF the fuzzed resource starts from, one of the project's test guests. */
-    private static final String ELF = "guests/tiny.elf";
+    private static final String ELF = "guests/elf32-bss.elf";
     /** The name under which each configuration's fuzzed image is served. */
     private static final String FUZZED_ELF = "fuzzed.elf";
     private static final String HEX_ALPHABET = "0123456789abcdefABCDEF  \t\ng-x";
@@ -77,7 +77,7 @@ class ConfigurationFuzzTest {
 
     /** @return whether the guest ran; false if the backend refused it with a clear message */
     private static boolean runOrRefuse(Hypervisor hypervisor, GuestSpec spec) {
-        GuestSpec quick = new GuestSpec(spec.ram(), spec.mode(), spec.image(), spec.registers(), RUN_LIMIT);
+        GuestSpec quick = spec.with(spec.image(), RUN_LIMIT);
         try (GuestVm vm = GuestVm.create(hypervisor, quick)) {
             assertThat(vm.run().lastExit().reason()).isNotNull();
             return true;

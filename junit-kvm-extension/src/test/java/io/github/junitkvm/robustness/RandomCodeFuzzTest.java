@@ -96,7 +96,7 @@ class RandomCodeFuzzTest {
         Map<ExitReason, Integer> stops = new EnumMap<>(ExitReason.class);
         for (int i = 0; i < RUNS; i++) {
             byte[] blob = blob(new SplittableRandom(SEED + i));
-            GuestSpec spec = new GuestSpec(base.ram(), base.mode(), image(blob), base.registers(), RUN_LIMIT);
+            GuestSpec spec = base.with(image(blob), RUN_LIMIT);
             try (GuestVm vm = GuestVm.create(hypervisor, spec)) {
                 GuestRun run = vm.run();
                 assertThat(run.lastExit().reason()).isNotNull();
