@@ -180,7 +180,9 @@ public final class GuestSpecReader {
         byte[] image;
         try (InputStream in = resources.getResourceAsStream(path)) {
             if (in == null) {
-                throw problem(resourceAttribute(name), "no such classpath resource");
+                throw problem(resourceAttribute(name),
+                        "no such classpath resource: put the file at src/test/resources/%s (or in a jar on the test classpath)",
+                        path);
             }
             image = in.readAllBytes();
         } catch (IOException e) {

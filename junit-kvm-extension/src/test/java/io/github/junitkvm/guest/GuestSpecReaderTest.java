@@ -214,7 +214,7 @@ class GuestSpecReaderTest {
             doesNotFit            | @KvmGuest(code): 5 bytes at loadAddress 0x1ffe do not fit in RAM region [0x1000, 0x2000)
             loadAddressOutsideRam | @KvmGuest(loadAddress = 0x8000): outside guest RAM [0x1000, 0x2000)
             twoSources            | @KvmGuest(code, resource): set together: set at most one of code, resource and asm
-            missingResource       | @KvmGuest(resource = "/guests/missing.bin"): no such classpath resource
+            missingResource       | @KvmGuest(resource = "/guests/missing.bin"): no such classpath resource: put the file at src/test/resources/guests/missing.bin
             elfResource           | @KvmGuest(resource = "/guests/tiny.elf"): truncated ELF file: 8 bytes end before the ELF32 header (52 bytes)
             badAssembly           | @KvmGuest(asm): line 1: no such instruction
             longModeWithoutRoom   | @KvmGuest(mode = LONG): no room for the page tables and the GDT (28672 bytes)
