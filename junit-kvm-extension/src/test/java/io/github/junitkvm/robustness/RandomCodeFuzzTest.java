@@ -13,6 +13,7 @@ import io.github.junitkvm.guest.GuestSpec;
 import io.github.junitkvm.guest.GuestSpecReader;
 import io.github.junitkvm.guest.GuestVm;
 import io.github.junitkvm.guest.ImageSegment;
+import io.github.junitkvm.testsupport.AnnotationInstances;
 import io.github.junitkvm.testsupport.DisabledOnPvm;
 import io.github.junitkvm.testsupport.SelectedHypervisor;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code junitkvm.fuzz.seed} (random by default, printed with any failure so that it can be replayed).
  */
 @Tag("long")
+@Timeout(value = 30, unit = TimeUnit.MINUTES)
 @ExtendWith(SelectedHypervisor.class)
 class RandomCodeFuzzTest {
     private static final int RUNS = Integer.getInteger("junitkvm.fuzz.runs", 10_000);
@@ -50,49 +52,29 @@ class RandomCodeFuzzTest {
 
     private final GuestSpecReader reader = new GuestSpecReader(getClass().getClassLoader());
 
-    @KvmGuest(mode = CpuMode.REAL)
-    private void real() {
-    }
-
-    @KvmGuest(mode = CpuMode.PROTECTED)
-    private void protectedMode() {
-    }
-
-    @KvmGuest(mode = CpuMode.PAGED)
-    private void paged() {
-    }
-
-    @KvmGuest(mode = CpuMode.LONG)
-    private void longMode() {
+    @Test
+    void realModeBlobsAllEndWithAnExitReason(Hypervisor hypervisor, TestReporter reporter) {
+        fuzz(hypervisor, CpuMode.REAL, reporter);
     }
 
     @Test
-    @Timeout(value = 30, unit = TimeUnit.MINUTES)
-    void realModeBlobsAllEndWithAnExitReason(Hypervisor hypervisor, TestReporter reporter) throws Exception {
-        fuzz(hypervisor, "real", reporter);
-    }
-
-    @Test
-    @Timeout(value = 30, unit = TimeUnit.MINUTES)
-    void protectedModeBlobsAllEndWithAnExitReason(Hypervisor hypervisor, TestReporter reporter) throws Exception {
-        fuzz(hypervisor, "protectedMode", reporter);
+    void protectedModeBlobsAllEndWithAnExitReason(Hypervisor hypervisor, TestReporter reporter) {
+        fuzz(hypervisor, CpuMode.PROTECTED, reporter);
     }
 
     @Test
     @DisabledOnPvm
-    @Timeout(value = 30, unit = TimeUnit.MINUTES)
-    void pagedModeBlobsAllEndWithAnExitReason(Hypervisor hypervisor, TestReporter reporter) throws Exception {
-        fuzz(hypervisor, "paged", reporter);
+    void pagedModeBlobsAllEndWithAnExitReason(Hypervisor hypervisor, TestReporter reporter) {
+        fuzz(hypervisor, CpuMode.PAGED, reporter);
     }
 
     @Test
-    @Timeout(value = 30, unit = TimeUnit.MINUTES)
-    void longModeBlobsAllEndWithAnExitReason(Hypervisor hypervisor, TestReporter reporter) throws Exception {
-        fuzz(hypervisor, "longMode", reporter);
+    void longModeBlobsAllEndWithAnExitReason(Hypervisor hypervisor, TestReporter reporter) {
+        fuzz(hypervisor, CpuMode.LONG, reporter);
     }
 
-    private void fuzz(Hypervisor hypervisor, String template, TestReporter reporter) throws Exception {
-        GuestSpec base = reader.read(getClass().getDeclaredMethod(template).getAnnotation(KvmGuest.class));
+    private void fuzz(Hypervisor hypervisor, CpuMode mode, TestReporter reporter) {
+        GuestSpec base = reader.read(AnnotationInstances.of(KvmGuest.class, Map.of("mode", mode)));
         Map<ExitReason, Integer> stops = new EnumMap<>(ExitReason.class);
         for (int i = 0; i < RUNS; i++) {
             byte[] blob = blob(new SplittableRandom(SEED + i));
