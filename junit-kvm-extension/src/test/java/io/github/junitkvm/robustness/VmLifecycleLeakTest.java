@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class VmLifecycleLeakTest {
     private static final int LIFECYCLES = Integer.getInteger("junitkvm.lifecycles", 10_000);
     /** The JVM, JNA and malloc map memory of their own on first use; the baseline is taken after. */
-    private static final int WARM_UP = 500;
+    private static final int WARM_UP = Math.min(500, LIFECYCLES / 2);
     /** An fd can come and go with JVM activity (a worker being replaced, a class file read). */
     static final long FD_BOUND = 4;
     /** Mappings come and go with GC, JIT and thread stacks. */
