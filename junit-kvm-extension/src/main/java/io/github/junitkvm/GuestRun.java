@@ -23,6 +23,21 @@ public interface GuestRun {
     byte[] portOutput(int port);
 
     /**
+     * @return how many exits the run made beyond {@link KvmGuest#maxRecordedExits()}, which are
+     *     missing from {@link #exits()} (the exit that stopped the run is always its last); 0 when
+     *     every exit was kept
+     */
+    long droppedExits();
+
+    /**
+     * @param port an I/O port
+     * @return how many bytes written to that port beyond {@link KvmGuest#maxRecordedOutput()} are
+     *     missing from {@link #portOutput(int)} (and, for COM1, from {@link #serialOutput()}); 0 when
+     *     all were kept
+     */
+    long droppedOutputBytes(int port);
+
+    /**
      * @return the general registers at the stop
      * @throws IllegalStateException if they could not be read (the emulator process died)
      */

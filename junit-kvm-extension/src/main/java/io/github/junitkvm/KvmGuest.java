@@ -46,4 +46,17 @@ public @interface KvmGuest {
 
     /** @return the wall-clock limit of one run, in milliseconds; past it the run stops with TIMEOUT */
     long timeoutMillis() default 10_000;
+
+    /**
+     * @return how many exits a run keeps in {@link GuestRun#exits()}, besides the one that stopped
+     *     it; later ones are only counted ({@link GuestRun#droppedExits()}), so that a guest looping
+     *     on I/O until its time limit cannot exhaust the JVM's memory
+     */
+    int maxRecordedExits() default 100_000;
+
+    /**
+     * @return how many bytes a run keeps of the output to each port, and of the serial output;
+     *     later ones are only counted ({@link GuestRun#droppedOutputBytes(int)})
+     */
+    int maxRecordedOutput() default 1 << 20;
 }

@@ -19,9 +19,15 @@ final class WorkerCommand {
     /** JNA's entry class; named, not referenced, so that this JVM never loads JNA's native part. */
     private static final String JNA_CLASS = "com.sun.jna.Native";
 
+    /**
+     * A small heap, as a worker holds one machine's messages at a time; and a worker out of memory
+     * exits (status 3) instead of serving on in an unknown state, naming the error on stderr, where
+     * the JVM is told to write what it would print on stdout, the protocol's channel.
+     */
     private static final List<String> JVM_OPTIONS = List.of(
             "-Xmx64m", "-Xss1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-            "-XX:-UsePerfData", "-Djava.awt.headless=true");
+            "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
+            "-Djava.awt.headless=true");
 
     private WorkerCommand() {
     }

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The listener of one run: records every exit and every byte written to a port, and passes each
- * access on to the {@link Devices}.
+ * The listener of one run: records every exit and every byte written to a port, up to its
+ * {@link RecordingLimits} (counting what it drops past them), and passes each access on to the
+ * {@link Devices}.
  *
  * <p>A test's handler that throws must not leave a backend half-way through an exit, so the
  * failure is kept, the guest gets all ones, and the run is asked to stop; {@link GuestVm} rethrows
@@ -18,33 +19,41 @@ import java.util.Map;
  */
 final class ExitRecorder implements ExitListener {
     private final Devices devices;
+    private final RecordingLimits limits;
     private final Runnable stopRun;
     private final List<VmExit> exits = new ArrayList<>();
     private final Map<Integer, ByteArrayOutputStream> portOutput = new HashMap<>();
+    private final Map<Integer, Long> droppedOutput = new HashMap<>();
     private final ByteArrayOutputStream serialOutput = new ByteArrayOutputStream();
+    private long droppedExits;
     /** What a test's handler threw: only unchecked throwables can come out of a handler. */
     private Throwable handlerFailure;
 
-    ExitRecorder(Devices devices, Runnable stopRun) {
+    ExitRecorder(Devices devices, RecordingLimits limits, Runnable stopRun) {
         this.devices = devices;
+        this.limits = limits;
         this.stopRun = stopRun;
     }
 
     @Override
     public long portIn(int port, int size) {
-        exits.add(VmExit.ioIn(port, size));
+        record(VmExit.ioIn(port, size));
         return served(() -> devices.portIn(port, size), size);
     }
 
     @Override
     public void portOut(int port, int size, long value) {
         VmExit exit = VmExit.ioOut(port, size, value);
-        exits.add(exit);
+        record(exit);
         ByteArrayOutputStream bytes = portOutput.computeIfAbsent(port, p -> new ByteArrayOutputStream());
         for (int i = 0; i < size; i++) {
-            bytes.write((int) (exit.value() >>> (8 * i)));
+            if (bytes.size() < limits.maxOutputBytes()) {
+                bytes.write((int) (exit.value() >>> (8 * i)));
+            } else {
+                droppedOutput.merge(port, 1L, Long::sum);
+            }
         }
-        if (devices.isSerialTransmit(port)) {
+        if (devices.isSerialTransmit(port) && serialOutput.size() < limits.maxOutputBytes()) {
             serialOutput.write((int) value);
         }
         served(() -> {
@@ -55,22 +64,30 @@ final class ExitRecorder implements ExitListener {
 
     @Override
     public long mmioRead(long address, int size) {
-        exits.add(VmExit.mmioRead(address, size));
+        record(VmExit.mmioRead(address, size));
         return served(() -> devices.mmioRead(address, size), size);
     }
 
     @Override
     public void mmioWrite(long address, int size, long value) {
-        exits.add(VmExit.mmioWrite(address, size, value));
+        record(VmExit.mmioWrite(address, size, value));
         served(() -> {
             devices.mmioWrite(address, size, value);
             return 0;
         }, size);
     }
 
-    /** @param exit the exit that stopped the run, recorded last */
+    /** @param exit the exit that stopped the run, recorded last whatever the limit */
     void stoppedBy(VmExit exit) {
         exits.add(exit);
+    }
+
+    private void record(VmExit exit) {
+        if (exits.size() < limits.maxExits()) {
+            exits.add(exit);
+        } else {
+            droppedExits++;
+        }
     }
 
     List<VmExit> exits() {
@@ -85,6 +102,14 @@ final class ExitRecorder implements ExitListener {
 
     byte[] serialOutput() {
         return serialOutput.toByteArray();
+    }
+
+    long droppedExits() {
+        return droppedExits;
+    }
+
+    Map<Integer, Long> droppedOutput() {
+        return Map.copyOf(droppedOutput);
     }
 
     /** Rethrows what a test's handler threw during the run, if anything. */

@@ -16,9 +16,10 @@ import java.util.List;
  *     possibly none
  * @param registers the initial general registers
  * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
+ * @param limits how much of each run is kept
  */
 public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
-                        GeneralRegisters registers, Duration timeout) {
+                        GeneralRegisters registers, Duration timeout, RecordingLimits limits) {
     /** Copies the lists. */
     public GuestSpec {
         ram = List.copyOf(ram);
@@ -37,6 +38,15 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
      */
     public GuestSpec(List<RamRegion> ram, CpuMode mode, byte[] code, long loadAddress,
                      GeneralRegisters registers, Duration timeout) {
-        this(ram, mode, List.of(new ImageSegment(loadAddress, code)), registers, timeout);
+        this(ram, mode, List.of(new ImageSegment(loadAddress, code)), registers, timeout, RecordingLimits.DEFAULT);
+    }
+
+    /**
+     * @param image the bytes placed in RAM before the first run
+     * @param limit the time limit of {@link io.github.junitkvm.KvmVm#run()}
+     * @return this guest with another image and time limit
+     */
+    public GuestSpec with(List<ImageSegment> image, Duration limit) {
+        return new GuestSpec(ram, mode, image, registers, limit, limits);
     }
 }

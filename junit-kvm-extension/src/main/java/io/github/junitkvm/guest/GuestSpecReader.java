@@ -62,7 +62,14 @@ public final class GuestSpecReader {
         if (guest.timeoutMillis() <= 0) {
             throw problem("timeoutMillis = " + guest.timeoutMillis(), "not positive");
         }
-        return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()));
+        if (guest.maxRecordedExits() <= 0) {
+            throw problem("maxRecordedExits = " + guest.maxRecordedExits(), "not positive");
+        }
+        if (guest.maxRecordedOutput() <= 0) {
+            throw problem("maxRecordedOutput = " + guest.maxRecordedOutput(), "not positive");
+        }
+        return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()),
+                new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()));
     }
 
     private static List<RamRegion> readMemory(Memory[] memory) {
@@ -170,7 +177,9 @@ public final class GuestSpecReader {
         byte[] image;
         try (InputStream in = resources.getResourceAsStream(path)) {
             if (in == null) {
-                throw problem(resourceAttribute(name), "no such classpath resource");
+                throw problem(resourceAttribute(name),
+                        "no such classpath resource: put the file at src/test/resources/%s (or in a jar on the test classpath)",
+                        path);
             }
             image = in.readAllBytes();
         } catch (IOException e) {

@@ -164,7 +164,7 @@ public final class GuestVm implements KvmVm {
             throw new IllegalArgumentException("run timeout " + timeout + " is not positive");
         }
         int runGeneration = ++generation;
-        ExitRecorder recorder = new ExitRecorder(devices, machine::requestStop);
+        ExitRecorder recorder = new ExitRecorder(devices, spec.limits(), machine::requestStop);
         long start = System.nanoTime();
         StopCause cause;
         RunWatchdog.Verdict verdict;

@@ -19,6 +19,8 @@ final class RecordedRun implements GuestRun {
     private final List<VmExit> exits;
     private final Map<Integer, byte[]> portOutput;
     private final byte[] serialOutput;
+    private final long droppedExits;
+    private final Map<Integer, Long> droppedOutput;
     private final StateAtStop state;
     private final GuestMemory memory;
     private final Duration duration;
@@ -30,6 +32,8 @@ final class RecordedRun implements GuestRun {
         this.exits = recorder.exits();
         this.portOutput = recorder.portOutput();
         this.serialOutput = recorder.serialOutput();
+        this.droppedExits = recorder.droppedExits();
+        this.droppedOutput = recorder.droppedOutput();
         this.state = state;
         this.memory = memory;
         this.duration = duration;
@@ -56,6 +60,16 @@ final class RecordedRun implements GuestRun {
     public byte[] portOutput(int port) {
         byte[] bytes = portOutput.get(port);
         return bytes == null ? new byte[0] : bytes.clone();
+    }
+
+    @Override
+    public long droppedExits() {
+        return droppedExits;
+    }
+
+    @Override
+    public long droppedOutputBytes(int port) {
+        return droppedOutput.getOrDefault(port, 0L);
     }
 
     @Override

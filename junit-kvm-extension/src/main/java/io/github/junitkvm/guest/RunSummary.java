@@ -29,13 +29,20 @@ public final class RunSummary {
         int first = Math.max(0, exits.size() - EXITS_SHOWN);
         text.append(first == 0 ? "exits:" : "last " + (exits.size() - first) + " exits:").append('\n');
         for (int i = first; i < exits.size(); i++) {
+            if (i == exits.size() - 1 && run.droppedExits() > 0) {
+                text.append(String.format("  ... %d exits not recorded, past @KvmGuest(maxRecordedExits)%n",
+                        run.droppedExits()));
+            }
             text.append(String.format("  #%d %s%n", i, exits.get(i)));
         }
         String serial = run.serialOutput();
         if (!serial.isEmpty()) {
             String shown = serial.length() > SERIAL_SHOWN
                     ? "..." + serial.substring(serial.length() - SERIAL_SHOWN) : serial;
-            text.append("serial output: \"").append(escape(shown)).append("\"\n");
+            text.append("serial output: \"").append(escape(shown)).append("\"");
+            long dropped = run.droppedOutputBytes(Serial16550.COM1);
+            text.append(dropped == 0 ? "\n"
+                    : String.format(" and %d bytes not recorded, past @KvmGuest(maxRecordedOutput)%n", dropped));
         }
         try {
             text.append("registers at the stop:\n").append(indent(run.registers().toString())).append('\n')

@@ -7,10 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.StopCause.Kind;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.testsupport.ProcessFootprint;
 import io.github.junitkvm.testsupport.RecordingListener;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -154,10 +151,10 @@ class EmulatorWorkerLifecycleTest {
     }
 
     @Test
-    void keepsWorkersAndFileDescriptorsBoundedOver300Machines() throws IOException {
+    void keepsWorkersAndFileDescriptorsBoundedOver300Machines() {
         cycle();
         long workers = workerCount();
-        long descriptors = openDescriptors();
+        long descriptors = ProcessFootprint.countOpenFileDescriptors();
         long start = System.nanoTime();
 
         for (int i = 0; i < 300; i++) {
@@ -167,7 +164,7 @@ class EmulatorWorkerLifecycleTest {
         Duration each = Duration.ofNanos((System.nanoTime() - start) / 300);
         System.err.println("one create/run/close of the classic program through the worker: " + each.toNanos() / 1000 + " us");
         assertThat(workerCount()).isLessThanOrEqualTo(workers);
-        assertThat(openDescriptors()).isLessThanOrEqualTo(descriptors + 2);
+        assertThat(ProcessFootprint.countOpenFileDescriptors()).isLessThanOrEqualTo(descriptors + 2);
     }
 
     @Test
@@ -201,9 +198,4 @@ class EmulatorWorkerLifecycleTest {
         return ProcessHandle.current().children().filter(ProcessHandle::isAlive).count();
     }
 
-    private static long openDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
-        }
-    }
 }

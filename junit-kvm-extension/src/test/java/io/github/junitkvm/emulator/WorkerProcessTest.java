@@ -3,7 +3,11 @@ package io.github.junitkvm.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.backend.HypervisorUnavailableException;
+import io.github.junitkvm.backend.MachineConfig;
+import io.github.junitkvm.backend.RamRegion;
+import io.github.junitkvm.emulator.protocol.Message.Create;
 import io.github.junitkvm.emulator.protocol.Message.Ready;
 import io.github.junitkvm.emulator.protocol.MessageCodec;
 import java.io.DataInputStream;
@@ -39,6 +43,23 @@ class WorkerProcessTest {
                 .isInstanceOf(HypervisorUnavailableException.class)
                 .hasMessageContaining("apt-get install libunicorn2")
                 .hasMessageContaining("libunicorn.so.2: cannot open shared object file");
+    }
+
+    @Test
+    void reportsAWorkerThatRunsOutOfMemoryWithTheError() {
+        List<String> command = new ArrayList<>(WorkerCommand.build());
+        command.set(command.indexOf("-cp") + 1, System.getProperty("java.class.path"));
+        command.set(command.size() - 1, OutOfMemoryWorker.class.getName());
+        WorkerProcess worker = WorkerProcess.start(command);
+        try {
+            worker.send(new Create(new MachineConfig(List.of(new RamRegion(0, 0x1000, false)), CpuMode.REAL)));
+
+            // The worker's heap is small, and the JVM is told to exit rather than limp on after an OOM.
+            assertThatThrownBy(worker::receive).isInstanceOf(WorkerDiedException.class)
+                    .hasMessageContaining("exit code 3").hasMessageContaining("java.lang.OutOfMemoryError");
+        } finally {
+            worker.kill("the test is over");
+        }
     }
 
     @Test

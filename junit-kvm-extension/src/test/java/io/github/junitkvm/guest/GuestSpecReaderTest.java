@@ -196,6 +196,24 @@ class GuestSpecReaderTest {
     void noTime() {
     }
 
+    @KvmGuest(maxRecordedExits = 0)
+    void noExitsKept() {
+    }
+
+    @KvmGuest(maxRecordedOutput = -1)
+    void noOutputKept() {
+    }
+
+    @KvmGuest(maxRecordedExits = 10, maxRecordedOutput = 20)
+    void smallLimits() {
+    }
+
+    @Test
+    void readsTheRecordingLimits() {
+        assertThat(read("smallLimits").limits()).isEqualTo(new RecordingLimits(10, 20));
+        assertThat(read("defaults").limits()).isEqualTo(RecordingLimits.DEFAULT);
+    }
+
     @Test
     void longModeStackStartsBelowTheTablesAtTheTopOfRam() {
         GuestSpec spec = read("longMode");
@@ -231,7 +249,7 @@ class GuestSpecReaderTest {
             doesNotFit            | @KvmGuest(code): 5 bytes at loadAddress 0x1ffe do not fit in RAM region [0x1000, 0x2000)
             loadAddressOutsideRam | @KvmGuest(loadAddress = 0x8000): outside guest RAM [0x1000, 0x2000)
             twoSources            | @KvmGuest(code, resource): set together: set at most one of code, resource and asm
-            missingResource       | @KvmGuest(resource = "/guests/missing.bin"): no such classpath resource
+            missingResource       | @KvmGuest(resource = "/guests/missing.bin"): no such classpath resource: put the file at src/test/resources/guests/missing.bin
             elfResource           | @KvmGuest(resource = "/guests/tiny.elf"): truncated ELF file: 8 bytes end before the ELF32 header (52 bytes)
             badAssembly           | @KvmGuest(asm): line 1: no such instruction
             longModeWithoutRoom   | @KvmGuest(mode = LONG): no room for the page tables and the GDT (28672 bytes)
@@ -239,6 +257,8 @@ class GuestSpecReaderTest {
             entryAboveRealModeReach | @KvmGuest(loadAddress = 0x10000): the entry point is not below 0x10000
             ripOutsideRam         | @KvmGuest(registers.rip = 0x300000): the entry point is outside guest RAM [0x0, 0x200000)
             noTime                | @KvmGuest(timeoutMillis = 0): not positive
+            noExitsKept           | @KvmGuest(maxRecordedExits = 0): not positive
+            noOutputKept          | @KvmGuest(maxRecordedOutput = -1): not positive
             """)
     void namesTheAttributeAndValueAtFault(String method, String message) {
         assertThatThrownBy(() -> read(method))

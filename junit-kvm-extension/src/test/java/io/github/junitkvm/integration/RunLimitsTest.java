@@ -7,10 +7,12 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 
+import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
+import io.github.junitkvm.testsupport.DisabledOnPvm;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Tag;
@@ -18,9 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
-/** Guests that never halt are stopped: at their time limit, or by JUnit's own {@code @Timeout}. */
+/** Guests that never halt are stopped, in every mode: at their time limit, or by JUnit's own {@code @Timeout}. */
 class RunLimitsTest {
     private static final String SPIN = "eb fe";  // jmp $
+    private static final long CR0_PE = 1;
+    private static final long CR0_PG = 1L << 31;
+    private static final long EFER_LMA = 1 << 10;
 
     @Test
     @KvmGuest(code = SPIN, timeoutMillis = 200)
@@ -30,6 +35,74 @@ class RunLimitsTest {
         assertThat(run.lastExit().detail()).isEqualTo("stopped at the time limit of 200 ms");
         assertThat(run).registers().hasRip(0x1000);
         assertThat(run.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, code = SPIN, timeoutMillis = 100)
+    void aSpinningProtectedModeGuestStopsWithItsRegisters(GuestRun run) {
+        assertSpunUntilTheLimit(run, CpuMode.PROTECTED);
+        assertThat(run.specialRegisters().cr0() & CR0_PE).isEqualTo(CR0_PE);
+    }
+
+    @Test
+    @DisabledOnPvm
+    @KvmGuest(mode = CpuMode.PAGED, code = SPIN, timeoutMillis = 100)
+    void aSpinningPagedGuestStopsWithItsRegisters(GuestRun run) {
+        assertSpunUntilTheLimit(run, CpuMode.PAGED);
+        assertThat(run.specialRegisters().cr0() & CR0_PG).isEqualTo(CR0_PG);
+    }
+
+    @Test
+    @KvmGuest(mode = CpuMode.LONG, code = SPIN, timeoutMillis = 100)
+    void aSpinningLongModeGuestStopsWithItsRegisters(GuestRun run) {
+        assertSpunUntilTheLimit(run, CpuMode.LONG);
+        assertThat(run.specialRegisters().efer() & EFER_LMA).isEqualTo(EFER_LMA);
+    }
+
+    @Test
+    @KvmGuest(mode = CpuMode.LONG, code = "66 ba f8 03 b0 2e ee eb fd", timeoutMillis = 200)  // mov dx,0x3f8; mov al,'.'; again: out dx,al; jmp again
+    void aLongModeGuestPrintingForeverStopsWithItsOutputSoFar(GuestRun run) {
+        assertThat(run).stoppedWith(ExitReason.TIMEOUT);
+        assertThat(run).serialOutput().isNotEmpty().matches("\\.+");
+        assertEveryWriteCounted(run, 0x3f8);
+    }
+
+    @Test
+    @KvmGuest(code = "ba f8 03 b0 2e ee eb fd", timeoutMillis = 1000,  // mov dx,0x3f8; mov al,'.'; again: out dx,al; jmp again
+              maxRecordedExits = 100, maxRecordedOutput = 50)
+    void aGuestPrintingForeverKeepsOnlyWhatTheLimitsAllowAndCountsTheRest(GuestRun run) {
+        assertThat(run).stoppedWith(ExitReason.TIMEOUT);
+        assertThat(run.exits()).hasSize(101).last().isEqualTo(run.lastExit());
+        assertThat(run).serialOutput().isEqualTo(".".repeat(50));
+        assertThat(run).portOutput(0x3f8).hasSize(50);
+        assertThat(run.droppedExits()).isPositive();
+        long writes = 100 + run.droppedExits();  // every exit but the stop is one OUT of one byte
+        assertThat(run.droppedOutputBytes(0x3f8)).isEqualTo(writes - 50);
+        assertThat(run.droppedOutputBytes(0x80)).isZero();
+        assertThat(run.toString())
+                .contains(run.droppedExits() + " exits not recorded, past @KvmGuest(maxRecordedExits)")
+                .contains("and " + (writes - 50) + " bytes not recorded, past @KvmGuest(maxRecordedOutput)");
+    }
+
+    @Test
+    @KvmGuest(code = "b0 2e e6 e9 eb fa", timeoutMillis = 100)
+    void aRunWithinTheLimitsDropsNothing(GuestRun run) {
+        assertThat(run.droppedExits()).isZero();
+        assertThat(run.droppedOutputBytes(0xe9)).isZero();
+        assertThat(run.toString()).doesNotContain("not recorded");
+    }
+
+    /** Each exit but the stop is a one-byte write: kept or dropped, every one is counted. */
+    private static void assertEveryWriteCounted(GuestRun run, int port) {
+        assertThat(run.exits().size() - 1 + run.droppedExits())
+                .isEqualTo(run.portOutput(port).length + run.droppedOutputBytes(port));
+    }
+
+    private static void assertSpunUntilTheLimit(GuestRun run, CpuMode mode) {
+        assertThat(run).stoppedWith(ExitReason.TIMEOUT);
+        assertThat(run.mode()).isEqualTo(mode);
+        assertThat(run).exits().hasSize(1);
+        assertThat(run).registers().hasRip(0x1000);
     }
 
     @Test
@@ -46,7 +119,7 @@ class RunLimitsTest {
     void aChattyGuestStopsAtTheLimitWithItsOutputSoFar(GuestRun run) {
         assertThat(run).stoppedWith(ExitReason.TIMEOUT);
         assertThat(run).portOutput(0xe9).isNotEmpty().containsOnly('.');
-        assertThat(run.exits()).hasSize(run.portOutput(0xe9).length + 1);
+        assertEveryWriteCounted(run, 0xe9);
     }
 
     @Test

@@ -12,10 +12,8 @@ import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.testsupport.ProcessFootprint;
 import io.github.junitkvm.testsupport.RecordingListener;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -165,29 +162,29 @@ class KvmMachineLifecycleTest {
     }
 
     @Test
-    void fiveHundredMachinesLeaveNoFileDescriptorOrMappingBehind() throws IOException {
+    void fiveHundredMachinesLeaveNoFileDescriptorOrMappingBehind() {
         // Warm up first: the JVM, JNA and malloc map memory of their own on first use.
         cycles(20);
-        long fds = openFileDescriptors();
-        long maps = mappings();
+        long fds = ProcessFootprint.countOpenFileDescriptors();
+        long maps = ProcessFootprint.countMappings();
 
         cycles(500);
 
         // Tolerances: an fd or two and a few mappings can come and go with JVM activity
         // (GC, JIT, a thread's stack); a leak per machine would show as 500 or more.
-        assertThat(openFileDescriptors()).as("open file descriptors").isBetween(fds - 2, fds + 2);
-        assertThat(mappings()).as("lines of /proc/self/maps").isBetween(maps - 16, maps + 16);
+        assertThat(ProcessFootprint.countOpenFileDescriptors()).as("open file descriptors").isBetween(fds - 2, fds + 2);
+        assertThat(ProcessFootprint.countMappings()).as("lines of /proc/self/maps").isBetween(maps - 16, maps + 16);
     }
 
     @Test
-    void aFailedCreationReleasesWhatItAcquired() throws IOException {
+    void aFailedCreationReleasesWhatItAcquired() {
         // The guest layer validates regions; overlapping ones reach KVM only here, to make the
         // second KVM_SET_USER_MEMORY_REGION fail after the VM and the first mapping exist.
         MachineConfig overlapping = new MachineConfig(
                 List.of(new RamRegion(0x1000, 0x2000, false), new RamRegion(0x2000, 0x1000, false)), CpuMode.REAL);
         cycles(20);
-        long fds = openFileDescriptors();
-        long maps = mappings();
+        long fds = ProcessFootprint.countOpenFileDescriptors();
+        long maps = ProcessFootprint.countMappings();
 
         for (int i = 0; i < 100; i++) {
             assertThatThrownBy(() -> KvmHypervisor.open().createMachine(overlapping))
@@ -195,8 +192,8 @@ class KvmMachineLifecycleTest {
                     .hasMessage("KVM_SET_USER_MEMORY_REGION failed: File exists (errno 17)");
         }
 
-        assertThat(openFileDescriptors()).as("open file descriptors").isBetween(fds - 2, fds + 2);
-        assertThat(mappings()).as("lines of /proc/self/maps").isBetween(maps - 16, maps + 16);
+        assertThat(ProcessFootprint.countOpenFileDescriptors()).as("open file descriptors").isBetween(fds - 2, fds + 2);
+        assertThat(ProcessFootprint.countMappings()).as("lines of /proc/self/maps").isBetween(maps - 16, maps + 16);
     }
 
     @Test
@@ -247,15 +244,7 @@ class KvmMachineLifecycleTest {
         }
     }
 
-    private static long openFileDescriptors() throws IOException {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
-        }
-    }
 
-    private static long mappings() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/maps")).size();
-    }
 
     private static ExitListener onPortOut(Consumer<Integer> action) {
         return new RecordingListener() {

@@ -1,0 +1,64 @@
+package io.github.junitkvm.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+/**
+ * What this JVM holds of the operating system, read from {@code /proc}, for leak tests: open file
+ * descriptors, memory mappings, resident memory, and the emulator's worker processes.
+ *
+ * @param fileDescriptors entries of {@code /proc/self/fd}
+ * @param mappings lines of {@code /proc/self/maps}
+ * @param residentKib this process's resident set, in KiB
+ * @param children live child processes (the emulator's workers)
+ * @param childrenResidentKib the children's resident sets, summed, in KiB
+ */
+public record ProcessFootprint(long fileDescriptors, long mappings, long residentKib, long children,
+                               long childrenResidentKib) {
+    private static final Path SELF = Path.of("/proc/self");
+
+    /** @return the footprint now */
+    public static ProcessFootprint now() {
+        long[] childResident = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .mapToLong(child -> residentKib(Path.of("/proc", Long.toString(child.pid())))).toArray();
+        return new ProcessFootprint(countOpenFileDescriptors(), countMappings(), residentKib(SELF), childResident.length,
+                LongStream.of(childResident).sum());
+    }
+
+    /** @return the number of file descriptors this process has open */
+    public static long countOpenFileDescriptors() {
+        try (Stream<Path> fds = Files.list(SELF.resolve("fd"))) {
+            return fds.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the number of this process's memory mappings */
+    public static long countMappings() {
+        try {
+            return Files.readAllLines(SELF.resolve("maps")).size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A process that ended between listing and reading counts as nothing. */
+    private static long residentKib(Path process) {
+        try {
+            return Files.readAllLines(process.resolve("status")).stream()
+                    .filter(line -> line.startsWith("VmRSS:"))
+                    .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
+                    .findFirst().orElse(0);
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
