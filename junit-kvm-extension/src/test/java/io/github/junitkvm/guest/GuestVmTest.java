@@ -266,7 +266,7 @@ class GuestVmTest {
     @Test
     void onMmioMayCoverReadOnlyRegionsButNotWritableOnes() {
         GuestSpec rom = new GuestSpec(List.of(new RamRegion(0x1000, 0x1000, false), new RamRegion(0x2000, 0x1000, true)),
-                spec.mode(), spec.image(), spec.registers(), spec.timeout());
+                spec.mode(), spec.image(), spec.registers(), spec.timeout(), spec.limits());
         GuestVm vm = GuestVm.create(hypervisor, rom);
 
         vm.onMmio(0x2000, 0x2000, (a, s) -> 0);

@@ -14,6 +14,7 @@ import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.testsupport.ProcessFootprint;
 import io.github.junitkvm.testsupport.RecordingListener;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -197,7 +198,7 @@ class KvmMachineLifecycleTest {
     }
 
     @Test
-    void withoutReadOnlyMemoryAReadOnlyRegionIsRefusedSayingWhyAndNothingLeaks() throws IOException {
+    void withoutReadOnlyMemoryAReadOnlyRegionIsRefusedSayingWhyAndNothingLeaks() {
         // As on a kernel without KVM_CAP_READONLY_MEM: the writable region before it is mapped already.
         MachineConfig withRom = new MachineConfig(
                 List.of(new RamRegion(0, 0x1000, false), new RamRegion(0xf000, 0x1000, true)), CpuMode.REAL);
@@ -206,8 +207,8 @@ class KvmMachineLifecycleTest {
             long vcpuMmapSize = Posix.ioctl(kvmFd, KvmIoctl.KVM_GET_VCPU_MMAP_SIZE, 0);
             KvmCpuid cpuid = KvmCpuid.supported(kvmFd);
             cycles(20);
-            long fds = openFileDescriptors();
-            long maps = mappings();
+            long fds = ProcessFootprint.countOpenFileDescriptors();
+            long maps = ProcessFootprint.countMappings();
 
             for (int i = 0; i < 100; i++) {
                 assertThatThrownBy(() -> KvmMachine.create(kvmFd, withRom, vcpuMmapSize, false, cpuid))
@@ -217,8 +218,9 @@ class KvmMachineLifecycleTest {
                                 + " -Djunitkvm.backend=emulator");
             }
 
-            assertThat(openFileDescriptors()).as("open file descriptors").isBetween(fds - 2, fds + 2);
-            assertThat(mappings()).as("lines of /proc/self/maps").isBetween(maps - 16, maps + 16);
+            assertThat(ProcessFootprint.countOpenFileDescriptors()).as("open file descriptors")
+                    .isBetween(fds - 2, fds + 2);
+            assertThat(ProcessFootprint.countMappings()).as("lines of /proc/self/maps").isBetween(maps - 16, maps + 16);
         } finally {
             Posix.close(kvmFd);
         }
