@@ -1,5 +1,6 @@
 package io.github.junitkvm.guest;
 
+import io.github.junitkvm.GuestAssertion;
 import io.github.junitkvm.VmExit;
 import io.github.junitkvm.backend.ExitListener;
 import java.io.ByteArrayOutputStream;
@@ -7,10 +8,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The listener of one run: records every exit and every byte written to a port, and passes each
- * access on to the {@link Devices}.
+ * access on to the {@link Devices}; keeps what the guest library reported (the log, a failed
+ * assertion).
  *
  * <p>A test's handler that throws must not leave a backend half-way through an exit, so the
  * failure is kept, the guest gets all ones, and the run is asked to stop; {@link GuestVm} rethrows
@@ -22,6 +25,8 @@ final class ExitRecorder implements ExitListener {
     private final List<VmExit> exits = new ArrayList<>();
     private final Map<Integer, ByteArrayOutputStream> portOutput = new HashMap<>();
     private final ByteArrayOutputStream serialOutput = new ByteArrayOutputStream();
+    private final List<String> guestLog = new ArrayList<>();
+    private GuestAssertion guestAssertionFailure;
     /** What a test's handler threw: only unchecked throwables can come out of a handler. */
     private Throwable handlerFailure;
 
@@ -38,12 +43,7 @@ final class ExitRecorder implements ExitListener {
 
     @Override
     public void portOut(int port, int size, long value) {
-        VmExit exit = VmExit.ioOut(port, size, value);
-        exits.add(exit);
-        ByteArrayOutputStream bytes = portOutput.computeIfAbsent(port, p -> new ByteArrayOutputStream());
-        for (int i = 0; i < size; i++) {
-            bytes.write((int) (exit.value() >>> (8 * i)));
-        }
+        recordOut(VmExit.ioOut(port, size, value));
         if (devices.isSerialTransmit(port)) {
             serialOutput.write((int) value);
         }
@@ -51,6 +51,32 @@ final class ExitRecorder implements ExitListener {
             devices.portOut(port, size, value);
             return 0;
         }, size);
+    }
+
+    /**
+     * The guest library logged a line: recorded as the {@code OUT} it was, the line as its detail.
+     *
+     * @param port the report port
+     * @param size the {@code OUT}'s size
+     * @param address the report's address, the value written
+     * @param line the formatted line
+     */
+    void guestLogged(int port, int size, long address, String line) {
+        recordOut(VmExit.ioOut(port, size, address).withDetail("KVM_LOG \"" + RunSummary.escape(line) + "\""));
+        guestLog.add(line);
+    }
+
+    /** @param assertion the failed guest assertion that ends the run */
+    void guestAssertionFailed(GuestAssertion assertion) {
+        guestAssertionFailure = assertion;
+    }
+
+    private void recordOut(VmExit exit) {
+        exits.add(exit);
+        ByteArrayOutputStream bytes = portOutput.computeIfAbsent(exit.port(), p -> new ByteArrayOutputStream());
+        for (int i = 0; i < exit.size(); i++) {
+            bytes.write((int) (exit.value() >>> (8 * i)));
+        }
     }
 
     @Override
@@ -85,6 +111,19 @@ final class ExitRecorder implements ExitListener {
 
     byte[] serialOutput() {
         return serialOutput.toByteArray();
+    }
+
+    List<String> guestLog() {
+        return List.copyOf(guestLog);
+    }
+
+    Optional<GuestAssertion> guestAssertionFailure() {
+        return Optional.ofNullable(guestAssertionFailure);
+    }
+
+    /** @return whether a test's handler threw, so that the run must not go on */
+    boolean handlerFailed() {
+        return handlerFailure != null;
     }
 
     /** Rethrows what a test's handler threw during the run, if anything. */
