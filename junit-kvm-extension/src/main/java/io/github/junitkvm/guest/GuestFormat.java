@@ -12,7 +12,8 @@ import java.util.function.LongFunction;
  * {@code hh}, {@code h} and none format 8, 16 and 32 bits, the others 64, which is right for both
  * 32- and 64-bit guests because the guest widened each argument by its real type. An unknown
  * conversion and everything after it are copied as they are, since the guest stopped passing
- * arguments there too; an argument the guest did not pass shows as {@code <missing>}.
+ * arguments there too; an argument the guest did not pass shows as {@code <missing>}. The output
+ * is glibc's, {@code (nil)} for a null {@code %p} and {@code (null)} for a null {@code %s} included.
  */
 final class GuestFormat {
     static final String MISSING = "<missing>";
@@ -123,7 +124,7 @@ final class GuestFormat {
                     spec.alternate && truncate(value, bits) != 0 ? "0X" : "");
             case 'o' -> spec.number(Long.toOctalString(truncate(value, bits)), spec.alternate ? "0" : "");
             case 'c' -> String.valueOf((char) (value & 0xff));
-            case 'p' -> "0x" + Long.toHexString(value);
+            case 'p' -> value == 0 ? "(nil)" : "0x" + Long.toHexString(value);
             default -> string(value, spec.precision);
         };
     }
