@@ -18,7 +18,7 @@
  *
  * Header-only and freestanding: no libc, only the compiler's <stdarg.h>, <stddef.h> and
  * <stdint.h>; works with -ffreestanding -nostdlib -mgeneral-regs-only, for -m32 and -m64 guests
- * (gcc or clang, C11 or later). Formatting happens on the host: the guest passes the format
+ * (gcc, C11 or later). Formatting happens on the host: the guest passes the format
  * string's address and its arguments as 64-bit values, and the host reads the strings from guest
  * memory. So every pointer the guest passes (the file name, the texts, the format, %s arguments)
  * must be a guest physical address: true in every junit-kvm CPU mode, whose memory is
@@ -28,7 +28,8 @@
  *
  * The protocol, for other languages: the guest fills a struct junitkvm_report (below, 128 bytes,
  * little-endian) and writes its address, which must be below 4 GiB, with a 32-bit OUT to port
- * JUNITKVM_PORT, followed by a jump (so that the emulator stops right after the OUT, as KVM does).
+ * JUNITKVM_PORT, followed by a jump (the emulator stops only at the end of a translation block,
+ * which the jump ends: so it runs nothing past the OUT before the host reads the report).
  */
 #ifndef JUNITKVM_H
 #define JUNITKVM_H
@@ -150,8 +151,9 @@ static inline void junitkvm_begin_(struct junitkvm_report *report, uint8_t kind,
 }
 
 /*
- * Hands the report to the host. The jump after the OUT ends the emulator's translation block, so
- * the emulator stops right there, as KVM does; "memory" makes the compiler store the report first.
+ * Hands the report to the host, which reads it while the vCPU waits. The jump after the OUT ends
+ * the emulator's translation block, so the emulator runs nothing past the OUT before it stops;
+ * "memory" makes the compiler store the report first.
  */
 static inline void junitkvm_send_(struct junitkvm_report *report)
 {
