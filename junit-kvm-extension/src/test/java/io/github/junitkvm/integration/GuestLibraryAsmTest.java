@@ -1,6 +1,7 @@
 package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import io.github.junitkvm.CpuMode;
@@ -10,11 +11,9 @@ import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
-import io.github.junitkvm.Registers;
 import io.github.junitkvm.VmExit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
@@ -34,34 +33,23 @@ class GuestLibraryAsmTest {
                     .include "junitkvm.inc"
                     mov $0x1234, %ax
                     mov $0xfffe, %bx
+                    mov $text, %si
                     KVM_LOG "ax=%x bx=%hd %s!", %ax, %bx, %si
                     KVM_ASSERT_EQ %ax, $0x1234
                     cmp $0x1234, %ax
                     KVM_ASSERT e
                     KVM_DONE
             text:   .asciz "from real mode"
-            """, registers = @Registers(rsi = 0))
-    void realModeLogsAndReportsDone(KvmVm vm) {
-        vm.setRegisters(vm.registers().withRsi(textAddress(vm)));
-
-        GuestRun run = vm.run();
-
+            """)
+    void realModeLogsAndReportsDone(GuestRun run) {
         assertThat(run).reportedDone().stoppedWith(ExitReason.GUEST_DONE);
         assertThat(run).guestLog().containsExactly("ax=1234 bx=-2 from real mode!");
         assertThat(run.guestReportedDone()).isTrue();
         assertThat(run.guestAssertionFailure()).isEmpty();
         assertThat(run.lastExit()).isEqualTo(VmExit.guestDone());
         assertThat(run.exits()).extracting(VmExit::reason, VmExit::port, VmExit::size)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(ExitReason.IO_OUT, PORT, 4),
-                        org.assertj.core.groups.Tuple.tuple(ExitReason.GUEST_DONE, PORT, 0));
+                .containsExactly(tuple(ExitReason.IO_OUT, PORT, 4), tuple(ExitReason.GUEST_DONE, PORT, 0));
         assertThat(run.exits().get(0).toString()).endsWith("(KVM_LOG \"ax=1234 bx=-2 from real mode!\")");
-    }
-
-    /** Finds the "text" label: the guest is assembled at the default load address 0x1000. */
-    private static long textAddress(KvmVm vm) {
-        byte[] code = vm.memory().read(0x1000, 0x1000);
-        String image = new String(code, java.nio.charset.StandardCharsets.ISO_8859_1);
-        return 0x1000 + image.indexOf("from real mode");
     }
 
     @Test
