@@ -26,5 +26,13 @@ public enum ExitReason {
      * The emulator could not go on: a CPU exception (vector in {@link VmExit#value()}), an invalid
      * instruction, an access it cannot serve, or the emulator process died.
      */
-    EMULATOR_FAULT
+    EMULATOR_FAULT,
+    /**
+     * An assertion in the guest failed and the {@link GuestLibrary} reported it on port
+     * {@value GuestLibrary#PORT}; {@link VmExit#detail()} describes it, and
+     * {@link GuestRun#guestAssertionFailure()} has it in full.
+     */
+    GUEST_ASSERTION_FAILED,
+    /** The guest reported, with the {@link GuestLibrary}'s {@code KVM_DONE}, that it finished. */
+    GUEST_DONE
 }

@@ -2,6 +2,7 @@ package io.github.junitkvm;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** The record of one run of a {@link KvmVm}: every exit, the output, and the state at the stop. */
@@ -66,4 +67,19 @@ public interface GuestRun {
 
     /** @return the CPU mode the guest was started in */
     CpuMode mode();
+
+    /**
+     * @return the lines the guest logged in this run with the {@link GuestLibrary}'s
+     *     {@code KVM_LOG}, in order, formatted; one trailing newline of each is dropped
+     */
+    List<String> guestLog();
+
+    /** @return whether the guest reported {@code KVM_DONE}, which ended this run */
+    boolean guestReportedDone();
+
+    /**
+     * @return the guest assertion whose failure ended this run, if one did; such a run fails the
+     *     test (see {@link KvmExtension})
+     */
+    Optional<GuestAssertion> guestAssertionFailure();
 }

@@ -120,6 +120,26 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
                 .as("guest memory at 0x%x (%d bytes) of %s", address, length, summary());
     }
 
+    /**
+     * Checks that the guest reported {@code KVM_DONE} ({@link GuestLibrary}), which ended the run.
+     *
+     * @return this assertion
+     */
+    public GuestRunAssert reportedDone() {
+        isNotNull();
+        if (!actual.guestReportedDone()) {
+            failWithMessage("%nExpecting the guest to report KVM_DONE%nbut it stopped with%n  %s%n%s",
+                    actual.lastExit(), summary());
+        }
+        return myself;
+    }
+
+    /** @return a list assertion on the lines the guest logged with {@code KVM_LOG}, in order */
+    public ListAssert<String> guestLog() {
+        isNotNull();
+        return Assertions.assertThat(actual.guestLog()).as("guest log of %s", summary());
+    }
+
     private String summary() {
         return RunSummary.of(actual);
     }

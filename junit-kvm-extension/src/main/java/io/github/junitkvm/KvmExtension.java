@@ -7,8 +7,10 @@ import io.github.junitkvm.guest.GuestSpec;
 import io.github.junitkvm.guest.GuestSpecReader;
 import io.github.junitkvm.guest.RunDigest;
 import io.github.junitkvm.junit.EffectiveGuest;
+import io.github.junitkvm.junit.GuestAssertionFailure;
 import io.github.junitkvm.junit.TestGuest;
 import io.github.junitkvm.kvm.KvmHypervisor;
+import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -16,9 +18,12 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * The JUnit Jupiter extension behind {@link KvmGuest}, which registers it: checks the effective
@@ -27,8 +32,16 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * methods (one VM per test, closed after it), and skips tests with the reason when
  * {@code junitkvm.backend=auto} finds no backend on this machine. Each test's report says which
  * backend ran it (see {@link #BACKEND_REPORT_KEY}).
+ *
+ * <p>A failed guest assertion ({@link GuestLibrary}) fails the test with an
+ * {@link org.opentest4j.AssertionFailedError} saying where, what and with which values, followed by
+ * the run's summary and guest log. A run for a {@link GuestRun} parameter, or one made in a
+ * {@code @BeforeEach} method, fails the test before its body runs; a run the test body makes
+ * through {@link KvmVm#run()} fails it once the body returns, or throws — the guest's failure
+ * then comes first, with the body's exception added as suppressed, since the guest stopping there
+ * is usually why the body failed. The first such run of the test counts.
  */
-public class KvmExtension implements ExecutionCondition, BeforeEachCallback, ParameterResolver {
+public class KvmExtension implements ExecutionCondition, BeforeEachCallback, ParameterResolver, InvocationInterceptor {
     /**
      * The key of the report entry each test with a guest publishes, whose value is the backend its
      * guest runs on ({@code KVM} or {@code EMULATOR}): reports show where every test ran.
@@ -97,6 +110,50 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
             return parameter.getParameter().getType() == KvmVm.class ? guest.vm() : guest.run();
         } catch (RuntimeException e) {
             throw new ParameterResolutionException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+                                    ExtensionContext context) throws Throwable {
+        proceedUnlessTheGuestFailed(invocation, context);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation,
+                                            ReflectiveInvocationContext<Method> invocationContext,
+                                            ExtensionContext context) throws Throwable {
+        proceedUnlessTheGuestFailed(invocation, context);
+    }
+
+    private static void proceedUnlessTheGuestFailed(Invocation<Void> invocation, ExtensionContext context)
+            throws Throwable {
+        TestGuest guest = context.getStore(NAMESPACE).get(TestGuest.class, TestGuest.class);
+        if (guest == null) {
+            invocation.proceed();
+            return;
+        }
+        Optional<GuestRun> failedBefore = guest.firstFailedGuestAssertion();
+        if (failedBefore.isPresent()) {
+            invocation.skip();
+            throw GuestAssertionFailure.of(failedBefore.get());
+        }
+        try {
+            invocation.proceed();
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable bodyFailure) {
+            Optional<GuestRun> failed = guest.firstFailedGuestAssertion();
+            if (failed.isEmpty()) {
+                throw bodyFailure;
+            }
+            AssertionFailedError guestFailure = GuestAssertionFailure.of(failed.get());
+            guestFailure.addSuppressed(bodyFailure);
+            throw guestFailure;
+        }
+        Optional<GuestRun> failed = guest.firstFailedGuestAssertion();
+        if (failed.isPresent()) {
+            throw GuestAssertionFailure.of(failed.get());
         }
     }
 

@@ -7,7 +7,8 @@ import java.time.Duration;
  * loaded, registers set. The extension closes it after the test, whatever happened.
  *
  * <p>Handlers registered here take precedence over the built-in devices (COM1 at
- * {@code 0x3f8}–{@code 0x3ff}, the debug-exit port {@code 0xf4}) on the same port or address.
+ * {@code 0x3f8}–{@code 0x3ff}, the debug-exit port {@code 0xf4}, the {@link GuestLibrary}'s report
+ * port {@value GuestLibrary#PORT}) on the same port or address.
  * After {@link #close()} every method but {@code close()} throws {@link IllegalStateException}.
  */
 public interface KvmVm extends AutoCloseable {
@@ -71,7 +72,8 @@ public interface KvmVm extends AutoCloseable {
 
     /**
      * Runs the vCPU until it stops: on {@code HLT}, a shutdown, a write to the debug-exit port, a
-     * failed entry or internal error, an emulator fault, or the time limit.
+     * guest's {@code KVM_DONE} or failed assertion ({@link GuestLibrary}), a failed entry or
+     * internal error, an emulator fault, or the time limit.
      *
      * @param timeout the wall-clock limit of this run
      * @return what happened

@@ -96,6 +96,19 @@ public final class VmExit {
         return new VmExit(ExitReason.DEBUG_EXIT, 0xf4, 0, 0, code, null);
     }
 
+    /** @return the exit of a guest that reported {@code KVM_DONE} (port {@value GuestLibrary#PORT}) */
+    public static VmExit guestDone() {
+        return new VmExit(ExitReason.GUEST_DONE, GuestLibrary.PORT, 0, 0, 0, null);
+    }
+
+    /**
+     * @return the exit of a guest that reported a failed assertion (port {@value GuestLibrary#PORT});
+     *     a recorded one has the assertion as its {@link #detail()}
+     */
+    public static VmExit guestAssertionFailed() {
+        return new VmExit(ExitReason.GUEST_ASSERTION_FAILED, GuestLibrary.PORT, 0, 0, 0, null);
+    }
+
     /** @return the exit that marks a run stopped at its time limit */
     public static VmExit timeout() {
         return new VmExit(ExitReason.TIMEOUT, 0, 0, 0, 0, null);
@@ -127,7 +140,10 @@ public final class VmExit {
         return reason;
     }
 
-    /** @return the I/O port, for {@code IO_OUT}, {@code IO_IN} and {@code DEBUG_EXIT}; else 0 */
+    /**
+     * @return the I/O port, for {@code IO_OUT}, {@code IO_IN}, {@code DEBUG_EXIT},
+     *     {@code GUEST_ASSERTION_FAILED} and {@code GUEST_DONE}; else 0
+     */
     public int port() {
         return port;
     }

@@ -97,7 +97,27 @@ class AssertionsTest {
     }
 
     @Test
+    void theGuestLibrarysReportsHaveAssertions() {
+        when(run.guestLog()).thenReturn(List.of("crc of 9 bytes", "checked"));
+        assertThatThrownBy(() -> assertThat(run).reportedDone())
+                .hasMessageContaining("Expecting the guest to report KVM_DONE")
+                .hasMessageContaining("but it stopped with\n  HLT")
+                .hasMessageContaining("guest log:\n  crc of 9 bytes\n  checked\n");
+        assertThat(run).guestLog().containsExactly("crc of 9 bytes", "checked");
+        assertThatThrownBy(() -> assertThat(run).guestLog().isEmpty())
+                .hasMessageContaining("guest log of guest run on EMULATOR");
+
+        when(run.lastExit()).thenReturn(VmExit.guestDone());
+        when(run.guestReportedDone()).thenReturn(true);
+        assertThat(run).reportedDone().stoppedWith(ExitReason.GUEST_DONE);
+    }
+
+    @Test
     void vmExitsAreValuesWithReadableText() {
+        assertThat(VmExit.guestAssertionFailed().withDetail("guest.c:3: KVM_ASSERT(x)"))
+                .isEqualTo(VmExit.guestAssertionFailed())
+                .hasToString("GUEST_ASSERTION_FAILED (guest.c:3: KVM_ASSERT(x))");
+        assertThat(VmExit.guestDone().port()).isEqualTo(GuestLibrary.PORT);
         assertThat(VmExit.ioOut(0x3f8, '4')).hasToString("IO_OUT port=0x3f8 size=1 value=0x34 '4'");
         assertThat(VmExit.ioOut(0x3f8, '\n')).hasToString("IO_OUT port=0x3f8 size=1 value=0xa '\\n'");
         assertThat(VmExit.ioOut(0x80, 2, 0x12345)).isEqualTo(VmExit.ioOut(0x80, 2, 0x2345));

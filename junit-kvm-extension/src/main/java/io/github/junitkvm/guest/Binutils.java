@@ -1,6 +1,7 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.GuestLibrary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,12 +23,20 @@ import java.util.stream.Stream;
  * <p>{@code ld --oformat binary} rather than an ELF file: the result is then exactly what
  * {@code code} and a flat binary resource are, bytes at the load address with the entry there,
  * so one loading path serves all three. A trailing bss is not in the output; the guest's fresh RAM
- * is zero there anyway.
+ * is zero there anyway. The source can {@code .include} the {@link GuestLibrary}'s
+ * {@code junitkvm.inc}, which is extracted next to it.
  */
 final class Binutils implements Assembler {
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(30);
     /** {@code guest.s:3: Error: no such instruction: ...} as {@code as} reports a line of the source. */
     private static final Pattern SOURCE_MESSAGE = Pattern.compile("^guest\\.s:(\\d+): (?:Error|Warning): (.*)$");
+    /**
+     * Follows a message about a line of a macro's body (as numbers those lines within the macro's
+     * file, while naming the source file), once per macro level; the last is the source's own line.
+     */
+    private static final Pattern MACRO_INVOCATION = Pattern.compile("^guest\\.s:(\\d+):\\s+Info: macro invoked from here$");
+    /** Where the guest library goes in the temporary directory: {@code as -I include}. */
+    private static final String INCLUDE = "include";
 
     private final String as;
     private final String ld;
@@ -54,8 +63,11 @@ final class Binutils implements Assembler {
             Files.writeString(dir.resolve("mode.s"), directive(mode) + "\n", StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("guest.s"), source.endsWith("\n") ? source : source + "\n",
                     StandardCharsets.UTF_8);
+            // So that the source can .include the guest library's macros.
+            GuestLibrary.extractTo(dir.resolve(INCLUDE));
             boolean is64 = mode == CpuMode.LONG;
-            Result assembled = run(dir, as, is64 ? "--64" : "--32", "-o", "guest.o", "mode.s", "guest.s");
+            Result assembled = run(dir, as, is64 ? "--64" : "--32", "-I", INCLUDE, "-o", "guest.o", "mode.s",
+                    "guest.s");
             if (assembled.exitCode() != 0) {
                 throw new InvalidImageException(describeErrors(assembled.output(), source));
             }
@@ -87,14 +99,23 @@ final class Binutils implements Assembler {
      */
     static String describeErrors(String output, String source) {
         String[] lines = source.split("\n", -1);
-        List<String> described = new ArrayList<>();
+        List<SourceMessage> messages = new ArrayList<>();
         for (String message : output.split("\n")) {
             Matcher m = SOURCE_MESSAGE.matcher(message.strip());
+            Matcher invocation = MACRO_INVOCATION.matcher(message.strip());
             if (m.matches()) {
-                int number = Integer.parseInt(m.group(1));
-                String line = number >= 1 && number <= lines.length ? lines[number - 1].strip() : "";
-                described.add("line " + number + ": " + m.group(2) + "\n    " + line);
+                messages.add(new SourceMessage(Integer.parseInt(m.group(1)), m.group(2), false));
+            } else if (invocation.matches() && !messages.isEmpty()) {
+                SourceMessage last = messages.remove(messages.size() - 1);
+                messages.add(new SourceMessage(Integer.parseInt(invocation.group(1)), last.text(), true));
             }
+        }
+        List<String> described = new ArrayList<>();
+        for (SourceMessage message : messages) {
+            int number = message.line();
+            String line = number >= 1 && number <= lines.length ? lines[number - 1].strip() : "";
+            described.add("line " + number + ": " + message.text() + (message.inMacro() ? " (in the macro used here)" : "")
+                    + "\n    " + line);
         }
         return described.isEmpty() ? "as failed: " + output.strip() : String.join("\n", described);
     }
@@ -141,5 +162,9 @@ final class Binutils implements Assembler {
     }
 
     private record Result(int exitCode, String output) {
+    }
+
+    /** A message of {@code as} about a line of the test's source, perhaps inside a macro used there. */
+    private record SourceMessage(int line, String text, boolean inMacro) {
     }
 }

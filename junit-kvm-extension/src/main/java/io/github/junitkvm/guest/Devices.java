@@ -1,22 +1,25 @@
 package io.github.junitkvm.guest;
 
+import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.MmioHandler;
 import io.github.junitkvm.PortInHandler;
 import io.github.junitkvm.PortOutHandler;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Who answers the guest's port and MMIO accesses: the test's handlers first, then the built-in
- * devices (COM1, the debug-exit port). Unserved reads return all ones, as on an empty bus;
+ * devices (COM1, the debug-exit port, the guest library's report port). Unserved reads return all ones, as on an empty bus;
  * unserved writes are dropped (they are recorded all the same). Lives as long as its VM, across
  * runs.
  */
 final class Devices {
     static final int DEBUG_EXIT_PORT = 0xf4;
+    private static final List<Integer> BUILT_IN_STOP_PORTS = List.of(DEBUG_EXIT_PORT, GuestLibrary.PORT);
 
     private final Map<Integer, PortInHandler> portIn = new HashMap<>();
     private final Map<Integer, PortOutHandler> portOut = new HashMap<>();
@@ -43,9 +46,18 @@ final class Devices {
         mmio.add(range);
     }
 
-    /** @return the ports whose writes end a run: the debug-exit port, unless the test serves it */
+    /**
+     * @return the ports whose writes end a run: the debug-exit port and the guest library's report
+     *     port ({@link GuestVm} reads the report, then goes on or stops), each unless the test serves it
+     */
     Set<Integer> stopPorts() {
-        return portOut.containsKey(DEBUG_EXIT_PORT) ? Set.of() : Set.of(DEBUG_EXIT_PORT);
+        Set<Integer> ports = new HashSet<>();
+        for (int port : BUILT_IN_STOP_PORTS) {
+            if (!portOut.containsKey(port)) {
+                ports.add(port);
+            }
+        }
+        return Set.copyOf(ports);
     }
 
     long portIn(int port, int size) {

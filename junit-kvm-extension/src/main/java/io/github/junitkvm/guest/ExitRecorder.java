@@ -1,5 +1,6 @@
 package io.github.junitkvm.guest;
 
+import io.github.junitkvm.GuestAssertion;
 import io.github.junitkvm.VmExit;
 import io.github.junitkvm.backend.ExitListener;
 import java.io.ByteArrayOutputStream;
@@ -7,11 +8,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The listener of one run: records every exit and every byte written to a port, up to its
  * {@link RecordingLimits} (counting what it drops past them), and passes each access on to the
- * {@link Devices}.
+ * {@link Devices}; keeps what the guest library reported (the log, a failed assertion).
  *
  * <p>A test's handler that throws must not leave a backend half-way through an exit, so the
  * failure is kept, the guest gets all ones, and the run is asked to stop; {@link GuestVm} rethrows
@@ -26,6 +28,8 @@ final class ExitRecorder implements ExitListener {
     private final Map<Integer, Long> droppedOutput = new HashMap<>();
     private final ByteArrayOutputStream serialOutput = new ByteArrayOutputStream();
     private long droppedExits;
+    private final List<String> guestLog = new ArrayList<>();
+    private GuestAssertion guestAssertionFailure;
     /** What a test's handler threw: only unchecked throwables can come out of a handler. */
     private Throwable handlerFailure;
 
@@ -43,16 +47,7 @@ final class ExitRecorder implements ExitListener {
 
     @Override
     public void portOut(int port, int size, long value) {
-        VmExit exit = VmExit.ioOut(port, size, value);
-        record(exit);
-        ByteArrayOutputStream bytes = portOutput.computeIfAbsent(port, p -> new ByteArrayOutputStream());
-        for (int i = 0; i < size; i++) {
-            if (bytes.size() < limits.maxOutputBytes()) {
-                bytes.write((int) (exit.value() >>> (8 * i)));
-            } else {
-                droppedOutput.merge(port, 1L, Long::sum);
-            }
-        }
+        recordOut(VmExit.ioOut(port, size, value));
         if (devices.isSerialTransmit(port) && serialOutput.size() < limits.maxOutputBytes()) {
             serialOutput.write((int) value);
         }
@@ -60,6 +55,39 @@ final class ExitRecorder implements ExitListener {
             devices.portOut(port, size, value);
             return 0;
         }, size);
+    }
+
+    /**
+     * The guest library logged a line: recorded as the {@code OUT} it was, the line as its detail.
+     *
+     * @param port the report port
+     * @param size the {@code OUT}'s size
+     * @param address the report's address, the value written
+     * @param line the formatted line
+     */
+    void guestLogged(int port, int size, long address, String line) {
+        recordOut(VmExit.ioOut(port, size, address).withDetail("KVM_LOG \"" + RunSummary.escape(line) + "\""));
+        // A guest logging in a loop until its time limit is bounded like one writing to a port.
+        if (guestLog.size() < limits.maxExits()) {
+            guestLog.add(line);
+        }
+    }
+
+    /** @param assertion the failed guest assertion that ends the run */
+    void guestAssertionFailed(GuestAssertion assertion) {
+        guestAssertionFailure = assertion;
+    }
+
+    private void recordOut(VmExit exit) {
+        record(exit);
+        ByteArrayOutputStream bytes = portOutput.computeIfAbsent(exit.port(), p -> new ByteArrayOutputStream());
+        for (int i = 0; i < exit.size(); i++) {
+            if (bytes.size() < limits.maxOutputBytes()) {
+                bytes.write((int) (exit.value() >>> (8 * i)));
+            } else {
+                droppedOutput.merge(exit.port(), 1L, Long::sum);
+            }
+        }
     }
 
     @Override
@@ -110,6 +138,19 @@ final class ExitRecorder implements ExitListener {
 
     Map<Integer, Long> droppedOutput() {
         return Map.copyOf(droppedOutput);
+    }
+
+    List<String> guestLog() {
+        return List.copyOf(guestLog);
+    }
+
+    Optional<GuestAssertion> guestAssertionFailure() {
+        return Optional.ofNullable(guestAssertionFailure);
+    }
+
+    /** @return whether a test's handler threw, so that the run must not go on */
+    boolean handlerFailed() {
+        return handlerFailure != null;
     }
 
     /** Rethrows what a test's handler threw during the run, if anything. */

@@ -4,6 +4,7 @@ import io.github.junitkvm.Backend;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmVm;
@@ -31,6 +32,7 @@ public final class GuestVm implements KvmVm {
     private final RamLayout layout;
     private final Devices devices = new Devices();
     private final GuestMemory memory;
+    private final GuestReportReader reports;
     private final Consumer<GuestRun> runObserver;
     private volatile boolean closed;
     /** Counts runs, so that a run's memory view can tell it is no longer current. */
@@ -43,6 +45,7 @@ public final class GuestVm implements KvmVm {
         this.runObserver = runObserver;
         this.layout = new RamLayout(spec.ram());
         this.memory = new RamView(machine, layout, this::ensureOpen);
+        this.reports = new GuestReportReader(memory);
     }
 
     /**
@@ -166,15 +169,13 @@ public final class GuestVm implements KvmVm {
         int runGeneration = ++generation;
         ExitRecorder recorder = new ExitRecorder(devices, spec.limits(), machine::requestStop);
         long start = System.nanoTime();
-        StopCause cause;
-        RunWatchdog.Verdict verdict;
+        VmExit last;
         try (RunWatchdog.Watch watch = RunWatchdog.watchCurrentThread(timeout, machine::requestStop)) {
-            cause = machine.run(devices.stopPorts(), recorder);
-            verdict = watch.verdict();
+            last = runUntilStop(recorder, watch, timeout);
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         recorder.rethrowHandlerFailure();
-        recorder.stoppedBy(lastExit(cause, verdict, timeout));
+        recorder.stoppedBy(last);
         GuestRun run = new RecordedRun(recorder, StateAtStop.read(machine),
                 new RamView(machine, layout, () -> ensureCurrent(runGeneration)), duration, backend, spec.mode());
         runObserver.accept(run);
@@ -187,10 +188,37 @@ public final class GuestVm implements KvmVm {
         machine.close();
     }
 
+    /**
+     * Runs the machine until a stop that ends the run. A report of the guest library stops the
+     * machine too (its port is a stop port, so that the guest waits while the host reads the report
+     * from its memory); a log line is recorded and the machine goes on, unless the run was meanwhile
+     * asked to stop.
+     */
+    private VmExit runUntilStop(ExitRecorder recorder, RunWatchdog.Watch watch, Duration timeout) {
+        while (true) {
+            StopCause cause = machine.run(devices.stopPorts(), recorder);
+            if (cause.kind() != StopCause.Kind.STOP_PORT || cause.port() != GuestLibrary.PORT) {
+                return lastExit(cause, watch.verdict(), timeout);
+            }
+            GuestReport report = reports.read(cause.size(), cause.value());
+            if (report instanceof GuestReport.Done) {
+                return VmExit.guestDone();
+            }
+            if (report instanceof GuestReport.Failure failure) {
+                recorder.guestAssertionFailed(failure.assertion());
+                return VmExit.guestAssertionFailed().withDetail(failure.assertion().toString());
+            }
+            recorder.guestLogged(cause.port(), cause.size(), cause.value(), ((GuestReport.Log) report).line());
+            if (watch.verdict() != RunWatchdog.Verdict.NONE || recorder.handlerFailed()) {
+                return lastExit(StopCause.stopRequested(), watch.verdict(), timeout);
+            }
+        }
+    }
+
     private static VmExit lastExit(StopCause cause, RunWatchdog.Verdict verdict, Duration timeout) {
         return switch (cause.kind()) {
             case HLT -> VmExit.hlt();
-            case STOP_PORT -> VmExit.debugExit(cause.value());
+            case STOP_PORT -> VmExit.debugExit(cause.value()); // the one stop port left: see runUntilStop
             case STOP_REQUESTED -> VmExit.timeout().withDetail(verdict == RunWatchdog.Verdict.INTERRUPTED
                     ? "stopped because the test thread was interrupted (JUnit's @Timeout?)"
                     : "stopped at the time limit of " + timeout.toMillis() + " ms");

@@ -4,6 +4,7 @@ import io.github.junitkvm.Backend;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.GuestAssertion;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.SpecialRegisters;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** The {@link GuestRun} of the public API: what one run recorded, immutable but for memory. */
@@ -26,6 +28,8 @@ final class RecordedRun implements GuestRun {
     private final Duration duration;
     private final Backend backend;
     private final CpuMode mode;
+    private final List<String> guestLog;
+    private final Optional<GuestAssertion> guestAssertionFailure;
 
     RecordedRun(ExitRecorder recorder, StateAtStop state, GuestMemory memory, Duration duration,
                 Backend backend, CpuMode mode) {
@@ -39,6 +43,8 @@ final class RecordedRun implements GuestRun {
         this.duration = duration;
         this.backend = backend;
         this.mode = mode;
+        this.guestLog = recorder.guestLog();
+        this.guestAssertionFailure = recorder.guestAssertionFailure();
     }
 
     @Override
@@ -106,6 +112,21 @@ final class RecordedRun implements GuestRun {
     @Override
     public CpuMode mode() {
         return mode;
+    }
+
+    @Override
+    public List<String> guestLog() {
+        return guestLog;
+    }
+
+    @Override
+    public boolean guestReportedDone() {
+        return lastExit().reason() == ExitReason.GUEST_DONE;
+    }
+
+    @Override
+    public Optional<GuestAssertion> guestAssertionFailure() {
+        return guestAssertionFailure;
     }
 
     /** @return a summary for failure messages: how it stopped, the last exits, the registers */

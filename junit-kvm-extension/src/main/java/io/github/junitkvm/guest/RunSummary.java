@@ -6,13 +6,15 @@ import java.util.List;
 
 /**
  * Describes a run for a failure message: enough to start debugging without running it again —
- * how it stopped, the last exits, the serial output, the registers and the mode.
+ * how it stopped, the last exits, the serial output, the guest log, the registers and the mode.
  */
 public final class RunSummary {
     /** How many of the last exits a summary shows. */
     static final int EXITS_SHOWN = 12;
     /** How much of the serial output a summary shows, from its end. */
     static final int SERIAL_SHOWN = 400;
+    /** How many of the guest log's last lines a summary shows. */
+    static final int LOG_LINES_SHOWN = 20;
 
     private RunSummary() {
     }
@@ -44,6 +46,7 @@ public final class RunSummary {
             text.append(dropped == 0 ? "\n"
                     : String.format(" and %d bytes not recorded, past @KvmGuest(maxRecordedOutput)%n", dropped));
         }
+        appendGuestLog(run.guestLog(), text);
         try {
             text.append("registers at the stop:\n").append(indent(run.registers().toString())).append('\n')
                 .append(indent(run.specialRegisters().toString()));
@@ -51,6 +54,24 @@ public final class RunSummary {
             text.append("  ").append(e.getMessage());
         }
         return text.toString();
+    }
+
+    /**
+     * Appends the last lines of the guest library's log, if there are any.
+     *
+     * @param log the lines
+     * @param text where they go, under a heading, indented
+     */
+    public static void appendGuestLog(List<String> log, StringBuilder text) {
+        if (log.isEmpty()) {
+            return;
+        }
+        int first = Math.max(0, log.size() - LOG_LINES_SHOWN);
+        text.append(first == 0 ? "guest log:" : "guest log, last " + LOG_LINES_SHOWN + " of " + log.size() + " lines:")
+                .append('\n');
+        for (int i = first; i < log.size(); i++) {
+            text.append(indent(log.get(i))).append('\n');
+        }
     }
 
     private static String indent(String text) {

@@ -5,6 +5,8 @@ import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.backend.Hypervisor;
 import io.github.junitkvm.guest.GuestSpec;
 import io.github.junitkvm.guest.GuestVm;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +19,8 @@ public final class TestGuest implements AutoCloseable {
     private final GuestSpec spec;
     private final Hypervisor hypervisor;
     private final Consumer<GuestRun> runObserver;
+    /** The first run of the VM that ended on a failed guest assertion; set on the running thread. */
+    private final AtomicReference<GuestRun> failedGuestAssertion = new AtomicReference<>();
     private GuestVm vm;
     private GuestRun run;
 
@@ -34,7 +38,7 @@ public final class TestGuest implements AutoCloseable {
     /** @return the test's VM, created on first use */
     public synchronized KvmVm vm() {
         if (vm == null) {
-            vm = GuestVm.create(hypervisor, spec, runObserver);
+            vm = GuestVm.create(hypervisor, spec, this::observe);
         }
         return vm;
     }
@@ -45,6 +49,21 @@ public final class TestGuest implements AutoCloseable {
             run = vm().run();
         }
         return run;
+    }
+
+    /**
+     * @return the first run of the test's VM, so far, that ended on a failed guest assertion (the
+     *     run a {@code GuestRun} parameter got, or one the test made)
+     */
+    public Optional<GuestRun> firstFailedGuestAssertion() {
+        return Optional.ofNullable(failedGuestAssertion.get());
+    }
+
+    private void observe(GuestRun finished) {
+        if (finished.guestAssertionFailure().isPresent()) {
+            failedGuestAssertion.compareAndSet(null, finished);
+        }
+        runObserver.accept(finished);
     }
 
     /** Closes the VM, if one was created. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.junitkvm.CpuMode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,6 +43,26 @@ class BinutilsTest {
                 .isInstanceOf(InvalidImageException.class)
                 .hasMessage("line 2: no such instruction: `movx %ax,%bx'\n    movx %ax,%bx\n"
                         + "line 4: number of operands mismatch for `mov'\n    mov %ax");
+    }
+
+    @Test
+    void theSourceCanIncludeTheGuestLibrarysMacros() {
+        for (CpuMode mode : CpuMode.values()) {
+            byte[] code = binutils.assemble(".include \"junitkvm.inc\"\nKVM_LOG \"x\"\nKVM_DONE\n", mode, 0x1000);
+
+            assertThat(new String(code, StandardCharsets.ISO_8859_1)).as("%s", mode).contains("JKVM");
+            assertThat(code.length).as("%s: the probe section is not in the binary", mode).isLessThan(400);
+        }
+    }
+
+    @Test
+    void anErrorInsideAMacroNamesTheLineThatUsesIt() {
+        String source = ".include \"junitkvm.inc\"\nnop\nKVM_LOG \"x\", (%eax)\n";
+
+        assertThatThrownBy(() -> binutils.assemble(source, CpuMode.PROTECTED, 0x1000))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("line 3: operand size mismatch for `mov' (in the macro used here)\n"
+                        + "    KVM_LOG \"x\", (%eax)");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.github.junitkvm.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.github.junitkvm.GuestLibrary;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -58,9 +59,11 @@ class DevicesTest {
     }
 
     @Test
-    void theDebugExitPortStopsARunUnlessTheTestServesIt() {
-        assertThat(devices.stopPorts()).containsExactly(0xf4);
+    void theDebugExitAndReportPortsStopARunUnlessTheTestServesThem() {
+        assertThat(devices.stopPorts()).containsExactlyInAnyOrder(0xf4, GuestLibrary.PORT);
         devices.onPortOut(0xf4, (port, size, value) -> { });
+        assertThat(devices.stopPorts()).containsExactly(GuestLibrary.PORT);
+        devices.onPortOut(GuestLibrary.PORT, (port, size, value) -> { });
         assertThat(devices.stopPorts()).isEmpty();
     }
 

@@ -19,6 +19,8 @@ import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.DescriptorTable;
 import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.GuestAssertion;
+import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.Segment;
 import io.github.junitkvm.SpecialRegisters;
@@ -40,6 +42,7 @@ import org.mockito.InOrder;
 
 /** The guest layer on a mocked backend: what it asks of the machine and what it records. */
 class GuestVmTest {
+    private static final long REPORT = 0x1800;
     private static final Segment RESET_CS = new Segment(0xf000, 0xffff0000L, 0xffff, 0xb, true, 0,
             false, true, false, false, false, false);
     private static final SpecialRegisters RESET = new SpecialRegisters(RESET_CS, RESET_CS, RESET_CS, RESET_CS,
@@ -140,9 +143,93 @@ class GuestVmTest {
 
         GuestRun run = vm.run();
 
-        verify(machine).run(org.mockito.ArgumentMatchers.eq(Set.of(0xf4)), any());
+        verify(machine).run(org.mockito.ArgumentMatchers.eq(Set.of(0xf4, GuestLibrary.PORT)), any());
         assertThat(run.lastExit()).isEqualTo(VmExit.debugExit(3));
         assertThat(run.exitCode()).hasValue(3);
+    }
+
+    @Test
+    void aLogReportIsRecordedAndTheMachineGoesOn() {
+        ramHoldsReport(GuestReportReader.LOG, "hi %d", 7);
+        int[] runs = {0};
+        guestDoes(listener -> {
+            if (runs[0]++ == 0) {
+                listener.portOut(0x3f8, 1, 'a');
+                return StopCause.stopPort(GuestLibrary.PORT, 4, REPORT);
+            }
+            return StopCause.hlt();
+        });
+
+        GuestRun run = GuestVm.create(hypervisor, spec).run();
+
+        assertThat(runs[0]).isEqualTo(2);
+        assertThat(run.guestLog()).containsExactly("hi 7");
+        assertThat(run.exits()).containsExactly(VmExit.ioOut(0x3f8, 'a'), VmExit.ioOut(GuestLibrary.PORT, 4, REPORT),
+                VmExit.hlt());
+        assertThat(run.exits().get(1).detail()).isEqualTo("KVM_LOG \"hi 7\"");
+        assertThat(run.portOutput(GuestLibrary.PORT)).containsExactly(0x00, 0x18, 0x00, 0x00);
+        assertThat(run.guestReportedDone()).isFalse();
+        assertThat(run.guestAssertionFailure()).isEmpty();
+    }
+
+    @Test
+    void doneEndsTheRun() {
+        ramHoldsReport(GuestReportReader.DONE, null, null);
+        guestDoes(listener -> StopCause.stopPort(GuestLibrary.PORT, 4, REPORT));
+
+        GuestRun run = GuestVm.create(hypervisor, spec).run();
+
+        verify(machine).run(anySet(), any());
+        assertThat(run.exits()).containsExactly(VmExit.guestDone());
+        assertThat(run.guestReportedDone()).isTrue();
+    }
+
+    @Test
+    void aFailedAssertionEndsTheRunWithTheAssertionAsDetail() {
+        ramHoldsReport(GuestReportReader.ASSERT, "n is %d", -1);
+        guestDoes(listener -> StopCause.stopPort(GuestLibrary.PORT, 4, REPORT));
+
+        GuestRun run = GuestVm.create(hypervisor, spec).run();
+
+        assertThat(run.lastExit()).isEqualTo(VmExit.guestAssertionFailed());
+        assertThat(run.lastExit().detail()).isEqualTo("KVM_FAIL: n is -1");
+        assertThat(run.guestAssertionFailure()).map(GuestAssertion::message).contains("n is -1");
+        assertThat(run.guestReportedDone()).isFalse();
+    }
+
+    @Test
+    void aGuestThatKeepsLoggingStillStopsAtTheTimeLimit() {
+        ramHoldsReport(GuestReportReader.LOG, "again", null);
+        guestDoes(listener -> {
+            Thread.sleep(10);
+            return StopCause.stopPort(GuestLibrary.PORT, 4, REPORT);
+        });
+
+        GuestRun run = GuestVm.create(hypervisor, spec).run(Duration.ofMillis(50));
+
+        assertThat(run.lastExit().reason()).isEqualTo(ExitReason.TIMEOUT);
+        assertThat(run.guestLog()).isNotEmpty().containsOnly("again");
+    }
+
+    /** Guest RAM [0x1000, 0x3000) holding a report at {@link #REPORT} and its format after it. */
+    private void ramHoldsReport(int kind, String format, Integer argument) {
+        java.nio.ByteBuffer ram = java.nio.ByteBuffer.allocate(0x2000).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int report = (int) (REPORT - 0x1000);
+        ram.putInt(report, GuestReportReader.MAGIC).put(report + 4, (byte) kind)
+                .put(report + 5, (byte) (argument == null ? 0 : 1));
+        if (format != null) {
+            ram.putLong(report + 56, REPORT + 0x100).put(report + 0x100, format.getBytes(), 0, format.length());
+        }
+        if (argument != null) {
+            ram.putLong(report + 64, argument);
+        }
+        when(machine.readMemory(anyLong(), anyInt())).thenAnswer(call -> {
+            long address = call.getArgument(0);
+            int length = call.getArgument(1);
+            byte[] bytes = new byte[length];
+            ram.get((int) (address - 0x1000), bytes);
+            return bytes;
+        });
     }
 
     @Test

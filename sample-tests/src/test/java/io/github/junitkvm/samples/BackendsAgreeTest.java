@@ -15,6 +15,7 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
@@ -68,7 +69,9 @@ class BackendsAgreeTest {
                 .filters(excludeClassNamePatterns(BackendsAgreeTest.class.getName(),
                         // Differs on purpose, and states both behaviours: the emulator has no long
                         // mode to switch into from real mode.
-                        ModeSwitchTest.class.getName()))
+                        ModeSwitchTest.class.getName()),
+                        // Run by other tests only, which fail them on purpose.
+                        TagFilter.excludeTags("fixture"))
                 .execute();
         results.testEvents().assertStatistics(stats -> stats.failed(0).aborted(0).skipped(0));
         Map<String, List<String>> runs = new TreeMap<>();

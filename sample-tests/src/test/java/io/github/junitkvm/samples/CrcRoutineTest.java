@@ -26,7 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code LONG} start the vCPU ready for compiled code (flat segments, identity paging, a stack), so
  * the entry stub is a {@code call} and a {@code hlt}. The test talks to the guest through fixed
  * addresses: it writes the buffer and its length, the guest stores the CRC next to the length,
- * returns it in EAX/RAX and prints it to COM1.
+ * returns it in EAX/RAX and prints it to COM1. The guest also checks its input with
+ * {@code KVM_ASSERT} and logs with {@code KVM_LOG} from junit-kvm's guest library
+ * ({@code junitkvm.h}, which Maven extracts from the extension first); {@link CrcSelfCheckTest}
+ * shows more of it.
  */
 class CrcRoutineTest {
     /** {@code struct job} in guest.c: the length (in), then the CRC (out). */
@@ -55,6 +58,8 @@ class CrcRoutineTest {
 
         long expected = reference(data);
         assertThat(run).haltedNormally().hasSerialOutput(String.format("%08x%n", expected));
+        assertThat(run).guestLog().containsExactly(
+                String.format("crc32 of %d bytes at 0x%x: %08x", data.length, BUFFER, expected));
         assertThat(run).registers().hasRax(expected);
         assertThat(Integer.toUnsignedLong(run.memory().readInt(JOB + 4))).isEqualTo(expected);
     }
