@@ -2,6 +2,7 @@ package io.github.junitkvm;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** The record of one run of a {@link KvmVm}: every exit, the output, and the state at the stop. */
@@ -51,4 +52,10 @@ public interface GuestRun {
 
     /** @return the CPU mode the guest was started in */
     CpuMode mode();
+
+    /**
+     * @return the instructions the run executed, the last {@code n} of them, with
+     *     {@code @KvmGuest(trace = n)}; empty when the guest was not traced ({@code trace = 0})
+     */
+    Optional<InstructionTrace> trace();
 }

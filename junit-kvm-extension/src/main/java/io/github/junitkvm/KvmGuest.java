@@ -46,4 +46,14 @@ public @interface KvmGuest {
 
     /** @return the wall-clock limit of one run, in milliseconds; past it the run stops with TIMEOUT */
     long timeoutMillis() default 10_000;
+
+    /**
+     * Records the instructions each run executes: {@link GuestRun#trace()} then holds the addresses
+     * of the last {@code trace} of them, and a failed assertion on the run lists them,
+     * disassembled. KVM single-steps the guest for it (much slower; the time limit still applies),
+     * the emulator hooks every instruction.
+     *
+     * @return how many of the most recent instructions to keep, 0 (no trace) to 100 000
+     */
+    int trace() default 0;
 }

@@ -16,13 +16,28 @@ import java.util.List;
  *     possibly none
  * @param registers the initial general registers
  * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
+ * @param trace how many of the last executed instructions each run records, 0 for none
  */
 public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
-                        GeneralRegisters registers, Duration timeout) {
+                        GeneralRegisters registers, Duration timeout, int trace) {
     /** Copies the lists. */
     public GuestSpec {
         ram = List.copyOf(ram);
         image = List.copyOf(image);
+    }
+
+    /**
+     * A guest whose runs are not traced.
+     *
+     * @param ram the RAM regions, sorted by address, not overlapping
+     * @param mode the CPU mode the vCPU starts in
+     * @param image the bytes placed in RAM before the first run
+     * @param registers the initial general registers
+     * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
+     */
+    public GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image, GeneralRegisters registers,
+                     Duration timeout) {
+        this(ram, mode, image, registers, timeout, 0);
     }
 
     /**

@@ -6,12 +6,14 @@ import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.VmExit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** The {@link GuestRun} of the public API: what one run recorded, immutable but for memory. */
@@ -24,9 +26,10 @@ final class RecordedRun implements GuestRun {
     private final Duration duration;
     private final Backend backend;
     private final CpuMode mode;
+    private final Optional<InstructionTrace> trace;
 
     RecordedRun(ExitRecorder recorder, StateAtStop state, GuestMemory memory, Duration duration,
-                Backend backend, CpuMode mode) {
+                Backend backend, CpuMode mode, Optional<InstructionTrace> trace) {
         this.exits = recorder.exits();
         this.portOutput = recorder.portOutput();
         this.serialOutput = recorder.serialOutput();
@@ -35,6 +38,7 @@ final class RecordedRun implements GuestRun {
         this.duration = duration;
         this.backend = backend;
         this.mode = mode;
+        this.trace = trace;
     }
 
     @Override
@@ -92,6 +96,11 @@ final class RecordedRun implements GuestRun {
     @Override
     public CpuMode mode() {
         return mode;
+    }
+
+    @Override
+    public Optional<InstructionTrace> trace() {
+        return trace;
     }
 
     /** @return a summary for failure messages: how it stopped, the last exits, the registers */
