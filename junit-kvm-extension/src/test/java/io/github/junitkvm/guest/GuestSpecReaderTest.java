@@ -160,6 +160,24 @@ class GuestSpecReaderTest {
     void noTime() {
     }
 
+    @KvmGuest(trace = -1)
+    void negativeTrace() {
+    }
+
+    @KvmGuest(trace = 100_001)
+    void hugeTrace() {
+    }
+
+    @KvmGuest(trace = 100_000)
+    void longestTrace() {
+    }
+
+    @Test
+    void traceIsOffUnlessAsked() {
+        assertThat(read("defaults").trace()).isZero();
+        assertThat(read("longestTrace").trace()).isEqualTo(100_000);
+    }
+
     @Test
     void longModeStackStartsBelowTheTablesAtTheTopOfRam() {
         GuestSpec spec = read("longMode");
@@ -204,6 +222,8 @@ class GuestSpecReaderTest {
             entryAboveRealModeReach | @KvmGuest(loadAddress = 0x10000): the entry point is not below 0x10000
             ripOutsideRam         | @KvmGuest(registers.rip = 0x300000): the entry point is outside guest RAM [0x0, 0x200000)
             noTime                | @KvmGuest(timeoutMillis = 0): not positive
+            negativeTrace         | @KvmGuest(trace = -1): not between 0 (no trace) and 100000 instructions
+            hugeTrace             | @KvmGuest(trace = 100001): not between 0 (no trace) and 100000 instructions
             """)
     void namesTheAttributeAndValueAtFault(String method, String message) {
         assertThatThrownBy(() -> read(method))

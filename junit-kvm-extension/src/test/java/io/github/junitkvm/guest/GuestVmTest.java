@@ -11,6 +11,7 @@ import static org.mockito.ArgumentMatchers.anySet;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -20,6 +21,7 @@ import io.github.junitkvm.DescriptorTable;
 import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.Segment;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.VmExit;
@@ -72,6 +74,27 @@ class GuestVmTest {
                 s.cs().base() == 0 && s.cs().selector() == 0 && s.ss().base() == 0 && s.ds().base() == 0
                         && s.cr0() == RESET.cr0()));
         order.verify(machine).setRegisters(spec.registers());
+    }
+
+    @Test
+    void aTracedGuestAsksForATraceAndItsRunsCarryTheMachinesTrace() {
+        GuestSpec traced = new GuestSpec(spec.ram(), spec.mode(), spec.image(), spec.registers(), spec.timeout(), 64);
+        InstructionTrace trace = new InstructionTrace(List.of(0x1000L), 1);
+        when(machine.lastRunTrace()).thenReturn(trace);
+        guestDoes(listener -> StopCause.hlt());
+
+        GuestRun run = GuestVm.create(hypervisor, traced).run();
+
+        verify(hypervisor).createMachine(new MachineConfig(spec.ram(), CpuMode.REAL, 64));
+        assertThat(run.trace()).contains(trace);
+    }
+
+    @Test
+    void anUntracedGuestsRunsHaveNoTrace() {
+        guestDoes(listener -> StopCause.hlt());
+
+        assertThat(GuestVm.create(hypervisor, spec).run().trace()).isEmpty();
+        verify(machine, never()).lastRunTrace();
     }
 
     @Test
