@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class HexListing implements Disassembler {
     /** The most bytes in one piece: as many as a line shows well. */
-    static final int PIECE = 8;
+    static final int PIECE = 16;
 
     private final String reason;
 

@@ -1,5 +1,6 @@
 package io.github.junitkvm.guest;
 
+import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.CodeAddress;
@@ -40,7 +41,23 @@ record CodeLocation(long linearRip, CodeWidth width, String mode, boolean paging
         return code(width);
     }
 
-    private static String code(CodeWidth width) {
+    /**
+     * @param mode a mode a guest starts in
+     * @return what the CPU runs code as in it
+     */
+    static CodeWidth width(CpuMode mode) {
+        return switch (mode) {
+            case REAL -> CodeWidth.BITS_16;
+            case PROTECTED, PAGED -> CodeWidth.BITS_32;
+            case LONG -> CodeWidth.BITS_64;
+        };
+    }
+
+    /**
+     * @param width a code width
+     * @return it in words, such as {@code 32-bit code}
+     */
+    static String code(CodeWidth width) {
         return switch (width) {
             case BITS_16 -> "16-bit code";
             case BITS_32 -> "32-bit code";

@@ -1,7 +1,9 @@
 package io.github.junitkvm.guest;
 
+import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.InstructionTrace;
+import io.github.junitkvm.disasm.CodeWidth;
 import io.github.junitkvm.disasm.Disassembler;
 import io.github.junitkvm.disasm.Instruction;
 import java.util.Arrays;
@@ -24,8 +26,10 @@ final class CodeReport {
      * when the first started mid-instruction.
      */
     static final int INSTRUCTIONS_BEFORE = 4;
-    /** How many instructions from RIP on the report decodes. */
+    /** How many instructions from RIP on the report decodes, at most. */
     static final int INSTRUCTIONS_AT_RIP = 6;
+    /** How many bytes from RIP on the report reads: enough for six instructions of usual length. */
+    static final int BYTES_AT_RIP = 32;
     /** How many of the last traced instructions the report decodes. */
     static final int TRACE_SHOWN = 32;
     private static final int LONGEST_INSTRUCTION = 15;
@@ -54,9 +58,16 @@ final class CodeReport {
         report.line("CPU at the stop: %s", location.mode());
         try {
             report.codeAtRip();
-            report.trace(run.trace());
+            // A shutdown may have reset the vCPU: the code ran as the guest started, more likely.
+            boolean shutdown = run.lastExit().reason() == ExitReason.SHUTDOWN;
+            report.trace(run.trace(), shutdown ? CodeLocation.width(run.mode()) : location.width(),
+                    shutdown ? " as the guest started" : "");
         } catch (IllegalStateException memoryGone) {
             report.line("guest memory is no longer readable: %s", memoryGone.getMessage());
+        }
+        if (run.lastExit().reason() == ExitReason.SHUTDOWN && run.trace().isEmpty()) {
+            report.line("(registers after a shutdown may be the vCPU's reset state, as on AMD's KVM:"
+                    + " @KvmGuest(trace = 16) shows the instructions that led to it)");
         }
         return report.text.toString();
     }
@@ -74,7 +85,7 @@ final class CodeReport {
         for (Instruction instruction : preceding) {
             line("  %s", listing(INDENT, instruction));
         }
-        byte[] code = memory.from(rip, INSTRUCTIONS_AT_RIP * LONGEST_INSTRUCTION);
+        byte[] code = memory.from(rip, BYTES_AT_RIP);
         if (code.length == 0) {
             line("  %s0x%08x  not in guest RAM", AT_RIP, rip);
             return;
@@ -107,7 +118,7 @@ final class CodeReport {
         return List.of();
     }
 
-    private void trace(Optional<InstructionTrace> recorded) {
+    private void trace(Optional<InstructionTrace> recorded, CodeWidth width, String why) {
         if (recorded.isEmpty()) {
             return;
         }
@@ -118,11 +129,11 @@ final class CodeReport {
             line("trace: no instruction executed");
             return;
         }
-        line("trace: the last %d of %d instructions executed, oldest first (decoded as %s):", shown.size(),
-                trace.executed(), location.code());
+        line("trace: the last %d of %d instructions executed, oldest first (decoded as %s%s):", shown.size(),
+                trace.executed(), CodeLocation.code(width), why);
         for (long address : shown) {
             byte[] code = memory.from(address, LONGEST_INSTRUCTION);
-            List<Instruction> decoded = disassembler.disassemble(code, address, location.width(), 1);
+            List<Instruction> decoded = disassembler.disassemble(code, address, width, 1);
             if (decoded.isEmpty()) {
                 line("  %s0x%08x  %s", INDENT, address, code.length == 0 ? "not in guest RAM" : "(not decodable)");
             } else {

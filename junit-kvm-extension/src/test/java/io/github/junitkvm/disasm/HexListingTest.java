@@ -18,12 +18,13 @@ class HexListingTest {
     }
 
     @Test
-    void cutsTheCodeIntoPiecesOfEightBytesWithoutText() {
+    void cutsTheCodeIntoPiecesOfSixteenBytesWithoutText() {
         HexListing hex = new HexListing("test");
+        byte[] code = hex("00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11");
 
-        assertThat(hex.disassemble(hex("00 01 02 03 04 05 06 07 08 09"), 0x1000, CodeWidth.BITS_16, 5))
-                .containsExactly(new Instruction(0x1000, hex("00 01 02 03 04 05 06 07"), ""),
-                        new Instruction(0x1008, hex("08 09"), ""));
-        assertThat(hex.disassemble(hex("00 01 02 03 04 05 06 07 08 09"), 0x1000, CodeWidth.BITS_16, 1)).hasSize(1);
+        assertThat(hex.disassemble(code, 0x1000, CodeWidth.BITS_16, 5))
+                .containsExactly(new Instruction(0x1000, hex("00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f"), ""),
+                        new Instruction(0x1010, hex("10 11"), ""));
+        assertThat(hex.disassemble(code, 0x1000, CodeWidth.BITS_16, 1)).hasSize(1);
     }
 }
