@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * <p>An address is linear: CS base + RIP (RIP alone in 64-bit code). With the identity paging that
  * every {@link CpuMode} starts with, it is also the physical address. An instruction counts once it
  * has started: the one a run stopped on ({@code HLT}, the {@code OUT} to the debug-exit port, the one
- * that faulted) is the last; a {@code REP}-prefixed string instruction counts once per iteration.
+ * that faulted) is the last. A {@code REP}-prefixed string instruction counts once per iteration on
+ * KVM; the emulator counts it once more, when it finds the count exhausted.
  *
  * @param addresses the linear addresses of the most recent instructions, oldest first
  * @param executed how many instructions the run executed, at least {@code addresses.size()}

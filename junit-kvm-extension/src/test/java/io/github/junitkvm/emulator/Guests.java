@@ -23,8 +23,18 @@ final class Guests {
      *     selector 0, RIP 0x1000, RFLAGS 2 and the given RAX/RBX/RDX
      */
     static VirtualMachine load(Hypervisor hypervisor, String hex, long rax, long rbx, long rdx) {
+        return load(hypervisor, 0, hex, rax, rbx, rdx);
+    }
+
+    /** @return as {@link #load(Hypervisor, String, long, long, long)}, each run recording a trace */
+    static VirtualMachine loadTraced(Hypervisor hypervisor, int traceLength, String hex) {
+        return load(hypervisor, traceLength, hex, 0, 0, 0);
+    }
+
+    private static VirtualMachine load(Hypervisor hypervisor, int traceLength, String hex, long rax, long rbx,
+                                       long rdx) {
         VirtualMachine machine = hypervisor.createMachine(
-                new MachineConfig(List.of(new RamRegion(0x1000, 0x1000, false)), CpuMode.REAL));
+                new MachineConfig(List.of(new RamRegion(0x1000, 0x1000, false)), CpuMode.REAL, traceLength));
         machine.writeMemory(0x1000, bytes(hex));
         var special = machine.specialRegisters();
         Segment code = Segment.realMode(0, 0xb);

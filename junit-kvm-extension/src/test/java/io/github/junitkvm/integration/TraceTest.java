@@ -2,6 +2,7 @@ package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
 
+import io.github.junitkvm.Backend;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GuestRun;
@@ -10,6 +11,7 @@ import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.VmExit;
 import io.github.junitkvm.testsupport.DisabledOnPvm;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,21 @@ class TraceTest {
         assertThat(run.trace().orElseThrow().addresses())
                 .containsExactly(0x1000L, 0x1003L, 0x1004L, 0x1003L, 0x1004L, 0x1003L, 0x1004L, 0x1006L);
         assertThat(run).haltedNormally().registers().hasRcx(0);
+    }
+
+    /*
+     * mov di,0x2000 ; mov cx,3 ; rep stosb ; hlt: KVM steps once per iteration; Unicorn enters the
+     * instruction once more, to find CX exhausted, and its code hook counts that too.
+     */
+    @Test
+    @KvmGuest(code = "bf 00 20 b9 03 00 f3 aa f4", trace = 16)
+    void countsARepeatedStringInstructionPerIterationOnKvmAndOnceMoreOnTheEmulator(GuestRun run) {
+        int visits = run.backend() == Backend.KVM ? 3 : 4;
+        List<Long> expected = new ArrayList<>(List.of(0x1000L, 0x1003L));
+        expected.addAll(Collections.nCopies(visits, 0x1006L));
+        expected.add(0x1008L);
+        assertThat(run.trace()).contains(new InstructionTrace(expected, expected.size()));
+        assertThat(run).haltedNormally().registers().hasRcx(0).hasRdi(0x2003);
     }
 
     /* mov al,7 ; out 0xf4,al ; hlt */
