@@ -39,7 +39,7 @@ class TraceTest {
     void realModeTraceHoldsEveryInstructionAndTheRunIsUnchanged(GuestRun run) {
         assertThat(run.trace()).contains(new InstructionTrace(REAL_AB_TRACE, 7));
         assertThat(run).exits().containsExactlyElementsOf(AB_EXITS);
-        // RFLAGS too: KVM's single-step sets the trap flag, but never shows it to the guest or the test.
+        // RFLAGS too: KVM single-steps with the trap flag, and hides it from KVM_GET_REGS.
         assertThat(run).hasSerialOutput("ab").registers().hasRip(0x100b).hasRax('b').hasRdx(0x3f8).hasRflags(0x2);
     }
 
