@@ -104,6 +104,13 @@ class TraceTest {
         assertThat(run).registers().hasRip(0x1004);
     }
 
+    /* pushf ; pop ax ; hlt: KVM single-steps with the trap flag (bit 8), which PUSHF shows the guest */
+    @Test
+    @KvmGuest(code = "9c 58 f4", trace = 8)
+    void aGuestThatReadsItsFlagsSeesTheTrapFlagOnKvm(GuestRun run) {
+        assertThat(run).registers().hasRax(run.backend() == Backend.KVM ? 0x102 : 0x2).hasRflags(0x2);
+    }
+
     @Test
     @KvmGuest(code = "eb fe", trace = 4, timeoutMillis = 300)
     void aTracedGuestStillStopsAtItsTimeLimit(GuestRun run) {
