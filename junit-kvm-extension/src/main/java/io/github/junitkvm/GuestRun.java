@@ -82,4 +82,10 @@ public interface GuestRun {
      *     test (see {@link KvmExtension})
      */
     Optional<GuestAssertion> guestAssertionFailure();
+
+    /**
+     * @return the instructions the run executed, the last {@code n} of them, with
+     *     {@code @KvmGuest(trace = n)}; empty when the guest was not traced ({@code trace = 0})
+     */
+    Optional<InstructionTrace> trace();
 }

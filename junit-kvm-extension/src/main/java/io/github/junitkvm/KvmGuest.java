@@ -59,4 +59,14 @@ public @interface KvmGuest {
      *     later ones are only counted ({@link GuestRun#droppedOutputBytes(int)})
      */
     int maxRecordedOutput() default 1 << 20;
+
+    /**
+     * Records the instructions each run executes: {@link GuestRun#trace()} then holds the addresses
+     * of the last {@code trace} of them, and a failed assertion on the run lists them,
+     * disassembled. KVM single-steps the guest for it (much slower; the time limit still applies;
+     * a {@code PUSHF} shows the trap flag), the emulator hooks every instruction.
+     *
+     * @return how many of the most recent instructions to keep, 0 (no trace) to 100 000
+     */
+    int trace() default 0;
 }

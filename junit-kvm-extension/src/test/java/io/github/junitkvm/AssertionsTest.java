@@ -3,10 +3,13 @@ package io.github.junitkvm;
 import static io.github.junitkvm.KvmAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,21 @@ class AssertionsTest {
         when(run.specialRegisters()).thenReturn(new SpecialRegisters(Segment.realMode(0, 0xb), data, data, data,
                 data, data, data, data, new DescriptorTable(0, 0xffff), new DescriptorTable(0, 0xffff),
                 0x60000010L, 0, 0, 0, 0, 0, 0xfee00900L));
+        when(run.memory()).thenReturn(new GuestMemory() {
+            @Override
+            public byte[] read(long address, int length) {
+                byte[] bytes = new byte[length];
+                for (int i = 0; i < length; i++) {
+                    bytes[i] = (byte) (address + i == 0x100b ? 0xf4 : 0x90);  // nops, and hlt at 0x100b
+                }
+                return bytes;
+            }
+
+            @Override
+            public void write(long address, byte... data) {
+            }
+        });
+        when(run.trace()).thenReturn(Optional.empty());
     }
 
     @Test
@@ -52,6 +70,28 @@ class AssertionsTest {
                 .hasMessageContaining("guest run on EMULATOR in REAL mode, 3 exits")
                 .hasMessageContaining("#0 IO_OUT port=0x3f8 size=1 value=0x34 '4'")
                 .hasMessageContaining("rax   =0x000000000000000a");
+    }
+
+    @Test
+    void aFailureShowsTheCodeAtRipAndTheTrace() {
+        when(run.trace()).thenReturn(Optional.of(new InstructionTrace(List.of(0x100aL, 0x100bL), 12)));
+
+        assertThatThrownBy(() -> assertThat(run).hasExitCode(1))
+                .hasMessageContaining("CPU at the stop: real mode, 16-bit code")
+                .hasMessageContaining("     0x0000100b  f4                       hlt\n"
+                        + "  => 0x0000100c  90                       nop")
+                .hasMessageContaining("trace: the last 2 of 12 instructions executed");
+        assertThatThrownBy(() -> assertThat(run).registers().hasRbx(1))
+                .hasMessageContaining("trace: the last 2 of 12 instructions executed");
+    }
+
+    @Test
+    void aPassingAssertionBuildsNoReport() {
+        assertThat(run).exits().hasSize(3);
+        assertThat(run).serialOutput().isEqualTo("4\n");
+        assertThat(run).memoryAt(0x1000, 1).hasSize(1);
+
+        verify(run, never()).specialRegisters();
     }
 
     @Test

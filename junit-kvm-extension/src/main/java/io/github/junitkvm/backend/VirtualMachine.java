@@ -1,6 +1,7 @@
 package io.github.junitkvm.backend;
 
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import java.util.Set;
 
@@ -48,6 +49,16 @@ public interface VirtualMachine extends AutoCloseable {
      * @return why the run stopped
      */
     StopCause run(Set<Integer> stopPorts, ExitListener listener);
+
+    /**
+     * The instructions the last run executed, as far as {@link MachineConfig#traceLength()} keeps
+     * them. Recording them is the backend's business (single-stepping, a code hook) and never shows
+     * as an exit, nor changes what the run does.
+     *
+     * @return the last run's trace; empty when the machine does not trace, before its first run, or
+     *     when the run's trace was lost with the emulator's process
+     */
+    InstructionTrace lastRunTrace();
 
     /**
      * Makes the run in progress, if any, return {@link StopCause#stopRequested()} soon. Callable from

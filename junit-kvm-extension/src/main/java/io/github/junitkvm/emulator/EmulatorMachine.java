@@ -1,6 +1,7 @@
 package io.github.junitkvm.emulator;
 
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.HypervisorException;
@@ -61,6 +62,8 @@ final class EmulatorMachine implements VirtualMachine {
     private volatile boolean closed;
     private volatile String deathNotice;
     private boolean released;
+    /** Written and read under {@link #operation}. */
+    private InstructionTrace lastTrace = InstructionTrace.empty();
 
     /**
      * @param worker a worker that hosts this machine's engine
@@ -122,6 +125,7 @@ final class EmulatorMachine implements VirtualMachine {
         operation.lock();
         try {
             ensureUsable();
+            lastTrace = InstructionTrace.empty();
             int runId;
             synchronized (runs) {
                 runId = ++lastRunId;
@@ -156,6 +160,7 @@ final class EmulatorMachine implements VirtualMachine {
             Message message = worker.receive();
             awaitingWorker = false;
             if (message instanceof Stopped stopped) {
+                lastTrace = stopped.trace();
                 return stopped.cause();
             }
             if (message instanceof Failed failed) {
@@ -205,6 +210,20 @@ final class EmulatorMachine implements VirtualMachine {
             }
         } catch (WorkerDiedException e) {
             deathNotice = e.getMessage();
+        }
+    }
+
+    /** {@inheritDoc} The trace travels with the worker's {@link Stopped}; a worker that dies takes it along. */
+    @Override
+    public InstructionTrace lastRunTrace() {
+        operation.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("this emulator machine is closed");
+            }
+            return lastTrace;
+        } finally {
+            operation.unlock();
         }
     }
 

@@ -17,13 +17,28 @@ import java.util.List;
  * @param registers the initial general registers
  * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
  * @param limits how much of each run is kept
+ * @param trace how many of the last executed instructions each run records, 0 for none
  */
 public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
-                        GeneralRegisters registers, Duration timeout, RecordingLimits limits) {
+                        GeneralRegisters registers, Duration timeout, RecordingLimits limits, int trace) {
     /** Copies the lists. */
     public GuestSpec {
         ram = List.copyOf(ram);
         image = List.copyOf(image);
+    }
+
+    /**
+     * A guest whose runs are not traced, with the default recording limits.
+     *
+     * @param ram the RAM regions, sorted by address, not overlapping
+     * @param mode the CPU mode the vCPU starts in
+     * @param image the bytes placed in RAM before the first run
+     * @param registers the initial general registers
+     * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
+     */
+    public GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image, GeneralRegisters registers,
+                     Duration timeout) {
+        this(ram, mode, image, registers, timeout, RecordingLimits.DEFAULT, 0);
     }
 
     /**
@@ -38,7 +53,7 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
      */
     public GuestSpec(List<RamRegion> ram, CpuMode mode, byte[] code, long loadAddress,
                      GeneralRegisters registers, Duration timeout) {
-        this(ram, mode, List.of(new ImageSegment(loadAddress, code)), registers, timeout, RecordingLimits.DEFAULT);
+        this(ram, mode, List.of(new ImageSegment(loadAddress, code)), registers, timeout);
     }
 
     /**
@@ -47,6 +62,6 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
      * @return this guest with another image and time limit
      */
     public GuestSpec with(List<ImageSegment> image, Duration limit) {
-        return new GuestSpec(ram, mode, image, registers, limit, limits);
+        return new GuestSpec(ram, mode, image, registers, limit, limits, trace);
     }
 }

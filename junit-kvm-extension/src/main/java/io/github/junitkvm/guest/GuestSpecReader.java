@@ -7,6 +7,7 @@ import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.Memory;
 import io.github.junitkvm.Registers;
 import io.github.junitkvm.backend.RamRegion;
+import io.github.junitkvm.backend.TraceRecorder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -68,8 +69,12 @@ public final class GuestSpecReader {
         if (guest.maxRecordedOutput() <= 0) {
             throw problem("maxRecordedOutput = " + guest.maxRecordedOutput(), "not positive");
         }
+        if (guest.trace() < 0 || guest.trace() > TraceRecorder.MAX_CAPACITY) {
+            throw problem("trace = " + guest.trace(), "not between 0 (no trace) and %d instructions",
+                    TraceRecorder.MAX_CAPACITY);
+        }
         return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()),
-                new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()));
+                new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()), guest.trace());
     }
 
     private static List<RamRegion> readMemory(Memory[] memory) {

@@ -7,6 +7,7 @@ import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.MmioHandler;
 import io.github.junitkvm.PortInHandler;
@@ -19,6 +20,7 @@ import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -68,7 +70,7 @@ public final class GuestVm implements KvmVm {
      * @return the VM, not yet run; the caller owns it
      */
     public static GuestVm create(Hypervisor hypervisor, GuestSpec spec, Consumer<GuestRun> runObserver) {
-        VirtualMachine machine = hypervisor.createMachine(new MachineConfig(spec.ram(), spec.mode()));
+        VirtualMachine machine = hypervisor.createMachine(new MachineConfig(spec.ram(), spec.mode(), spec.trace()));
         try {
             GuestVm vm = new GuestVm(machine, hypervisor.backend(), spec, runObserver);
             for (ImageSegment segment : spec.image()) {
@@ -176,8 +178,10 @@ public final class GuestVm implements KvmVm {
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         recorder.rethrowHandlerFailure();
         recorder.stoppedBy(last);
+        Optional<InstructionTrace> trace = spec.trace() > 0 ? Optional.of(machine.lastRunTrace()) : Optional.empty();
         GuestRun run = new RecordedRun(recorder, StateAtStop.read(machine),
-                new RamView(machine, layout, () -> ensureCurrent(runGeneration)), duration, backend, spec.mode());
+                new RamView(machine, layout, () -> ensureCurrent(runGeneration)), duration, backend, spec.mode(),
+                trace);
         runObserver.accept(run);
         return run;
     }

@@ -7,6 +7,7 @@ import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestAssertion;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.VmExit;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +31,10 @@ final class RecordedRun implements GuestRun {
     private final CpuMode mode;
     private final List<String> guestLog;
     private final Optional<GuestAssertion> guestAssertionFailure;
+    private final Optional<InstructionTrace> trace;
 
     RecordedRun(ExitRecorder recorder, StateAtStop state, GuestMemory memory, Duration duration,
-                Backend backend, CpuMode mode) {
+                Backend backend, CpuMode mode, Optional<InstructionTrace> trace) {
         this.exits = recorder.exits();
         this.portOutput = recorder.portOutput();
         this.serialOutput = recorder.serialOutput();
@@ -45,6 +47,7 @@ final class RecordedRun implements GuestRun {
         this.mode = mode;
         this.guestLog = recorder.guestLog();
         this.guestAssertionFailure = recorder.guestAssertionFailure();
+        this.trace = trace;
     }
 
     @Override
@@ -127,6 +130,11 @@ final class RecordedRun implements GuestRun {
     @Override
     public Optional<GuestAssertion> guestAssertionFailure() {
         return guestAssertionFailure;
+    }
+
+    @Override
+    public Optional<InstructionTrace> trace() {
+        return trace;
     }
 
     /** @return a summary for failure messages: how it stopped, the last exits, the registers */

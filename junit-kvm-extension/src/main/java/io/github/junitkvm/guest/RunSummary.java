@@ -2,15 +2,18 @@ package io.github.junitkvm.guest;
 
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.VmExit;
+import io.github.junitkvm.disasm.Disassembler;
+import io.github.junitkvm.disasm.Disassemblers;
 import java.util.List;
 
 /**
- * Describes a run for a failure message: enough to start debugging without running it again —
- * how it stopped, the last exits, the serial output, the guest log, the registers and the mode.
+ * Describes a run for a failure message: enough to find the bug without running it again — how it
+ * stopped, the last exits, the serial output, the guest log, the registers, the CPU mode at the stop,
+ * the code at RIP disassembled, and the last instructions executed when the guest was traced.
  */
 public final class RunSummary {
     /** How many of the last exits a summary shows. */
-    static final int EXITS_SHOWN = 12;
+    static final int EXITS_SHOWN = 16;
     /** How much of the serial output a summary shows, from its end. */
     static final int SERIAL_SHOWN = 400;
     /** How many of the guest log's last lines a summary shows. */
@@ -24,6 +27,15 @@ public final class RunSummary {
      * @return a multi-line description of it
      */
     public static String of(GuestRun run) {
+        return of(run, Disassemblers.preferred());
+    }
+
+    /**
+     * @param run a run
+     * @param disassembler what decodes its code
+     * @return a multi-line description of it
+     */
+    static String of(GuestRun run, Disassembler disassembler) {
         StringBuilder text = new StringBuilder();
         List<VmExit> exits = run.exits();
         text.append(String.format("guest run on %s in %s mode, %d exits in %d ms, stopped by %s%n",
@@ -49,11 +61,17 @@ public final class RunSummary {
         appendGuestLog(run.guestLog(), text);
         try {
             text.append("registers at the stop:\n").append(indent(run.registers().toString())).append('\n')
-                .append(indent(run.specialRegisters().toString()));
+                .append(indent(run.specialRegisters().toString())).append('\n');
         } catch (IllegalStateException e) {
-            text.append("  ").append(e.getMessage());
+            return text.append("  ").append(e.getMessage()).toString();
         }
-        return text.toString();
+        try {
+            text.append(CodeReport.of(run, disassembler));
+        } catch (RuntimeException e) {
+            // The report serves a failure message: it must never replace that failure with its own.
+            text.append("code at the stop: not shown: ").append(e);
+        }
+        return text.toString().stripTrailing();
     }
 
     /**

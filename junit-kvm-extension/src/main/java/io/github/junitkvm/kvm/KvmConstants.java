@@ -8,9 +8,16 @@ final class KvmConstants {
     /** {@code KVM_API_VERSION}: the only version there has ever been since Linux 2.6.22. */
     static final int KVM_API_VERSION = 12;
 
+    static final int KVM_CAP_SET_GUEST_DEBUG = 23;
     static final int KVM_CAP_READONLY_MEM = 81;
     static final int KVM_CAP_IMMEDIATE_EXIT = 136;
     static final int KVM_MEM_READONLY = 1 << 1;
+
+    static final int KVM_GUESTDBG_ENABLE = 1;
+    static final int KVM_GUESTDBG_SINGLESTEP = 2;
+
+    /** The vector of the debug exception, {@code #DB}, that ends each single step. */
+    static final int DB_VECTOR = 1;
 
     static final int KVM_EXIT_IO_IN = 0;
     static final int KVM_EXIT_IO_OUT = 1;

@@ -6,6 +6,7 @@ package io.github.junitkvm.kvm;
  */
 final class KvmExitReason {
     static final int KVM_EXIT_IO = 2;
+    static final int KVM_EXIT_DEBUG = 4;
     static final int KVM_EXIT_HLT = 5;
     static final int KVM_EXIT_MMIO = 6;
     static final int KVM_EXIT_SHUTDOWN = 8;

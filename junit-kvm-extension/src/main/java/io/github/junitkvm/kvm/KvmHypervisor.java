@@ -2,10 +2,12 @@ package io.github.junitkvm.kvm;
 
 import io.github.junitkvm.Backend;
 import io.github.junitkvm.backend.Hypervisor;
+import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.HypervisorUnavailableException;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.VirtualMachine;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The Linux kernel's KVM, reached through {@code /dev/kvm}: the open device, and what it told about
@@ -21,6 +23,8 @@ public final class KvmHypervisor implements Hypervisor {
     private final long vcpuMmapSize;
     private final boolean readOnlyMemory;
     private final KvmCpuid cpuid;
+    /** Why traces cannot be trusted here, empty if they can; null until the first traced machine. */
+    private Optional<String> singleStepProblem;
 
     private KvmHypervisor(int kvmFd, long vcpuMmapSize, boolean readOnlyMemory, KvmCpuid cpuid) {
         this.kvmFd = kvmFd;
@@ -100,9 +104,29 @@ public final class KvmHypervisor implements Hypervisor {
         return Backend.KVM;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws HypervisorException if the machine traces ({@link MachineConfig#tracing()}) and this
+     *     KVM cannot single-step guests faithfully, saying what it did wrong
+     */
     @Override
     public VirtualMachine createMachine(MachineConfig config) {
+        if (config.tracing()) {
+            singleStepProblem().ifPresent(problem -> {
+                throw new HypervisorException("this KVM cannot trace guests: " + problem
+                        + "; run traced tests with -Djunitkvm.backend=emulator, or on a KVM with hardware virtualization");
+            });
+        }
         return KvmMachine.create(kvmFd, config, vcpuMmapSize, readOnlyMemory, cpuid);
+    }
+
+    /** Probes once per hypervisor, when the first machine that traces is created. */
+    private synchronized Optional<String> singleStepProblem() {
+        if (singleStepProblem == null) {
+            singleStepProblem = SingleStepCheck.problem(kvmFd, vcpuMmapSize, cpuid);
+        }
+        return singleStepProblem;
     }
 
     private static int openDevice(Path device) {

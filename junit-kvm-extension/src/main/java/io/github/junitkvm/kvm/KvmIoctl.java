@@ -19,7 +19,8 @@ enum KvmIoctl {
     KVM_SET_REGS(iow(0x82, KvmRegs.SIZE)),
     KVM_GET_SREGS(ior(0x83, KvmSregs.SIZE)),
     KVM_SET_SREGS(iow(0x84, KvmSregs.SIZE)),
-    KVM_SET_CPUID2(iow(0x90, KvmCpuid.HEADER_SIZE));
+    KVM_SET_CPUID2(iow(0x90, KvmCpuid.HEADER_SIZE)),
+    KVM_SET_GUEST_DEBUG(iow(0x9b, KvmGuestDebug.SIZE));
 
     /** The ioctl type byte of every KVM request ({@code KVMIO}). */
     private static final int KVMIO = 0xae;

@@ -3,7 +3,9 @@ package io.github.junitkvm.kvm;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
+import io.github.junitkvm.backend.CodeAddress;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
@@ -34,23 +36,27 @@ final class KvmMachine implements VirtualMachine {
     private final int vcpuFd;
     private final KvmRun kvmRun;
     private final VcpuInterrupter interrupter;
+    /** How many instructions a run's trace keeps; 0: the vCPU is not single-stepped. */
+    private final int traceLength;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
     private boolean running;
+    private InstructionTrace lastTrace = InstructionTrace.empty();
 
-    private KvmMachine(NativeResources resources, GuestRam ram, int vcpuFd, KvmRun kvmRun) {
+    private KvmMachine(NativeResources resources, GuestRam ram, int vcpuFd, KvmRun kvmRun, int traceLength) {
         this.resources = resources;
         this.ram = ram;
         this.vcpuFd = vcpuFd;
         this.kvmRun = kvmRun;
         this.interrupter = new VcpuInterrupter(kvmRun);
+        this.traceLength = traceLength;
     }
 
     /**
      * Creates the VM, its RAM and its vCPU; on any failure releases what it acquired.
      *
      * @param kvmFd the open {@code /dev/kvm}
-     * @param config the RAM regions
+     * @param config the RAM regions, and whether to single-step the vCPU's runs for a trace
      * @param vcpuMmapSize {@code KVM_GET_VCPU_MMAP_SIZE}
      * @param readOnlySupported whether {@code KVM_CAP_READONLY_MEM} is available
      * @param cpuid what the vCPU's CPUID reports
@@ -72,7 +78,8 @@ final class KvmMachine implements VirtualMachine {
             long run = Posix.mmap(vcpuMmapSize, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_SHARED, vcpuFd,
                     "kvm_run");
             resources.add(() -> Posix.munmap(run, vcpuMmapSize));
-            return new KvmMachine(resources, ram, vcpuFd, new KvmRun(new Pointer(run), vcpuMmapSize));
+            return new KvmMachine(resources, ram, vcpuFd, new KvmRun(new Pointer(run), vcpuMmapSize),
+                    config.traceLength());
         } catch (RuntimeException | Error e) {
             try {
                 resources.close();
@@ -177,11 +184,16 @@ final class KvmMachine implements VirtualMachine {
             if (running) {
                 throw new IllegalStateException("run() called from an exit listener while the vCPU runs");
             }
+            lastTrace = InstructionTrace.empty();
+            SingleStepTrace trace = traceLength > 0 ? startSingleStepping() : null;
             running = true;
             interrupter.begin();
             try {
-                return runUntilStop(stopPorts, listener);
+                return runUntilStop(stopPorts, listener, trace);
             } finally {
+                if (trace != null) {
+                    lastTrace = trace.snapshot();
+                }
                 interrupter.end();
                 running = false;
             }
@@ -198,12 +210,16 @@ final class KvmMachine implements VirtualMachine {
         }
     }
 
-    private StopCause runUntilStop(Set<Integer> stopPorts, ExitListener listener) {
+    /** @param trace records the instructions, or null when the vCPU is not single-stepped */
+    private StopCause runUntilStop(Set<Integer> stopPorts, ExitListener listener, SingleStepTrace trace) {
         // Whether the last KVM_RUN returned an I/O or MMIO exit: the kernel finishes one (IN data
         // into the register, RIP past the instruction) only when KVM_RUN is entered again.
         boolean exitUnfinished = false;
         while (true) {
             if (interrupter.stopRequested()) {
+                if (trace != null) {
+                    trace.finish(exitUnfinished);
+                }
                 return finished(StopCause.stopRequested(), exitUnfinished);
             }
             // EINTR: a kick, or some other signal; the check above tells them apart. Entering
@@ -211,13 +227,32 @@ final class KvmMachine implements VirtualMachine {
             exitUnfinished = false;
             if (Posix.ioctlInterruptible(vcpuFd, KvmIoctl.KVM_RUN, 0)) {
                 int reason = kvmRun.exitReason();
+                // A single step is not guest behaviour: it goes to the trace, never to the listener.
+                if (trace != null && reason == KvmExitReason.KVM_EXIT_DEBUG
+                        && kvmRun.debugException() == KvmConstants.DB_VECTOR) {
+                    trace.stepped(kvmRun.debugPc());
+                    continue;
+                }
                 exitUnfinished = reason == KvmExitReason.KVM_EXIT_IO || reason == KvmExitReason.KVM_EXIT_MMIO;
                 StopCause stop = ExitDecoder.decode(kvmRun, stopPorts, listener);
                 if (stop != null) {
+                    if (trace != null) {
+                        trace.finish(true);
+                    }
                     return finished(stop, exitUnfinished);
                 }
             }
         }
+    }
+
+    /**
+     * Enables single-stepping at every run, not once: KVM sets the trap flag only while the vCPU is
+     * still at the address it had when single-stepping was enabled, so a {@code KVM_SET_REGS} or
+     * {@code KVM_SET_SREGS} that moves it (the guest layer's, a test's) would turn the steps off.
+     */
+    private SingleStepTrace startSingleStepping() {
+        KvmGuestDebug.enableSingleStep(vcpuFd);
+        return new SingleStepTrace(traceLength, CodeAddress.linear(registers(), specialRegisters()));
     }
 
     /**
@@ -233,6 +268,17 @@ final class KvmMachine implements VirtualMachine {
             Posix.ioctlInterruptible(vcpuFd, KvmIoctl.KVM_RUN, 0);
         }
         return stop;
+    }
+
+    @Override
+    public InstructionTrace lastRunTrace() {
+        lock.lock();
+        try {
+            ensureOpen();
+            return lastTrace;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -30,6 +30,9 @@ final class KvmRun {
     static final int MMIO_IS_WRITE = EXIT_DATA + 20;
     static final int MMIO_DATA_SIZE = 8;
 
+    static final int DEBUG_EXCEPTION = EXIT_DATA;
+    static final int DEBUG_PC = EXIT_DATA + 8;
+
     static final int FAIL_ENTRY_HARDWARE_ENTRY_FAILURE_REASON = EXIT_DATA;
     static final int FAIL_ENTRY_CPU = EXIT_DATA + 8;
 
@@ -116,6 +119,16 @@ final class KvmRun {
     /** @param value the value the guest reads */
     void setMmioData(long value) {
         setLittleEndian(MMIO_DATA, mmioLen(), value);
+    }
+
+    /** @return the vector of the exception behind a {@code KVM_EXIT_DEBUG} */
+    int debugException() {
+        return run.getInt(DEBUG_EXCEPTION);
+    }
+
+    /** @return the linear address of the next instruction, after a {@code KVM_EXIT_DEBUG} */
+    long debugPc() {
+        return run.getLong(DEBUG_PC);
     }
 
     long failEntryHardwareEntryFailureReason() {

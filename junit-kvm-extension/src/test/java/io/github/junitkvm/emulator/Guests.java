@@ -28,7 +28,18 @@ final class Guests {
 
     /** @return as {@link #load(Hypervisor, String, long, long, long)}, with the given RAM, which holds 0x1000 */
     static VirtualMachine load(Hypervisor hypervisor, String hex, List<RamRegion> ram, long rax, long rbx, long rdx) {
-        VirtualMachine machine = hypervisor.createMachine(new MachineConfig(ram, CpuMode.REAL));
+        return load(hypervisor, new MachineConfig(ram, CpuMode.REAL), hex, rax, rbx, rdx);
+    }
+
+    /** @return as {@link #load(Hypervisor, String, long, long, long)}, each run recording a trace */
+    static VirtualMachine loadTraced(Hypervisor hypervisor, int traceLength, String hex) {
+        return load(hypervisor, new MachineConfig(List.of(new RamRegion(0x1000, 0x1000, false)), CpuMode.REAL,
+                traceLength), hex, 0, 0, 0);
+    }
+
+    private static VirtualMachine load(Hypervisor hypervisor, MachineConfig config, String hex, long rax, long rbx,
+                                       long rdx) {
+        VirtualMachine machine = hypervisor.createMachine(config);
         machine.writeMemory(0x1000, bytes(hex));
         var special = machine.specialRegisters();
         Segment code = Segment.realMode(0, 0xb);

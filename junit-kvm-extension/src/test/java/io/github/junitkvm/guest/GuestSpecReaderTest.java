@@ -214,6 +214,24 @@ class GuestSpecReaderTest {
         assertThat(read("defaults").limits()).isEqualTo(RecordingLimits.DEFAULT);
     }
 
+    @KvmGuest(trace = -1)
+    void negativeTrace() {
+    }
+
+    @KvmGuest(trace = 100_001)
+    void hugeTrace() {
+    }
+
+    @KvmGuest(trace = 100_000)
+    void longestTrace() {
+    }
+
+    @Test
+    void traceIsOffUnlessAsked() {
+        assertThat(read("defaults").trace()).isZero();
+        assertThat(read("longestTrace").trace()).isEqualTo(100_000);
+    }
+
     @Test
     void longModeStackStartsBelowTheTablesAtTheTopOfRam() {
         GuestSpec spec = read("longMode");
@@ -259,6 +277,8 @@ class GuestSpecReaderTest {
             noTime                | @KvmGuest(timeoutMillis = 0): not positive
             noExitsKept           | @KvmGuest(maxRecordedExits = 0): not positive
             noOutputKept          | @KvmGuest(maxRecordedOutput = -1): not positive
+            negativeTrace         | @KvmGuest(trace = -1): not between 0 (no trace) and 100000 instructions
+            hugeTrace             | @KvmGuest(trace = 100001): not between 0 (no trace) and 100000 instructions
             """)
     void namesTheAttributeAndValueAtFault(String method, String message) {
         assertThatThrownBy(() -> read(method))

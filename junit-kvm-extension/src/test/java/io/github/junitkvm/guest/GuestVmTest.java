@@ -11,6 +11,7 @@ import static org.mockito.ArgumentMatchers.anySet;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -22,6 +23,7 @@ import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestAssertion;
 import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.Segment;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.VmExit;
@@ -75,6 +77,28 @@ class GuestVmTest {
                 s.cs().base() == 0 && s.cs().selector() == 0 && s.ss().base() == 0 && s.ds().base() == 0
                         && s.cr0() == RESET.cr0()));
         order.verify(machine).setRegisters(spec.registers());
+    }
+
+    @Test
+    void aTracedGuestAsksForATraceAndItsRunsCarryTheMachinesTrace() {
+        GuestSpec traced = new GuestSpec(spec.ram(), spec.mode(), spec.image(), spec.registers(), spec.timeout(),
+                RecordingLimits.DEFAULT, 64);
+        InstructionTrace trace = new InstructionTrace(List.of(0x1000L), 1);
+        when(machine.lastRunTrace()).thenReturn(trace);
+        guestDoes(listener -> StopCause.hlt());
+
+        GuestRun run = GuestVm.create(hypervisor, traced).run();
+
+        verify(hypervisor).createMachine(new MachineConfig(spec.ram(), CpuMode.REAL, 64));
+        assertThat(run.trace()).contains(trace);
+    }
+
+    @Test
+    void anUntracedGuestsRunsHaveNoTrace() {
+        guestDoes(listener -> StopCause.hlt());
+
+        assertThat(GuestVm.create(hypervisor, spec).run().trace()).isEmpty();
+        verify(machine, never()).lastRunTrace();
     }
 
     @Test
@@ -353,7 +377,7 @@ class GuestVmTest {
     @Test
     void onMmioMayCoverReadOnlyRegionsButNotWritableOnes() {
         GuestSpec rom = new GuestSpec(List.of(new RamRegion(0x1000, 0x1000, false), new RamRegion(0x2000, 0x1000, true)),
-                spec.mode(), spec.image(), spec.registers(), spec.timeout(), spec.limits());
+                spec.mode(), spec.image(), spec.registers(), spec.timeout());
         GuestVm vm = GuestVm.create(hypervisor, rom);
 
         vm.onMmio(0x2000, 0x2000, (a, s) -> 0);

@@ -97,6 +97,9 @@ class KvmAbiTest {
         offset("kvm_userspace_memory_region", "memory_size", KvmUserspaceMemoryRegion.MEMORY_SIZE);
         offset("kvm_userspace_memory_region", "userspace_addr", KvmUserspaceMemoryRegion.USERSPACE_ADDR);
 
+        size("kvm_guest_debug", KvmGuestDebug.SIZE);
+        offset("kvm_guest_debug", "control", KvmGuestDebug.CONTROL);
+
         offset("kvm_run", "immediate_exit", KvmRun.IMMEDIATE_EXIT);
         offset("kvm_run", "exit_reason", KvmRun.EXIT_REASON);
         offset("kvm_run", "io", KvmRun.EXIT_DATA);
@@ -111,6 +114,8 @@ class KvmAbiTest {
         offset("kvm_run", "mmio.is_write", KvmRun.MMIO_IS_WRITE);
         FACTS.add(new Fact("sizeof.kvm_run.mmio.data", "sizeof(((struct kvm_run *)0)->mmio.data)",
                 KvmRun.MMIO_DATA_SIZE));
+        offset("kvm_run", "debug.arch.exception", KvmRun.DEBUG_EXCEPTION);
+        offset("kvm_run", "debug.arch.pc", KvmRun.DEBUG_PC);
         offset("kvm_run", "fail_entry.hardware_entry_failure_reason",
                 KvmRun.FAIL_ENTRY_HARDWARE_ENTRY_FAILURE_REASON);
         offset("kvm_run", "fail_entry.cpu", KvmRun.FAIL_ENTRY_CPU);
@@ -127,6 +132,7 @@ class KvmAbiTest {
             constant(KvmExitReason.name(code), code);
         }
         constant("KVM_EXIT_IO", KvmExitReason.KVM_EXIT_IO);
+        constant("KVM_EXIT_DEBUG", KvmExitReason.KVM_EXIT_DEBUG);
         constant("KVM_EXIT_HLT", KvmExitReason.KVM_EXIT_HLT);
         constant("KVM_EXIT_MMIO", KvmExitReason.KVM_EXIT_MMIO);
         constant("KVM_EXIT_SHUTDOWN", KvmExitReason.KVM_EXIT_SHUTDOWN);
@@ -134,7 +140,11 @@ class KvmAbiTest {
         constant("KVM_EXIT_INTERNAL_ERROR", KvmExitReason.KVM_EXIT_INTERNAL_ERROR);
 
         constant("KVM_API_VERSION", KvmConstants.KVM_API_VERSION);
+        constant("KVM_CAP_SET_GUEST_DEBUG", KvmConstants.KVM_CAP_SET_GUEST_DEBUG);
         constant("KVM_CAP_READONLY_MEM", KvmConstants.KVM_CAP_READONLY_MEM);
+        constant("KVM_GUESTDBG_ENABLE", KvmConstants.KVM_GUESTDBG_ENABLE);
+        constant("KVM_GUESTDBG_SINGLESTEP", KvmConstants.KVM_GUESTDBG_SINGLESTEP);
+        constant("DB_VECTOR", KvmConstants.DB_VECTOR);
         constant("KVM_CAP_IMMEDIATE_EXIT", KvmConstants.KVM_CAP_IMMEDIATE_EXIT);
         constant("KVM_MEM_READONLY", KvmConstants.KVM_MEM_READONLY);
         constant("KVM_EXIT_IO_IN", KvmConstants.KVM_EXIT_IO_IN);

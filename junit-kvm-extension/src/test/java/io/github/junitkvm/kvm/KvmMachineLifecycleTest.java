@@ -151,6 +151,7 @@ class KvmMachineLifecycleTest {
         vm.close();
 
         Map<String, Consumer<VirtualMachine>> calls = Map.of(
+                "lastRunTrace", VirtualMachine::lastRunTrace,
                 "readMemory", m -> m.readMemory(RealModeGuest.CODE, 1),
                 "writeMemory", m -> m.writeMemory(RealModeGuest.CODE, new byte[1]),
                 "registers", VirtualMachine::registers,

@@ -1,6 +1,7 @@
 package io.github.junitkvm.emulator.protocol;
 
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
@@ -15,7 +16,7 @@ public sealed interface Message {
     /**
      * Creates the worker's machine. Reply: {@link Done} or {@link Failed}.
      *
-     * @param config the RAM and CPU mode
+     * @param config the RAM, CPU mode and trace length
      */
     record Create(MachineConfig config) implements Message {
     }
@@ -225,7 +226,16 @@ public sealed interface Message {
      * The run ended.
      *
      * @param cause why
+     * @param trace the instructions it executed, empty when the machine does not trace
      */
-    record Stopped(StopCause cause) implements Message {
+    record Stopped(StopCause cause, InstructionTrace trace) implements Message {
+        /**
+         * A run of a machine that does not trace.
+         *
+         * @param cause why it ended
+         */
+        public Stopped(StopCause cause) {
+            this(cause, InstructionTrace.empty());
+        }
     }
 }

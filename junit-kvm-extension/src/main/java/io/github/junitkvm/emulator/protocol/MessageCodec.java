@@ -3,11 +3,13 @@ package io.github.junitkvm.emulator.protocol;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.DescriptorTable;
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.Segment;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
+import io.github.junitkvm.backend.TraceRecorder;
 import io.github.junitkvm.emulator.protocol.Message.Answer;
 import io.github.junitkvm.emulator.protocol.Message.Create;
 import io.github.junitkvm.emulator.protocol.Message.Destroy;
@@ -85,6 +87,7 @@ public final class MessageCodec {
         if (message instanceof Create m) {
             out.writeByte(CREATE);
             out.writeByte(m.config().mode().ordinal());
+            out.writeInt(m.config().traceLength());
             out.writeInt(m.config().ram().size());
             for (RamRegion region : m.config().ram()) {
                 out.writeLong(region.guestAddress());
@@ -170,6 +173,7 @@ public final class MessageCodec {
             out.writeInt(cause.size());
             out.writeLong(cause.value());
             writeString(out, cause.detail());
+            writeTrace(out, m.trace());
         } else {
             throw new IllegalArgumentException("no encoding for " + message);
         }
@@ -186,12 +190,13 @@ public final class MessageCodec {
         switch (tag) {
             case CREATE: {
                 CpuMode mode = CpuMode.values()[in.readUnsignedByte()];
+                int traceLength = in.readInt();
                 int count = in.readInt();
                 List<RamRegion> ram = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
                     ram.add(new RamRegion(in.readLong(), in.readLong(), in.readBoolean()));
                 }
-                return new Create(new MachineConfig(ram, mode));
+                return new Create(new MachineConfig(ram, mode, traceLength));
             }
             case DESTROY:
                 return new Destroy();
@@ -244,11 +249,34 @@ public final class MessageCodec {
                 return new MmioRead(in.readLong(), in.readUnsignedByte());
             case STOPPED: {
                 StopCause.Kind kind = StopCause.Kind.values()[in.readUnsignedByte()];
-                return new Stopped(new StopCause(kind, in.readInt(), in.readInt(), in.readLong(), readString(in)));
+                StopCause cause = new StopCause(kind, in.readInt(), in.readInt(), in.readLong(), readString(in));
+                return new Stopped(cause, readTrace(in));
             }
             default:
                 throw new IOException("corrupt protocol stream: unknown message tag " + tag);
         }
+    }
+
+    private static void writeTrace(DataOutput out, InstructionTrace trace) throws IOException {
+        out.writeLong(trace.executed());
+        out.writeInt(trace.addresses().size());
+        for (long address : trace.addresses()) {
+            out.writeLong(address);
+        }
+    }
+
+    private static InstructionTrace readTrace(DataInput in) throws IOException {
+        long executed = in.readLong();
+        int count = in.readInt();
+        if (count < 0 || count > TraceRecorder.MAX_CAPACITY || count > executed) {
+            throw new IOException("corrupt protocol stream: a trace of " + count + " addresses from " + executed
+                    + " instructions");
+        }
+        List<Long> addresses = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            addresses.add(in.readLong());
+        }
+        return new InstructionTrace(addresses, executed);
     }
 
     private static void writeRegisters(DataOutput out, GeneralRegisters registers) throws IOException {

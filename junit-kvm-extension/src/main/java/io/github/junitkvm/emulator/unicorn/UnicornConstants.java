@@ -32,6 +32,8 @@ public final class UnicornConstants {
     public static final int UC_HOOK_INTR = 1;
     /** {@code uc_hook_type}: one instruction, named by a trailing {@code UC_X86_INS_*}. */
     public static final int UC_HOOK_INSN = 2;
+    /** {@code uc_hook_type}: every instruction, before it executes. */
+    public static final int UC_HOOK_CODE = 4;
     /** {@code uc_hook_type}: every access to unmapped memory (read, write and fetch). */
     public static final int UC_HOOK_MEM_UNMAPPED = 0x70;
     /** {@code uc_hook_type}: a write to memory mapped without {@code UC_PROT_WRITE}. */

@@ -1,6 +1,7 @@
 package io.github.junitkvm.emulator.worker;
 
 import io.github.junitkvm.backend.HypervisorException;
+import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Create;
 import io.github.junitkvm.emulator.protocol.Message.Destroy;
@@ -104,7 +105,8 @@ final class RequestLoop implements Runnable {
             return new Done();
         }
         if (request instanceof Run run) {
-            return new Stopped(machine.run(run.stopPorts(), stopSwitch));
+            StopCause cause = machine.run(run.stopPorts(), stopSwitch);
+            return new Stopped(cause, machine.lastRunTrace());
         }
         throw new IllegalStateException("the emulator worker does not accept " + request);
     }

@@ -1,22 +1,29 @@
 package io.github.junitkvm.emulator.worker;
 
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.backend.StopCause;
+import io.github.junitkvm.backend.TraceRecorder;
 import java.util.Set;
 
 /**
- * What the hooks of one run learned: the stop ports they watch, and the first event that ended the
- * run (a stop-port write, a CPU exception, an access to unmapped memory). Touched by the engine
- * thread only.
+ * What the hooks of one run learned: the stop ports they watch, the first event that ended the run
+ * (a stop-port write, a CPU exception, an access to unmapped memory), and, when the machine traces,
+ * the instructions executed. Touched by the engine thread only.
  */
 final class RunState {
     private final Set<Integer> stopPorts;
+    private final TraceRecorder trace;
     private StopCause stopPortWrite;
     private int vector = -1;
     private String unmappedAccess;
 
-    /** @param stopPorts ports whose {@code OUT} ends the run */
-    RunState(Set<Integer> stopPorts) {
+    /**
+     * @param stopPorts ports whose {@code OUT} ends the run
+     * @param traceLength how many of the last instructions to keep, 0 for none
+     */
+    RunState(Set<Integer> stopPorts, int traceLength) {
         this.stopPorts = stopPorts;
+        this.trace = traceLength > 0 ? new TraceRecorder(traceLength) : null;
     }
 
     /** @return ports whose {@code OUT} ends the run */
@@ -30,6 +37,23 @@ final class RunState {
      */
     boolean stopped() {
         return stopPortWrite != null || vector >= 0;
+    }
+
+    /**
+     * Records an instruction the guest is about to execute, unless a hook has ended the run: the
+     * rest of Unicorn's translation block still runs then, but KVM would not have run it.
+     *
+     * @param address its linear address
+     */
+    void executing(long address) {
+        if (trace != null && !stopped()) {
+            trace.record(address);
+        }
+    }
+
+    /** @return the instructions recorded, empty when the run does not trace */
+    InstructionTrace trace() {
+        return trace == null ? InstructionTrace.empty() : trace.snapshot();
     }
 
     /** @param cause the stop-port write that ends the run */

@@ -3,6 +3,7 @@ package io.github.junitkvm.emulator.worker;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ARCH_X86;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_CTL_TB_REMOVE_CACHE;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ERR_OK;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_HOOK_CODE;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_HOOK_INSN;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_HOOK_INTR;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_HOOK_MEM_READ;
@@ -28,11 +29,13 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
+import io.github.junitkvm.emulator.unicorn.CodeHook;
 import io.github.junitkvm.emulator.unicorn.InHook;
 import io.github.junitkvm.emulator.unicorn.InterruptHook;
 import io.github.junitkvm.emulator.unicorn.InvalidAccessHook;
@@ -64,6 +67,8 @@ final class UnicornEngine implements AutoCloseable {
     private final ExitChannel exits;
     private final EngineKind kind;
     private final MmioMap mmio;
+    /** How many instructions a run's trace keeps; 0: no code hook. */
+    private final int traceLength;
     private Pointer handle;
     private RegisterPort port;
     private ModeRegisters registers;
@@ -75,29 +80,34 @@ final class UnicornEngine implements AutoCloseable {
     private final InvalidAccessHook unmappedHook = this::onUnmapped;
     private final InvalidAccessHook readOnlyWriteHook = this::onReadOnlyWrite;
     private final MemoryAccessHook mmioAccessHook = this::onMmioAccess;
+    private final CodeHook codeHook = this::onCode;
     private final MmioReadCallback mmioRead = this::onMmioRead;
     private final MmioWriteCallback mmioWrite = this::onMmioWrite;
     private final PendingMmioRead pendingRead = new PendingMmioRead();
 
     private RunState current;
+    private InstructionTrace lastTrace = InstructionTrace.empty();
 
-    private UnicornEngine(UnicornLibrary uc, EngineKind kind, List<RamRegion> ram, ExitChannel exits) {
+    private UnicornEngine(UnicornLibrary uc, EngineKind kind, List<RamRegion> ram, int traceLength,
+                          ExitChannel exits) {
         this.uc = uc;
         this.kind = kind;
         this.mmio = MmioMap.of(ram, kind.mmioLimit());
         this.ram = ram;
+        this.traceLength = traceLength;
         this.exits = exits;
     }
 
     /**
      * @param uc the library
-     * @param config the machine's RAM and CPU mode
+     * @param config the machine's RAM, CPU mode and trace length
      * @param exits receives the exits of runs
      * @return the engine, RAM mapped, hooks installed
      * @throws HypervisorException if the configuration is beyond this engine
      */
     static UnicornEngine open(UnicornLibrary uc, MachineConfig config, ExitChannel exits) {
-        UnicornEngine engine = new UnicornEngine(uc, EngineKind.of(config.mode()), config.ram(), exits);
+        UnicornEngine engine = new UnicornEngine(uc, EngineKind.of(config.mode()), config.ram(),
+                config.traceLength(), exits);
         try {
             engine.start();
             return engine;
@@ -127,6 +137,10 @@ final class UnicornEngine implements AutoCloseable {
         addHook(UC_HOOK_INTR, interruptHook);
         addHook(UC_HOOK_MEM_UNMAPPED, unmappedHook);
         addHook(UC_HOOK_MEM_WRITE_PROT, readOnlyWriteHook);
+        if (traceLength > 0) {
+            // Only when asked for: a hook on every instruction slows the engine down.
+            addHook(UC_HOOK_CODE, codeHook);
+        }
     }
 
     /**
@@ -223,7 +237,8 @@ final class UnicornEngine implements AutoCloseable {
      */
     StopCause run(Set<Integer> stopPorts, StopSwitch stopSwitch) {
         long begin = registers.instructionAddress();
-        RunState state = new RunState(stopPorts);
+        RunState state = new RunState(stopPorts, traceLength);
+        lastTrace = InstructionTrace.empty();
         if (!stopSwitch.enter(this::stopEmulation)) {
             return StopCause.stopRequested();
         }
@@ -237,13 +252,26 @@ final class UnicornEngine implements AutoCloseable {
         } finally {
             stopRequested = stopSwitch.leave();
             current = null;
+            lastTrace = state.trace();
         }
         return StopClassifier.classify(outcome(state, error, stopRequested));
+    }
+
+    /** @return the instructions the last run executed, empty when the machine does not trace */
+    InstructionTrace lastRunTrace() {
+        return lastTrace;
     }
 
     /** Called from the stopper thread while the run is in progress. */
     private void stopEmulation() {
         uc.uc_emu_stop(handle);
+    }
+
+    private void onCode(Pointer engine, long address, int size, Pointer userData) {
+        RunState state = current;
+        if (state != null) {
+            state.executing(address);
+        }
     }
 
     private void onOut(Pointer engine, int port, int size, int value, Pointer userData) {

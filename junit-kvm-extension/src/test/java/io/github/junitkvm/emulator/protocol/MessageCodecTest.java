@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.DescriptorTable;
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.Segment;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.MachineConfig;
@@ -63,6 +64,7 @@ class MessageCodecTest {
                 new Create(new MachineConfig(List.of(new RamRegion(0, 0x1000, false),
                         new RamRegion(0x10_0000, 0x20_0000, true)), CpuMode.PAGED)),
                 new Create(new MachineConfig(List.of(), CpuMode.REAL)),
+                new Create(new MachineConfig(List.of(new RamRegion(0, 0x1000, false)), CpuMode.LONG, 100_000)),
                 new Destroy(),
                 new ReadMemory(0xfffff, 17),
                 new WriteMemory(0x1000, new byte[] {1, -1, 0, 127}),
@@ -88,7 +90,8 @@ class MessageCodecTest {
                 new MmioRead(0x10_fff0, 1),
                 new Stopped(StopCause.hlt()),
                 new Stopped(StopCause.stopPort(0xf4, 1, 0x42)),
-                new Stopped(StopCause.fault(StopCause.Kind.EMULATOR_FAULT, -1, "worker died:\nlast words")));
+                new Stopped(StopCause.fault(StopCause.Kind.EMULATOR_FAULT, -1, "worker died:\nlast words")),
+                new Stopped(StopCause.hlt(), new InstructionTrace(List.of(0x1000L, -1L, 0xffff_ffff_ffffL), 1L << 40)));
     }
 
     @ParameterizedTest
@@ -118,6 +121,16 @@ class MessageCodecTest {
         assertThatThrownBy(() -> decode(new byte[] {99})).isInstanceOf(IOException.class).hasMessageContaining("tag 99");
         assertThatThrownBy(() -> decode(new byte[] {24, -1, -1, -1, -1})).isInstanceOf(IOException.class)
                 .hasMessageContaining("byte count -1");
+    }
+
+    @Test
+    void rejectsATraceLongerThanItsInstructionCount() throws IOException {
+        byte[] whole = encode(new Stopped(StopCause.hlt(), new InstructionTrace(List.of(0x1000L, 0x1001L), 2)));
+        // The instruction count is the long before the address count, eight bytes from the end of the addresses.
+        whole[whole.length - 2 * Long.BYTES - Integer.BYTES - 1] = 1;
+
+        assertThatThrownBy(() -> decode(whole)).isInstanceOf(IOException.class)
+                .hasMessage("corrupt protocol stream: a trace of 2 addresses from 1 instructions");
     }
 
     @Test

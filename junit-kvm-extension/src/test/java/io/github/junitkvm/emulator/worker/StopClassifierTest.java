@@ -9,7 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class StopClassifierTest {
-    private final RunState state = new RunState(Set.of(0xf4));
+    private final RunState state = new RunState(Set.of(0xf4), 0);
 
     @Test
     void takesAnOkReturnAfterHltForHlt() {

@@ -1,0 +1,31 @@
+package io.github.junitkvm.kvm;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+
+/**
+ * The layout of {@code struct kvm_guest_debug}, the argument of {@code KVM_SET_GUEST_DEBUG}: a
+ * {@code __u32} control word, padding, and the x86 debug registers, which single-stepping leaves
+ * zero.
+ */
+final class KvmGuestDebug {
+    static final int SIZE = 72;
+    static final int CONTROL = 0;
+
+    private KvmGuestDebug() {
+    }
+
+    /**
+     * Makes every {@code KVM_RUN} of the vCPU execute one instruction and return
+     * {@code KVM_EXIT_DEBUG} (unless the instruction itself exits).
+     *
+     * @param vcpuFd the vCPU
+     */
+    static void enableSingleStep(int vcpuFd) {
+        try (Memory debug = new Memory(SIZE)) {
+            debug.clear();
+            debug.setInt(CONTROL, KvmConstants.KVM_GUESTDBG_ENABLE | KvmConstants.KVM_GUESTDBG_SINGLESTEP);
+            Posix.ioctl(vcpuFd, KvmIoctl.KVM_SET_GUEST_DEBUG, Pointer.nativeValue(debug));
+        }
+    }
+}
