@@ -1,17 +1,14 @@
 package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.Registers;
+import io.github.junitkvm.testsupport.FixtureRuns;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Events;
 
 /** {@code @KvmGuest(asm)}: GNU as source, assembled at test time and linked at the load address. */
 class AssembledGuestTest {
@@ -49,14 +46,7 @@ class AssembledGuestTest {
 
     @Test
     void anAssemblerErrorFailsTheTestShowingTheLine() {
-        Events events = EngineTestKit.engine("junit-jupiter")
-                .selectors(selectMethod(Fixture.class, "badInstruction", KvmVm.class.getName()))
-                .execute().allEvents();
-
-        assertThat(events.skipped().count()).as("skipped").isZero();
-        assertThat(events.failed().count()).as("failed").isEqualTo(1);
-        Throwable failure = events.failed().stream().findFirst().orElseThrow()
-                .getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+        Throwable failure = FixtureRuns.failureOf(Fixture.class, "badInstruction", KvmVm.class.getName());
         assertThat(failure).hasMessage("@KvmGuest(asm): line 3: no such instruction: `movx %ax,%bx'\n"
                 + "    movx %ax,%bx");
     }

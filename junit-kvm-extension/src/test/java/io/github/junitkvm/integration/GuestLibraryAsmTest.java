@@ -2,7 +2,6 @@ package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.ExitReason;
@@ -12,11 +11,11 @@ import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.VmExit;
+import io.github.junitkvm.testsupport.FixtureRuns;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.opentest4j.AssertionFailedError;
 
@@ -204,15 +203,7 @@ class GuestLibraryAsmTest {
 
     private static AssertionFailedError failureOf(String method, Class<?> parameter) {
         Fixture.bodyRan = false;
-        var events = EngineTestKit.engine("junit-jupiter")
-                // The backend this suite runs on, also for the fixture.
-                .configurationParameter("junitkvm.backend", System.getProperty("junitkvm.backend", "auto"))
-                .selectors(selectMethod(Fixture.class, method, parameter.getName()))
-                .execute().allEvents();
-        assertThat(events.skipped().count()).as("skipped").isZero();
-        assertThat(events.failed().count()).as("failed").isEqualTo(1);
-        Throwable failure = events.failed().stream().findFirst().orElseThrow()
-                .getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+        Throwable failure = FixtureRuns.failureOf(Fixture.class, method, parameter.getName());
         assertThat(failure).isExactlyInstanceOf(AssertionFailedError.class);
         return (AssertionFailedError) failure;
     }

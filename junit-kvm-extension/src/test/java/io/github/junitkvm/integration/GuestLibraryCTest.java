@@ -1,7 +1,6 @@
 package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.ExitReason;
@@ -10,6 +9,7 @@ import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.VmExit;
+import io.github.junitkvm.testsupport.FixtureRuns;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +18,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Events;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -129,14 +127,7 @@ class GuestLibraryCTest {
     }
 
     private static AssertionFailedError failureOf(Class<?> fixture, String method) {
-        Events events = EngineTestKit.engine("junit-jupiter")
-                .configurationParameter("junitkvm.backend", System.getProperty("junitkvm.backend", "auto"))
-                .selectors(selectMethod(fixture, method, KvmVm.class.getName()))
-                .execute().allEvents();
-        assertThat(events.skipped().count()).as("skipped").isZero();
-        assertThat(events.failed().count()).as("failed").isEqualTo(1);
-        Throwable failure = events.failed().stream().findFirst().orElseThrow()
-                .getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+        Throwable failure = FixtureRuns.failureOf(fixture, method, KvmVm.class.getName());
         assertThat(failure).isExactlyInstanceOf(AssertionFailedError.class);
         return (AssertionFailedError) failure;
     }

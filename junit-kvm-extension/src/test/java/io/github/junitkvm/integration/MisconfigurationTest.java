@@ -1,19 +1,17 @@
 package io.github.junitkvm.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.Memory;
+import io.github.junitkvm.testsupport.FixtureRuns;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Events;
 
 /** A guest that cannot be honoured fails its test — never skips it — with a message naming the fault. */
 class MisconfigurationTest {
@@ -34,16 +32,9 @@ class MisconfigurationTest {
             noRoomForPageTables | @KvmGuest(mode = LONG): no room for the page tables and the GDT (28672 bytes)
             """)
     void failsTheTestNamingTheFault(String method, String message) {
-        Events events = EngineTestKit.engine("junit-jupiter")
-                .selectors(selectMethod(method.equals("injectedInBeforeAll") ? BeforeAllFixture.class : Fixture.class,
-                        method, method.equals("injectedInBeforeAll") ? "" : KvmVm.class.getName()))
-                .execute().allEvents();
-
-        assertThat(events.skipped().count()).as("skipped").isZero();
-        assertThat(events.failed().count()).as("failed").isEqualTo(1);
-        Throwable failure = events.failed().stream().findFirst().orElseThrow()
-                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
-                .getThrowable().orElseThrow();
+        boolean beforeAll = method.equals("injectedInBeforeAll");
+        Throwable failure = FixtureRuns.failureOf(beforeAll ? BeforeAllFixture.class : Fixture.class, method,
+                beforeAll ? "" : KvmVm.class.getName());
         assertThat(failure).hasMessageContaining(message);
     }
 

@@ -1,0 +1,35 @@
+package io.github.junitkvm.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Events;
+
+/**
+ * Runs one method of a fixture class (tagged {@code fixture}, run only this way) through JUnit's
+ * {@code EngineTestKit}, for tests about how a test fails: on the backend this suite runs on, and
+ * requiring it to fail, not to be skipped.
+ */
+public final class FixtureRuns {
+    private FixtureRuns() {
+    }
+
+    /**
+     * @param fixture the fixture class
+     * @param method the test method's name
+     * @param parameterTypes its parameter types' names, comma-separated ({@code ""} for none)
+     * @return what the method failed with
+     */
+    public static Throwable failureOf(Class<?> fixture, String method, String parameterTypes) {
+        Events events = EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("junitkvm.backend", System.getProperty("junitkvm.backend", "auto"))
+                .selectors(selectMethod(fixture, method, parameterTypes))
+                .execute().allEvents();
+        assertThat(events.skipped().count()).as("skipped").isZero();
+        assertThat(events.failed().count()).as("failed").isEqualTo(1);
+        return events.failed().stream().findFirst().orElseThrow()
+                .getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+    }
+}
