@@ -39,7 +39,7 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
     /** @return a string assertion on the serial output (COM1) */
     public AbstractStringAssert<?> serialOutput() {
         isNotNull();
-        return Assertions.assertThat(actual.serialOutput()).as("serial output (COM1) of %s", summary());
+        return Assertions.assertThat(actual.serialOutput()).as(() -> "serial output (COM1) of " + summary());
     }
 
     /**
@@ -49,19 +49,19 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
     public AbstractByteArrayAssert<?> portOutput(int port) {
         isNotNull();
         return Assertions.assertThat(actual.portOutput(port))
-                .as("bytes written to port 0x%x in %s", port, summary());
+                .as(() -> String.format("bytes written to port 0x%x in %s", port, summary()));
     }
 
     /** @return a list assertion on every exit, in order */
     public ListAssert<VmExit> exits() {
         isNotNull();
-        return Assertions.assertThat(actual.exits()).as("exits of %s", summary());
+        return Assertions.assertThat(actual.exits()).as(() -> "exits of " + summary());
     }
 
     /** @return an assertion on the exit that stopped the run */
     public ObjectAssert<VmExit> lastExit() {
         isNotNull();
-        return Assertions.assertThat(actual.lastExit()).as("last exit of %s", summary());
+        return Assertions.assertThat(actual.lastExit()).as(() -> "last exit of " + summary());
     }
 
     /**
@@ -117,9 +117,10 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
     public AbstractByteArrayAssert<?> memoryAt(long address, int length) {
         isNotNull();
         return Assertions.assertThat(actual.memory().read(address, length))
-                .as("guest memory at 0x%x (%d bytes) of %s", address, length, summary());
+                .as(() -> String.format("guest memory at 0x%x (%d bytes) of %s", address, length, summary()));
     }
 
+    /** Formatting a run takes longer than checking it: descriptions ask for it only when shown. */
     private String summary() {
         return RunSummary.of(actual);
     }
