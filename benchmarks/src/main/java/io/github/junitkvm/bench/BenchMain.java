@@ -10,6 +10,8 @@ import io.github.junitkvm.kvm.KvmHypervisor;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +54,7 @@ public final class BenchMain {
         List<String> notes = new ArrayList<>();
         notes.add("junit-kvm benchmark: " + options.backend() + " backend, environment " + options.environment());
         notes.add("command: " + options.command());
+        notes.add("date: " + ZonedDateTime.now(ZoneOffset.UTC).withNano(0));
         notes.addAll(MachineInfo.describe());
         notes.forEach(note -> out.println("# " + note));
         long start = System.nanoTime();
