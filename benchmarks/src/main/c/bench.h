@@ -4,6 +4,8 @@
  *
  * Usage: PROGRAM MODE COUNT CODE RAX RBX RCX RDX
  *   MODE   lifecycle: COUNT times create a VM, load CODE at 0x1000, run it to HLT, close it
+ *          reset:     create one VM, then COUNT times load CODE and the registers again and run it
+ *                     to HLT, then close it: what reusing a VM between tests could cost at best
  *          exits:     one VM runs CODE once; the exits until HLT are counted and timed
  *          memory:    COUNT VMs are created, loaded and run, all alive at once; RSS is measured
  *   CODE   the guest's machine code as hex byte pairs (spaces allowed): the harness passes the
@@ -105,7 +107,7 @@ static void parse_code(const char *hex, struct guest *guest) {
     }
 }
 
-enum mode { LIFECYCLE, EXITS, MEMORY };
+enum mode { LIFECYCLE, RESET, EXITS, MEMORY };
 
 struct arguments {
     enum mode mode;
@@ -116,10 +118,12 @@ struct arguments {
 static struct arguments parse_arguments(int argc, char **argv) {
     struct arguments arguments;
     if (argc != 8) {
-        die("usage: %s lifecycle|exits|memory COUNT CODE RAX RBX RCX RDX", argv[0]);
+        die("usage: %s lifecycle|reset|exits|memory COUNT CODE RAX RBX RCX RDX", argv[0]);
     }
     if (strcmp(argv[1], "lifecycle") == 0) {
         arguments.mode = LIFECYCLE;
+    } else if (strcmp(argv[1], "reset") == 0) {
+        arguments.mode = RESET;
     } else if (strcmp(argv[1], "exits") == 0) {
         arguments.mode = EXITS;
     } else if (strcmp(argv[1], "memory") == 0) {
@@ -152,6 +156,8 @@ struct vm;
 static void hypervisor_open(void);
 /* Creates a VM with GUEST_SIZE bytes of RAM at GUEST_ADDRESS, the guest's code and registers loaded. */
 static struct vm *vm_create(const struct guest *guest);
+/* Loads the guest's code and registers into an existing VM, as vm_create does into a new one. */
+static void vm_load(struct vm *vm, const struct guest *guest);
 /* Runs the VM until HLT, recording its exits; anything else is an error. */
 static void vm_run(struct vm *vm, struct run_record *record);
 static void vm_close(struct vm *vm);
@@ -169,6 +175,18 @@ int main(int argc, char **argv) {
             vm_close(vm);
         }
         printf("ns=%llu\n", (unsigned long long)(now_ns() - start));
+    } else if (arguments.mode == RESET) {
+        struct vm *vm = vm_create(&arguments.guest);
+        uint64_t start = now_ns();
+        for (uint64_t i = 0; i < arguments.count; i++) {
+            if (i > 0) {
+                vm_load(vm, &arguments.guest);
+            }
+            memset(&record, 0, sizeof record);
+            vm_run(vm, &record);
+        }
+        printf("ns=%llu\n", (unsigned long long)(now_ns() - start));
+        vm_close(vm);
     } else if (arguments.mode == EXITS) {
         struct vm *vm = vm_create(&arguments.guest);
         memset(&record, 0, sizeof record);

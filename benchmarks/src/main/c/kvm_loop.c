@@ -73,6 +73,11 @@ static struct vm *vm_create(const struct guest *guest) {
     if (vm->run == MAP_FAILED) {
         die("mmap kvm_run: %s", strerror(errno));
     }
+    vm_load(vm, guest);
+    return vm;
+}
+
+static void vm_load(struct vm *vm, const struct guest *guest) {
     memcpy(vm->ram, guest->code, guest->length);
 
     /* CpuModeSetup reads the reset state, then KvmMachine.setSpecialRegisters reads and writes. */
@@ -86,7 +91,6 @@ static struct vm *vm_create(const struct guest *guest) {
     struct kvm_regs regs = {.rax = guest->rax, .rbx = guest->rbx, .rcx = guest->rcx, .rdx = guest->rdx,
                             .rsp = GUEST_ADDRESS + GUEST_SIZE, .rip = GUEST_ADDRESS, .rflags = 0x2};
     checked_ioctl(vm->vcpu_fd, KVM_SET_REGS, (unsigned long)&regs, "KVM_SET_REGS");
-    return vm;
 }
 
 static void vm_run(struct vm *vm, struct run_record *record) {

@@ -141,6 +141,11 @@ static struct vm *vm_create(const struct guest *guest) {
     add_hook(vm, UC_HOOK_INSN, on_in, "uc_hook_add(IN)", UC_X86_INS_IN);
     add_hook(vm, UC_HOOK_INTR, on_interrupt, "uc_hook_add(INTR)", 0);
     add_hook(vm, UC_HOOK_MEM_UNMAPPED, on_unmapped, "uc_hook_add(UNMAPPED)", 0);
+    vm_load(vm, guest);
+    return vm;
+}
+
+static void vm_load(struct vm *vm, const struct guest *guest) {
     check(uc_mem_write(vm->uc, GUEST_ADDRESS, guest->code, guest->length), "uc_mem_write");
 
     uint64_t selectors[6];
@@ -153,7 +158,6 @@ static struct vm *vm_create(const struct guest *guest) {
     }
     write_register(vm->uc, UC_X86_REG_EIP, GUEST_ADDRESS);
     write_register(vm->uc, UC_X86_REG_EFLAGS, 0x2);
-    return vm;
 }
 
 static void vm_run(struct vm *vm, struct run_record *record) {

@@ -27,8 +27,8 @@ import java.util.Map;
  * </pre>
  *
  * In order, each comparison in interleaved rounds after warm-up rounds ({@link Rounds}): the VM's
- * whole life (the C loop, {@code GuestVm}, a {@code @KvmGuest} test through the JUnit launcher, a
- * plain JUnit test); one QEMU process per test (TCG, and KVM where {@code /dev/kvm} opens); on the
+ * whole life (the C loop, the C loop reusing one VM, {@code GuestVm}, a {@code @KvmGuest} test
+ * through the JUnit launcher, a plain JUnit test); one QEMU process per test (TCG, and KVM where {@code /dev/kvm} opens); on the
  * emulator, one worker round trip; exits per second of the OUT loop (C, the extension, and on the
  * emulator JNA alone); resident memory per live VM (C, the extension). Then it prints the table and
  * the verdicts on the targets, and writes the CSV file.
@@ -73,6 +73,7 @@ public final class BenchMain {
         section("the VM's whole life: create, load the 2+2 guest, run to HLT, close");
         Map<Series, Round> lifecycle = new LinkedHashMap<>();
         lifecycle.put(Series.LIFECYCLE_C, c.lifecycle(twoPlusTwo, scale.roundBudget()));
+        lifecycle.put(Series.LIFECYCLE_C_RESET, c.reset(twoPlusTwo, scale.roundBudget()));
         lifecycle.put(Series.LIFECYCLE_VM, extension.lifecycle(twoPlusTwo, scale.roundBudget()));
         lifecycle.put(Series.LIFECYCLE_TEST, launcher.round(TwoPlusTwoTests.class, scale.roundBudget()));
         lifecycle.put(Series.LIFECYCLE_JUNIT, launcher.round(PlainTests.class, scale.roundBudget()));

@@ -36,7 +36,7 @@ public final class Chart {
     private static final Font BOLD = new Font(Font.SANS_SERIF, Font.BOLD, 13);
     private static final Font PLAIN = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Map<String, Color> COLORS = Map.of(
-            "c", new Color(0x7f7f7f), "vm", new Color(0x9ecae1), "test", new Color(0x2171b5),
+            "c", new Color(0x7f7f7f), "c-reset", new Color(0xbdbdbd), "vm", new Color(0x9ecae1), "test", new Color(0x2171b5),
             "extension", new Color(0x2171b5), "junit", new Color(0xa1d99b), "qemu-tcg", new Color(0xfd8d3c),
             "qemu-kvm", new Color(0xd94801), "jna", new Color(0x9e9ac8));
     private static final List<Panel> PANELS = List.of(

@@ -18,10 +18,23 @@ public final class NativeWorkloads {
      * @return a round: microseconds per VM created, loaded, run and closed
      */
     public Round lifecycle(KvmGuest guest, Duration budget) {
-        Budgeted loops = new Budgeted(budget, 10, 10_000_000);
+        return loop("lifecycle", guest, budget);
+    }
+
+    /**
+     * @param guest the 2+2 guest
+     * @param budget how long a round should last; the loop count adapts to it
+     * @return a round: microseconds per reload and run of one reused VM
+     */
+    public Round reset(KvmGuest guest, Duration budget) {
+        return loop("reset", guest, budget);
+    }
+
+    private Round loop(String mode, KvmGuest guest, Duration budget) {
+        Budgeted loops = new Budgeted(budget, 10, 100_000_000);
         return () -> {
             long count = loops.count();
-            BaselineOutput output = program.run("lifecycle", count, guest, -1);
+            BaselineOutput output = program.run(mode, count, guest, -1);
             requireTwoPlusTwo(output);
             long nanos = output.number("ns");
             loops.took(nanos);

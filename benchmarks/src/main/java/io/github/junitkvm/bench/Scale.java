@@ -19,6 +19,10 @@ public record Scale(int warmups, int rounds, Duration roundBudget, int qemuProce
     /** On a host: about a minute per backend. */
     public static final Scale FULL = new Scale(2, 7, Duration.ofMillis(400), 5, 100, 8, 3);
 
-    /** Inside the QEMU guest of tools/kvm-in-qemu: a few minutes in all. */
-    public static final Scale QUICK = new Scale(2, 3, Duration.ofMillis(1500), 2, 32, 4, 1);
+    /**
+     * Inside the QEMU guest of tools/kvm-in-qemu: about four minutes in all. More warm-up rounds,
+     * since the JIT compiles slowly there, and enough live VMs that their memory stands out from the
+     * JVM's own noise.
+     */
+    public static final Scale QUICK = new Scale(6, 4, Duration.ofMillis(1500), 2, 100, 4, 1);
 }

@@ -9,6 +9,11 @@ import java.util.Arrays;
 public enum Series {
     /** The C program's create, load, run-to-HLT and close loop, per VM. */
     LIFECYCLE_C(Metric.LIFECYCLE, "c", "C loop, same calls"),
+    /**
+     * The C program reusing one VM: reload the code and registers, run to HLT; what a fast reset
+     * between tests could cost at best (the issue's part 4, not implemented).
+     */
+    LIFECYCLE_C_RESET(Metric.LIFECYCLE, "c-reset", "C, one VM reused: reload+run (no create/close)"),
     /** The extension's {@code GuestVm}: create, load, run, check the run, close, per VM. */
     LIFECYCLE_VM(Metric.LIFECYCLE, "vm", "extension: GuestVm create+run+close"),
     /** A {@code @KvmGuest} test with a {@code GuestRun} and four assertions, through the JUnit launcher. */

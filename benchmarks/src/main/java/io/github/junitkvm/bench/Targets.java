@@ -65,6 +65,7 @@ public final class Targets {
         verdicts.add(targets.qemu());
         verdicts.add(targets.exits());
         verdicts.add(targets.memory());
+        verdicts.add(targets.reset());
         return verdicts;
     }
 
@@ -92,14 +93,20 @@ public final class Targets {
                     vm.median() / c, micros(c)));
             double rest = test - vm.median() - results(Series.LIFECYCLE_JUNIT).map(Stats::median).orElse(0.0);
             why.append(String.format(Locale.ROOT, "; the remaining %s is the extension's work per test in JUnit"
-                    + " (its callbacks, reading @KvmGuest, the store, the parameter, the report entry)",
+                    + " (its callbacks, reading @KvmGuest, the store, the parameter, the report entry) and the"
+                    + " test's assertions on the run",
                     micros(Math.max(0, rest))));
         });
         if (emulator) {
-            results(Series.ROUND_TRIP_WORKER).ifPresent(trip -> why.append(String.format(Locale.ROOT,
-                    "; each emulator VM makes %d requests to its worker JVM over pipes, %s per round trip"
-                            + " (about %s per VM), where C calls libunicorn directly",
-                    WORKER_REQUESTS_PER_VM, micros(trip.median()), micros(WORKER_REQUESTS_PER_VM * trip.median()))));
+            results(Series.ROUND_TRIP_WORKER).ifPresent(trip -> {
+                double ipc = WORKER_REQUESTS_PER_VM * trip.median();
+                why.append(String.format(Locale.ROOT, "; each emulator VM makes %d requests to its worker JVM over"
+                        + " pipes, %s per round trip (about %s per VM), where C calls libunicorn directly",
+                        WORKER_REQUESTS_PER_VM, micros(trip.median()), micros(ipc)));
+                results(Series.LIFECYCLE_VM).ifPresent(vm -> why.append(String.format(Locale.ROOT, "; the rest of"
+                        + " the VM's cost over C, %s, is the worker's Java and JNA work around the same libunicorn"
+                        + " calls", micros(Math.max(0, vm.median() - c - ipc)))));
+            });
         } else {
             why.append("; on KVM the extension makes the same ioctls as the C loop, so the VM's share of the"
                     + " difference is JNA's cost per call and the Java objects around each call");
@@ -177,6 +184,21 @@ public final class Targets {
                 + (emulator ? "; each live VM holds a worker JVM of its own (the pool lends a worker per machine)"
                         : "; resident memory only: KVM's kernel-side memory per VM is in neither");
         return new Verdict(run, target, Double.NaN, Verdict.Status.STATED, numbers, "");
+    }
+
+    /** Not a target: what the part 4, a fast reset of one VM between tests, could save. */
+    private Verdict reset() {
+        String target = "what reusing one VM could save (part 4, fast reset; not implemented)";
+        Optional<Verdict> missing = missing(target, Series.LIFECYCLE_C_RESET, Series.LIFECYCLE_C);
+        if (missing.isPresent()) {
+            return missing.get();
+        }
+        double reset = median(Series.LIFECYCLE_C_RESET);
+        double c = median(Series.LIFECYCLE_C);
+        return new Verdict(run, target, c / reset, Verdict.Status.STATED, String.format(Locale.ROOT,
+                "in C, reloading and running a reused VM takes %s, %.0fx less than creating, running and closing"
+                        + " one (%s): creating and destroying the VM is most of a test's cost", micros(reset),
+                c / reset, micros(c)), "");
     }
 
     private Optional<Verdict> missing(String target, Series... needed) {

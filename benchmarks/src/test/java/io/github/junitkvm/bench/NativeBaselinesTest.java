@@ -43,6 +43,15 @@ class NativeBaselinesTest {
     }
 
     @Test
+    void theUnicornLoopReusesOneEngineForEveryRun() throws Exception {
+        NativeBaseline program = new NativeBaseline(built.resolve("unicorn_loop"));
+        BaselineOutput output = program.run("reset", 3, Guests.twoPlusTwo(), -1);
+        assertThat(output.serial()).isEqualTo("4\n");
+        assertThat(output.number("exits")).isEqualTo(3);
+        assertThat(new NativeWorkloads(program).reset(Guests.twoPlusTwo(), SHORT).measure()).isPositive();
+    }
+
+    @Test
     void theUnicornLoopCountsEveryExitOfTheOutLoop() throws Exception {
         NativeBaseline program = new NativeBaseline(built.resolve("unicorn_loop"));
         assertThat(program.run("exits", 1, Guests.outLoop(), 70_000).number("exits")).isEqualTo(70_001);
@@ -75,6 +84,7 @@ class NativeBaselinesTest {
         BaselineOutput output = program.run("lifecycle", 2, Guests.twoPlusTwo(), -1);
         assertThat(output.serial()).isEqualTo("4\n");
         assertThat(output.number("exits")).isEqualTo(3);
+        assertThat(program.run("reset", 3, Guests.twoPlusTwo(), -1).serial()).isEqualTo("4\n");
         assertThat(program.run("exits", 1, Guests.outLoop(), 1000).number("exits")).isEqualTo(1001);
         assertThat(new NativeWorkloads(program).memory(Guests.twoPlusTwo(), 4).measure()).isPositive();
     }

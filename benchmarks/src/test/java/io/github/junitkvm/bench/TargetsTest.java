@@ -16,7 +16,7 @@ class TargetsTest {
                 .with(Series.EXITS_C, 90_000).with(Series.EXITS_EXTENSION, 60_000)
                 .with(Series.MEMORY_C, 12).with(Series.MEMORY_EXTENSION, 20).rows());
         assertThat(verdicts).extracting(Verdict::status).containsExactly(Verdict.Status.MET, Verdict.Status.MET,
-                Verdict.Status.MET, Verdict.Status.STATED);
+                Verdict.Status.MET, Verdict.Status.STATED, Verdict.Status.NOT_MEASURED);
         assertThat(verdicts.get(0).ratio()).isEqualTo(1.4);
         assertThat(verdicts.get(1).ratio()).isCloseTo(142.86, org.assertj.core.data.Offset.offset(0.01));
         assertThat(verdicts.get(0).why()).isEmpty();
@@ -34,7 +34,8 @@ class TargetsTest {
                 + " a test would need to cost 900 µs less");
         assertThat(verdict.why()).contains("100 µs is JUnit's and AssertJ's own", "costs 800 µs, 4.00x the C loop's",
                 "the remaining 300 µs is the extension's work per test in JUnit",
-                "9 requests to its worker JVM over pipes, 20.0 µs per round trip (about 180 µs per VM)");
+                "9 requests to its worker JVM over pipes, 20.0 µs per round trip (about 180 µs per VM)",
+                "the rest of the VM's cost over C, 420 µs, is the worker's Java and JNA work");
     }
 
     @Test
@@ -78,6 +79,15 @@ class TargetsTest {
         rows.addAll(new Runs("kvm-in-qemu", "KVM").with(Series.LIFECYCLE_TEST, 1).rows());
         assertThatThrownBy(() -> Targets.evaluate(rows)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("one run");
+    }
+
+    @Test
+    void theResetLineStatesWhatReusingAVmCouldSave() {
+        Verdict verdict = Targets.evaluate(new Runs("host", "EMULATOR").with(Series.LIFECYCLE_C, 200)
+                .with(Series.LIFECYCLE_C_RESET, 2).rows()).get(4);
+        assertThat(verdict.status()).isEqualTo(Verdict.Status.STATED);
+        assertThat(verdict.ratio()).isEqualTo(100);
+        assertThat(verdict.summary()).startsWith("in C, reloading and running a reused VM takes 2.0 µs, 100x less");
     }
 
     @Test
