@@ -17,7 +17,7 @@ import java.time.Duration;
 public record Scale(int warmups, int rounds, Duration roundBudget, int qemuProcesses, int kvmLiveVms,
                     int emulatorLiveVms, int memoryRounds) {
     /** On a host: about a minute per backend. */
-    public static final Scale FULL = new Scale(2, 7, Duration.ofMillis(400), 5, 100, 8, 3);
+    public static final Scale FULL = new Scale(6, 7, Duration.ofMillis(400), 5, 100, 8, 3);
 
     /**
      * Inside the QEMU guest of tools/kvm-in-qemu: about four minutes in all. More warm-up rounds,
