@@ -28,10 +28,10 @@ import java.util.Map;
  *
  * In order, each comparison in interleaved rounds after warm-up rounds ({@link Rounds}): the VM's
  * whole life (the C loop, the C loop reusing one VM, {@code GuestVm}, a {@code @KvmGuest} test
- * through the JUnit launcher, a plain JUnit test); one QEMU process per test (TCG, and KVM where {@code /dev/kvm} opens); on the
- * emulator, one worker round trip; exits per second of the OUT loop (C, the extension, and on the
- * emulator JNA alone); resident memory per live VM (C, the extension). Then it prints the table and
- * the verdicts on the targets, and writes the CSV file.
+ * through the JUnit launcher, a plain JUnit test); one QEMU process per test (TCG, and KVM where
+ * {@code /dev/kvm} opens); on the emulator, one worker round trip; exits per second of the OUT loop
+ * (C, the extension, and on the emulator JNA alone); resident memory per live VM (C, the
+ * extension). Then it prints the table and the verdicts on the targets, and writes the CSV file.
  */
 public final class BenchMain {
     private final Options options;

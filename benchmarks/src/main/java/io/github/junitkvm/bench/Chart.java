@@ -36,12 +36,15 @@ public final class Chart {
     private static final Font BOLD = new Font(Font.SANS_SERIF, Font.BOLD, 13);
     private static final Font PLAIN = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Map<String, Color> COLORS = Map.of(
-            "c", new Color(0x7f7f7f), "c-reset", new Color(0xbdbdbd), "vm", new Color(0x9ecae1), "test", new Color(0x2171b5),
+            "c", new Color(0x7f7f7f), "c-reset", new Color(0xbdbdbd), "vm", new Color(0x9ecae1),
+            "test", new Color(0x2171b5),
             "extension", new Color(0x2171b5), "junit", new Color(0xa1d99b), "qemu-tcg", new Color(0xfd8d3c),
             "qemu-kvm", new Color(0xd94801), "jna", new Color(0x9e9ac8));
     private static final List<Panel> PANELS = List.of(
-            new Panel(Series.Metric.LIFECYCLE, "Cost of one VM's whole life, or of one test (µs, log scale; lower is better)"),
-            new Panel(Series.Metric.EXITS, "Exits per second of a guest doing nothing but OUT (log scale; higher is better)"),
+            new Panel(Series.Metric.LIFECYCLE,
+                    "Cost of one VM's whole life, or of one test (µs, log scale; lower is better)"),
+            new Panel(Series.Metric.EXITS,
+                    "Exits per second of a guest doing nothing but OUT (log scale; higher is better)"),
             new Panel(Series.Metric.MEMORY, "Resident memory per live VM (KiB, log scale; lower is better)"));
 
     private Chart() {
@@ -115,7 +118,8 @@ public final class Chart {
             return y + AXIS_HEIGHT;
         }
         LogAxis axis = LogAxis.spanning(values, LABEL_WIDTH, WIDTH - MARGIN - VALUE_WIDTH);
-        int axisTop = y;
+        // The grid first, so that bars and labels are drawn over it.
+        drawAxis(g, axis, y, top + panelHeight(panel, runs) - AXIS_HEIGHT, panel.metric());
         Function<Double, String> format = Targets.formatter(panel.metric());
         for (List<Measurement> rows : runs.values()) {
             List<Measurement> bars = bars(panel, rows);
@@ -143,12 +147,12 @@ public final class Chart {
                 g.drawLine(low, y + BAR_HEIGHT / 2, high, y + BAR_HEIGHT / 2);
                 g.drawLine(low, y + 4, low, y + BAR_HEIGHT - 4);
                 g.drawLine(high, y + 4, high, y + BAR_HEIGHT - 4);
-                String ratio = Report.ratioToC(bar, rows).map(r -> String.format(Locale.ROOT, "  (%.3gx C)", r)).orElse("");
+                String ratio = Report.ratioToC(bar, rows)
+                        .map(r -> String.format(Locale.ROOT, "  (%.3gx C)", r)).orElse("");
                 g.drawString(format.apply(median) + ratio, Math.max(end, high) + 6, y + BAR_HEIGHT - 5);
                 y += BAR_HEIGHT + BAR_GAP;
             }
         }
-        drawAxis(g, axis, axisTop, y, panel.metric());
         return y + AXIS_HEIGHT;
     }
 
@@ -166,7 +170,7 @@ public final class Chart {
     static String tickLabel(double tick, Series.Metric metric) {
         return switch (metric) {
             case LIFECYCLE, ROUND_TRIP -> tick >= 1000 ? String.format(Locale.ROOT, "%,.0f ms", tick / 1000)
-                    : String.format(Locale.ROOT, "%,.0f µs", tick);
+                    : String.format(Locale.ROOT, tick >= 1 ? "%,.0f µs" : "%.1f µs", tick);
             case EXITS -> tick >= 1e6 ? String.format(Locale.ROOT, "%,.0f M/s", tick / 1e6)
                     : String.format(Locale.ROOT, "%,.0f k/s", tick / 1e3);
             case MEMORY -> String.format(Locale.ROOT, "%,.0f KiB", tick);

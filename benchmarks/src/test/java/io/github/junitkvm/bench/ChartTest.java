@@ -50,6 +50,7 @@ class ChartTest {
     void tickLabelsUseTheMetricsUnit() {
         assertThat(Chart.tickLabel(10_000, Series.Metric.LIFECYCLE)).isEqualTo("10 ms");
         assertThat(Chart.tickLabel(100, Series.Metric.LIFECYCLE)).isEqualTo("100 µs");
+        assertThat(Chart.tickLabel(0.1, Series.Metric.LIFECYCLE)).isEqualTo("0.1 µs");
         assertThat(Chart.tickLabel(1e7, Series.Metric.EXITS)).isEqualTo("10 M/s");
         assertThat(Chart.tickLabel(1e4, Series.Metric.MEMORY)).isEqualTo("10,000 KiB");
     }

@@ -70,7 +70,8 @@ class NativeBaselinesTest {
         NativeBaseline program = new NativeBaseline(built.resolve("unicorn_loop"));
         KvmGuest ud2 = Ud2.class.getAnnotation(KvmGuest.class);
         assertThatThrownBy(() -> program.run("lifecycle", 1, ud2, -1)).isInstanceOf(IOException.class)
-                .hasMessageContaining("unicorn_loop lifecycle 1 failed (exit 1): error: uc_emu_start: Invalid instruction");
+                .hasMessageContaining("unicorn_loop lifecycle 1 failed (exit 1): error: uc_emu_start:"
+                        + " Invalid instruction");
     }
 
     @KvmGuest(memory = @Memory(guestAddress = 0x1000, size = 0x1000), code = "0f 0b")
