@@ -121,8 +121,6 @@ public final class BenchMain {
         results.write(options.out());
         out.print(Report.text(measurements));
         out.printf(Locale.ROOT, "%nwrote %s in %.0f s%n", options.out(), (System.nanoTime() - start) / 1e9);
-        // The emulator's idle workers would otherwise keep this JVM's exit waiting for nothing.
-        System.exit(0);
     }
 
     private void section(String title) {

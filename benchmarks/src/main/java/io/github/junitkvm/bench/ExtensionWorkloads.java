@@ -54,11 +54,10 @@ public final class ExtensionWorkloads {
         Budgeted exits = new Budgeted(budget, 10_000, 0xffff_ffffL);
         return () -> {
             long count = exits.count();
-            GuestSpec spec = new GuestSpec(loop.ram(), loop.mode(), loop.image(), loop.registers().withRcx(count),
-                    LONG_RUN);
-            try (GuestVm vm = GuestVm.create(hypervisor, spec)) {
+            try (GuestVm vm = GuestVm.create(hypervisor, loop)) {
+                vm.setRegisters(vm.registers().withRcx(count));
                 long start = System.nanoTime();
-                GuestRun run = vm.run();
+                GuestRun run = vm.run(LONG_RUN);
                 long elapsed = System.nanoTime() - start;
                 if (run.lastExit().reason() != ExitReason.HLT || run.exits().size() != count + 1) {
                     throw new IllegalStateException("the OUT loop of " + count + " made " + run.exits().size()

@@ -3,6 +3,7 @@ package io.github.junitkvm.bench;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.Registers;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class NativeBaseline {
         return BaselineOutput.parse(output);
     }
 
-    private static String readAll(java.io.InputStream stream) {
+    private static String readAll(InputStream stream) {
         try {
             return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
