@@ -138,9 +138,10 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
     /** @return a list assertion on the lines the guest logged with {@code KVM_LOG}, in order */
     public ListAssert<String> guestLog() {
         isNotNull();
-        return Assertions.assertThat(actual.guestLog()).as("guest log of %s", summary());
+        return Assertions.assertThat(actual.guestLog()).as(() -> "guest log of " + summary());
     }
 
+    /** Formatting a run takes longer than checking it: descriptions ask for it only when shown. */
     private String summary() {
         return RunSummary.of(actual);
     }

@@ -1,0 +1,64 @@
+package io.github.junitkvm.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.junitkvm.backend.Hypervisor;
+import io.github.junitkvm.bench.fixture.Guests;
+import io.github.junitkvm.bench.fixture.PlainTests;
+import io.github.junitkvm.bench.fixture.TwoPlusTwoTests;
+import io.github.junitkvm.emulator.EmulatorHypervisor;
+import io.github.junitkvm.kvm.KvmHypervisor;
+import java.time.Duration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The Java workloads, briefly, on each backend: each checks what its guest did, so a value means a right run. */
+class ExtensionWorkloadsTest {
+    private static final Duration SHORT = Duration.ofMillis(20);
+
+    @Test
+    void onTheEmulator() throws Exception {
+        workloadsRunOn(EmulatorHypervisor.open());
+        assertThat(new ExtensionWorkloads(EmulatorHypervisor.open()).registerRoundTrip(Guests.twoPlusTwo(), SHORT)
+                .measure()).isPositive();
+    }
+
+    @Test
+    @Tag("kvm")
+    void onKvm() throws Exception {
+        workloadsRunOn(KvmHypervisor.open());
+    }
+
+    @Test
+    void theJnaCallbackAloneCountsEveryExit() throws Exception {
+        assertThat(new JnaUnicornExits().round(Guests.outLoop(), SHORT).measure()).isPositive();
+    }
+
+    @Test
+    void theLauncherRunsEveryTestOfAFixtureAndRequiresThemToPass() {
+        LauncherWorkload launcher = new LauncherWorkload("emulator");
+        assertThat(launcher.execute(TwoPlusTwoTests.class)).isEqualTo(TwoPlusTwoTests.TESTS);
+        assertThat(launcher.execute(PlainTests.class)).isEqualTo(TwoPlusTwoTests.TESTS);
+        assertThatThrownBy(() -> launcher.execute(FailingFixture.class))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("FailingFixture on emulator: 0 passed, 1 failed")
+                .hasMessageContaining("expected: 5");
+    }
+
+    private static void workloadsRunOn(Hypervisor hypervisor) throws Exception {
+        ExtensionWorkloads workloads = new ExtensionWorkloads(hypervisor);
+        assertThat(workloads.lifecycle(Guests.twoPlusTwo(), SHORT).measure()).isPositive();
+        assertThat(workloads.exits(Guests.outLoop(), SHORT).measure()).isPositive();
+        assertThat(workloads.memory(Guests.twoPlusTwo(), 2).measure()).isPositive();
+    }
+
+    /** Run only through the launcher above: its failure is what the test expects. */
+    @Tag("fixture")
+    static class FailingFixture {
+        @org.junit.jupiter.api.Test
+        void addsWrongly() {
+            assertThat(2 + 2).isEqualTo(5);
+        }
+    }
+}
