@@ -10,24 +10,28 @@ import java.util.stream.Stream;
 
 /**
  * What this JVM holds of the operating system, read from {@code /proc}, for leak tests: open file
- * descriptors, memory mappings, resident memory, and the emulator's worker processes.
+ * descriptors, memory mappings, resident memory (outside the Java heap, whose size is the garbage
+ * collector's choice, and the heap in use), and the emulator's worker processes.
  *
  * @param fileDescriptors entries of {@code /proc/self/fd}
  * @param mappings lines of {@code /proc/self/maps}
- * @param residentKib this process's resident set, in KiB
+ * @param nativeResidentKib this process's resident set less the committed Java heap, in KiB
+ * @param heapUsedKib the Java heap in use, in KiB
  * @param children live child processes (the emulator's workers)
  * @param childrenResidentKib the children's resident sets, summed, in KiB
  */
-public record ProcessFootprint(long fileDescriptors, long mappings, long residentKib, long children,
-                               long childrenResidentKib) {
+public record ProcessFootprint(long fileDescriptors, long mappings, long nativeResidentKib, long heapUsedKib,
+                               long children, long childrenResidentKib) {
     private static final Path SELF = Path.of("/proc/self");
 
     /** @return the footprint now */
     public static ProcessFootprint now() {
         long[] childResident = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
                 .mapToLong(child -> residentKib(Path.of("/proc", Long.toString(child.pid())))).toArray();
-        return new ProcessFootprint(countOpenFileDescriptors(), countMappings(), residentKib(SELF), childResident.length,
-                LongStream.of(childResident).sum());
+        Runtime heap = Runtime.getRuntime();
+        return new ProcessFootprint(countOpenFileDescriptors(), countMappings(),
+                residentKib(SELF) - heap.totalMemory() / 1024, (heap.totalMemory() - heap.freeMemory()) / 1024,
+                childResident.length, LongStream.of(childResident).sum());
     }
 
     /** @return the number of file descriptors this process has open */
