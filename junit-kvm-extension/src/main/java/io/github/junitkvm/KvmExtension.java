@@ -5,6 +5,8 @@ import io.github.junitkvm.emulator.EmulatorHypervisor;
 import io.github.junitkvm.guest.BackendSelector;
 import io.github.junitkvm.guest.GuestSpec;
 import io.github.junitkvm.guest.GuestSpecReader;
+import io.github.junitkvm.guest.MachinePool;
+import io.github.junitkvm.guest.MachineSource;
 import io.github.junitkvm.guest.RunDigest;
 import io.github.junitkvm.junit.EffectiveGuest;
 import io.github.junitkvm.junit.GuestAssertionFailure;
@@ -55,6 +57,15 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
      */
     public static final String REPORT_RUNS_PARAMETER = "junitkvm.report.runs";
 
+    /**
+     * The configuration parameter that, set to {@code true}, reuses machines across tests: a test's
+     * machine whose runs all ended cleanly is reset to its new state ({@code VirtualMachine.reset})
+     * and given to a later test with the same RAM, CPU mode and trace length, instead of being
+     * closed. Off by default, so that no one's results change unasked; the parked machines are
+     * closed when the test run ends.
+     */
+    public static final String REUSE_VMS_PARAMETER = "junitkvm.reuseVms";
+
     /** The key of the report entry {@link #REPORT_RUNS_PARAMETER} asks for. */
     public static final String RUN_REPORT_KEY = "junitkvm.run";
 
@@ -86,7 +97,8 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
             Consumer<GuestRun> runReporter = reportsRuns(context)
                     ? run -> context.publishReportEntry(RUN_REPORT_KEY, RunDigest.of(run))
                     : run -> { };
-            context.getStore(NAMESPACE).put(TestGuest.class, new TestGuest(spec, hypervisor, runReporter));
+            context.getStore(NAMESPACE).put(TestGuest.class,
+                    new TestGuest(spec, machineSource(context, hypervisor), runReporter));
             context.publishReportEntry(BACKEND_REPORT_KEY, hypervisor.backend().name());
         }
     }
@@ -155,6 +167,19 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
         if (failed.isPresent()) {
             throw GuestAssertionFailure.of(failed.get());
         }
+    }
+
+    /**
+     * The pool lives in the root context's store: one per test run, shared by all test classes,
+     * and closed (with every parked machine) when the run ends.
+     */
+    private static MachineSource machineSource(ExtensionContext context, Hypervisor hypervisor) {
+        if (!context.getConfigurationParameter(REUSE_VMS_PARAMETER, Boolean::parseBoolean).orElse(false)) {
+            return MachineSource.fresh(hypervisor);
+        }
+        return context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(MachinePool.class, type -> new MachinePool(), MachinePool.class)
+                .on(hypervisor);
     }
 
     private static boolean reportsRuns(ExtensionContext context) {

@@ -35,6 +35,8 @@ final class KvmMachine implements VirtualMachine {
     private final GuestRam ram;
     private final int vcpuFd;
     private final KvmRun kvmRun;
+    /** The vCPU's state when new, which {@link #reset()} restores. */
+    private final VcpuState newVcpu;
     private final VcpuInterrupter interrupter;
     /** How many instructions a run's trace keeps; 0: the vCPU is not single-stepped. */
     private final int traceLength;
@@ -43,11 +45,13 @@ final class KvmMachine implements VirtualMachine {
     private boolean running;
     private InstructionTrace lastTrace = InstructionTrace.empty();
 
-    private KvmMachine(NativeResources resources, GuestRam ram, int vcpuFd, KvmRun kvmRun, int traceLength) {
+    private KvmMachine(NativeResources resources, GuestRam ram, int vcpuFd, KvmRun kvmRun, VcpuState newVcpu,
+                       int traceLength) {
         this.resources = resources;
         this.ram = ram;
         this.vcpuFd = vcpuFd;
         this.kvmRun = kvmRun;
+        this.newVcpu = newVcpu;
         this.interrupter = new VcpuInterrupter(kvmRun);
         this.traceLength = traceLength;
     }
@@ -79,7 +83,7 @@ final class KvmMachine implements VirtualMachine {
                     "kvm_run");
             resources.add(() -> Posix.munmap(run, vcpuMmapSize));
             return new KvmMachine(resources, ram, vcpuFd, new KvmRun(new Pointer(run), vcpuMmapSize),
-                    config.traceLength());
+                    VcpuState.capture(kvmFd, vcpuFd), config.traceLength());
         } catch (RuntimeException | Error e) {
             try {
                 resources.close();
@@ -268,6 +272,31 @@ final class KvmMachine implements VirtualMachine {
             Posix.ioctlInterruptible(vcpuFd, KvmIoctl.KVM_RUN, 0);
         }
         return stop;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Zeroes the pages the dirty log and the host's writes name, writes back the vCPU state
+     * captured at creation, and turns off the single-stepping a traced run left on.
+     */
+    @Override
+    public void reset() {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (running) {
+                throw new IllegalStateException("reset() called from an exit listener while the vCPU runs");
+            }
+            ram.zeroWritten();
+            if (traceLength > 0) {
+                KvmGuestDebug.disable(vcpuFd);
+            }
+            newVcpu.restore(vcpuFd);
+            lastTrace = InstructionTrace.empty();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
