@@ -66,6 +66,13 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
      */
     public static final String REUSE_VMS_PARAMETER = "junitkvm.reuseVms";
 
+    /**
+     * The key of the report entry each test publishes when {@link #REUSE_VMS_PARAMETER} is on and
+     * it creates its VM: {@code reused} if the VM got a reset machine of an earlier test,
+     * {@code new} if not.
+     */
+    public static final String VM_REPORT_KEY = "junitkvm.vm";
+
     /** The key of the report entry {@link #REPORT_RUNS_PARAMETER} asks for. */
     public static final String RUN_REPORT_KEY = "junitkvm.run";
 
@@ -179,7 +186,7 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
         }
         return context.getRoot().getStore(NAMESPACE)
                 .getOrComputeIfAbsent(MachinePool.class, type -> new MachinePool(), MachinePool.class)
-                .on(hypervisor);
+                .on(hypervisor, reused -> context.publishReportEntry(VM_REPORT_KEY, reused ? "reused" : "new"));
     }
 
     private static boolean reportsRuns(ExtensionContext context) {

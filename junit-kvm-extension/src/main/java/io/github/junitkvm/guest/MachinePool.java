@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Machines kept for reuse ({@code junitkvm.reuseVms}): a machine released cleanly is reset
@@ -37,6 +38,15 @@ public final class MachinePool implements AutoCloseable {
      * @return a source of this pool's machines, on that hypervisor
      */
     public MachineSource on(Hypervisor hypervisor) {
+        return on(hypervisor, reused -> { });
+    }
+
+    /**
+     * @param hypervisor creates the machines the pool has none of
+     * @param obtained told, at every machine obtained, whether it is a reused one
+     * @return a source of this pool's machines, on that hypervisor
+     */
+    public MachineSource on(Hypervisor hypervisor, Consumer<Boolean> obtained) {
         return new MachineSource() {
             @Override
             public Backend backend() {
@@ -46,6 +56,7 @@ public final class MachinePool implements AutoCloseable {
             @Override
             public VirtualMachine obtain(MachineConfig config) {
                 VirtualMachine machine = take(new Key(hypervisor.backend(), config));
+                obtained.accept(machine != null);
                 return machine != null ? machine : hypervisor.createMachine(config);
             }
 

@@ -15,11 +15,11 @@ import java.util.Locale;
  * that the restore can demand that every captured MSR is written.
  */
 final class MsrSnapshot {
-    private static final int ENTRY_SIZE = 16;
-    private static final int ENTRY_DATA = 8;
+    static final int ENTRY_SIZE = 16;
+    static final int ENTRY_DATA = 8;
     /** Enough for every KVM so far; a larger list is asked for again at the size KVM reports. */
     private static final int FIRST_LIST_CAPACITY = 512;
-    private static final int E2BIG = 7;
+    static final int E2BIG = 7;
 
     private final int[] indices;
     private final long[] values;
@@ -75,11 +75,6 @@ final class MsrSnapshot {
                     "KVM_SET_MSRS wrote %d of %d MSRs: it refused MSR 0x%x, which it accepted when the vCPU was new",
                     done, indices.length, indices[done]));
         }
-    }
-
-    /** @return how many MSRs were saved, for the tests */
-    int size() {
-        return indices.length;
     }
 
     /** Reads ({@code KVM_GET_MSRS}) into {@code values} or writes from it; returns the count done. */
