@@ -254,13 +254,9 @@ public final class GuestVm implements KvmVm {
             closed = true;
             reusable = cleanSoFar && !running;
         }
-        if (reusable) {
-            source.release(machine, config, true);
-        } else {
-            // Stops a run in progress; the run's own thread finds the machine closed.
-            machine.close();
-            source.release(machine, config, false);
-        }
+        // Not reusable: the source closes the machine, which stops a run in progress; the run's own
+        // thread then finds the machine closed.
+        source.release(machine, config, reusable);
     }
 
     /**
