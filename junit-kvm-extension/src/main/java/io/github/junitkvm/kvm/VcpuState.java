@@ -2,6 +2,8 @@ package io.github.junitkvm.kvm;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,12 +20,19 @@ import java.util.List;
  */
 final class VcpuState {
     static final int FPU_SIZE = 416;
+    static final int FPU_MXCSR = 408;
     static final int XSAVE_SIZE = 4096;
     static final int XCRS_SIZE = 392;
     static final int VCPU_EVENTS_SIZE = 64;
     static final int DEBUGREGS_SIZE = 128;
     static final int MSR_LIST_HEADER_SIZE = 4;
     static final int MSRS_HEADER_SIZE = 8;
+    /** In the XSAVE area: the FXSAVE legacy region's MXCSR and XMM registers, the header's XSTATE_BV. */
+    private static final int XSAVE_MXCSR = 24;
+    private static final int XSAVE_XMM = 160;
+    private static final int XSAVE_XMM_BYTES = 256;
+    private static final int XSAVE_XSTATE_BV = 512;
+    private static final long XFEATURE_SSE = 1 << 1;
 
     /** One opaque structure: the ioctls that read and write it, and its bytes at capture. */
     private record Blob(KvmIoctl get, KvmIoctl set, byte[] bytes) {
@@ -62,10 +71,12 @@ final class VcpuState {
         List<Blob> blobs = new ArrayList<>();
         blobs.add(Blob.read(vcpuFd, KvmIoctl.KVM_GET_SREGS, KvmIoctl.KVM_SET_SREGS, KvmSregs.SIZE));
         blobs.add(Blob.read(vcpuFd, KvmIoctl.KVM_GET_REGS, KvmIoctl.KVM_SET_REGS, KvmRegs.SIZE));
-        blobs.add(Blob.read(vcpuFd, KvmIoctl.KVM_GET_FPU, KvmIoctl.KVM_SET_FPU, FPU_SIZE));
+        Blob fpu = Blob.read(vcpuFd, KvmIoctl.KVM_GET_FPU, KvmIoctl.KVM_SET_FPU, FPU_SIZE);
         if (has(kvmFd, KvmConstants.KVM_CAP_XSAVE)) {
-            blobs.add(Blob.read(vcpuFd, KvmIoctl.KVM_GET_XSAVE, KvmIoctl.KVM_SET_XSAVE, XSAVE_SIZE));
+            Blob xsave = Blob.read(vcpuFd, KvmIoctl.KVM_GET_XSAVE, KvmIoctl.KVM_SET_XSAVE, XSAVE_SIZE);
+            blobs.add(new Blob(xsave.get(), xsave.set(), withExplicitSse(xsave.bytes(), fpu.bytes())));
         }
+        blobs.add(fpu);
         if (has(kvmFd, KvmConstants.KVM_CAP_XCRS)) {
             blobs.add(Blob.read(vcpuFd, KvmIoctl.KVM_GET_XCRS, KvmIoctl.KVM_SET_XCRS, XCRS_SIZE));
         }
@@ -92,6 +103,23 @@ final class VcpuState {
         for (Blob blob : blobs.subList(1, blobs.size())) {
             blob.write(vcpuFd);
         }
+    }
+
+    /**
+     * A new vCPU's XSAVE area marks SSE as in its initial state (XSTATE_BV bit 1 clear), and then
+     * KVM_SET_XSAVE does not write MXCSR, nor does the CPU load it on every implementation (QEMU's
+     * XRSTOR leaves it in the compacted form), so a guest's MXCSR would survive the reset. The SSE
+     * state written instead is the initial state spelled out: zero XMM registers and the new
+     * vCPU's MXCSR, with its bit set.
+     */
+    private static byte[] withExplicitSse(byte[] xsave, byte[] fpu) {
+        ByteBuffer area = ByteBuffer.wrap(xsave.clone()).order(ByteOrder.LITTLE_ENDIAN);
+        area.putInt(XSAVE_MXCSR, ByteBuffer.wrap(fpu).order(ByteOrder.LITTLE_ENDIAN).getInt(FPU_MXCSR));
+        if ((area.getLong(XSAVE_XSTATE_BV) & XFEATURE_SSE) == 0) {
+            area.put(XSAVE_XMM, new byte[XSAVE_XMM_BYTES]);
+            area.putLong(XSAVE_XSTATE_BV, area.getLong(XSAVE_XSTATE_BV) | XFEATURE_SSE);
+        }
+        return area.array();
     }
 
     private static boolean has(int kvmFd, int capability) {

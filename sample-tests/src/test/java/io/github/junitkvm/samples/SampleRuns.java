@@ -11,10 +11,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.EventType;
 
 /**
  * Runs the sample suites through {@link EngineTestKit} with {@link KvmExtension#REPORT_RUNS_PARAMETER}
@@ -44,7 +46,15 @@ final class SampleRuns {
                         // Run by other tests only, which fail them on purpose.
                         TagFilter.excludeTags("fixture"))
                 .execute();
-        results.testEvents().assertStatistics(stats -> stats.failed(0).aborted(0));
+        List<String> failures = results.testEvents().stream()
+                .filter(event -> event.getType() == EventType.FINISHED)
+                .filter(event -> event.getPayload(TestExecutionResult.class)
+                        .map(result -> result.getStatus() != TestExecutionResult.Status.SUCCESSFUL).orElse(false))
+                .map(event -> event.getTestDescriptor().getUniqueId() + ": " + event.getPayload(
+                        TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable).map(Throwable::toString)
+                        .orElse("?"))
+                .toList();
+        assertThat(failures).as("sample tests that failed or aborted with %s", parameters).isEmpty();
         return results;
     }
 
