@@ -49,6 +49,7 @@ class ExtensionWorkloadsTest {
     private static void workloadsRunOn(Hypervisor hypervisor) throws Exception {
         ExtensionWorkloads workloads = new ExtensionWorkloads(hypervisor);
         assertThat(workloads.lifecycle(Guests.twoPlusTwo(), SHORT).measure()).isPositive();
+        assertThat(workloads.reusedLifecycle(Guests.twoPlusTwo(), SHORT).measure()).isPositive();
         assertThat(workloads.exits(Guests.outLoop(), SHORT).measure()).isPositive();
         assertThat(workloads.memory(Guests.twoPlusTwo(), 2).measure()).isPositive();
     }
