@@ -20,7 +20,6 @@ import java.util.List;
  */
 final class VcpuState {
     static final int FPU_SIZE = 416;
-    static final int FPU_MXCSR = 408;
     static final int XSAVE_SIZE = 4096;
     static final int XCRS_SIZE = 392;
     static final int VCPU_EVENTS_SIZE = 64;
@@ -33,6 +32,8 @@ final class VcpuState {
     private static final int XSAVE_XMM_BYTES = 256;
     private static final int XSAVE_XSTATE_BV = 512;
     private static final long XFEATURE_SSE = 1 << 1;
+    /** MXCSR after a processor reset (Intel SDM vol. 1, 10.2.3): all exceptions masked, round to nearest. */
+    private static final int MXCSR_AT_RESET = 0x1f80;
 
     /** One opaque structure: the ioctls that read and write it, and its bytes at capture. */
     private record Blob(KvmIoctl get, KvmIoctl set, byte[] bytes) {
@@ -71,12 +72,12 @@ final class VcpuState {
         List<Blob> blobs = new ArrayList<>();
         blobs.add(Blob.read(vcpuFd, KvmIoctl.KVM_GET_SREGS, KvmIoctl.KVM_SET_SREGS, KvmSregs.SIZE));
         blobs.add(Blob.read(vcpuFd, KvmIoctl.KVM_GET_REGS, KvmIoctl.KVM_SET_REGS, KvmRegs.SIZE));
-        Blob fpu = Blob.read(vcpuFd, KvmIoctl.KVM_GET_FPU, KvmIoctl.KVM_SET_FPU, FPU_SIZE);
+        blobs.add(Blob.read(vcpuFd, KvmIoctl.KVM_GET_FPU, KvmIoctl.KVM_SET_FPU, FPU_SIZE));
+        // After kvm_fpu, which it supersedes where KVM has it.
         if (has(kvmFd, KvmConstants.KVM_CAP_XSAVE)) {
             Blob xsave = Blob.read(vcpuFd, KvmIoctl.KVM_GET_XSAVE, KvmIoctl.KVM_SET_XSAVE, XSAVE_SIZE);
-            blobs.add(new Blob(xsave.get(), xsave.set(), withExplicitSse(xsave.bytes(), fpu.bytes())));
+            blobs.add(new Blob(xsave.get(), xsave.set(), withExplicitSse(xsave.bytes())));
         }
-        blobs.add(fpu);
         if (has(kvmFd, KvmConstants.KVM_CAP_XCRS)) {
             blobs.add(Blob.read(vcpuFd, KvmIoctl.KVM_GET_XCRS, KvmIoctl.KVM_SET_XCRS, XCRS_SIZE));
         }
@@ -107,16 +108,17 @@ final class VcpuState {
 
     /**
      * A new vCPU's XSAVE area marks SSE as in its initial state (XSTATE_BV bit 1 clear), and then
-     * KVM_SET_XSAVE does not write MXCSR, nor does the CPU load it on every implementation (QEMU's
-     * XRSTOR leaves it in the compacted form), so a guest's MXCSR would survive the reset. The SSE
-     * state written instead is the initial state spelled out: zero XMM registers and the new
-     * vCPU's MXCSR, with its bit set.
+     * neither KVM_SET_XSAVE nor the CPU's XRSTORS sets MXCSR everywhere (KVM inside QEMU kept the
+     * guest's MXCSR; the area's and kvm_fpu's MXCSR field read 0 there, while the new vCPU's MXCSR
+     * is 0x1f80), so a guest's MXCSR would survive the reset. The SSE state written instead is the
+     * new vCPU's spelled out: zero XMM registers and MXCSR as after a processor reset, with the bit
+     * set, so that every implementation loads them.
      */
-    private static byte[] withExplicitSse(byte[] xsave, byte[] fpu) {
+    private static byte[] withExplicitSse(byte[] xsave) {
         ByteBuffer area = ByteBuffer.wrap(xsave.clone()).order(ByteOrder.LITTLE_ENDIAN);
-        area.putInt(XSAVE_MXCSR, ByteBuffer.wrap(fpu).order(ByteOrder.LITTLE_ENDIAN).getInt(FPU_MXCSR));
         if ((area.getLong(XSAVE_XSTATE_BV) & XFEATURE_SSE) == 0) {
             area.put(XSAVE_XMM, new byte[XSAVE_XMM_BYTES]);
+            area.putInt(XSAVE_MXCSR, MXCSR_AT_RESET);
             area.putLong(XSAVE_XSTATE_BV, area.getLong(XSAVE_XSTATE_BV) | XFEATURE_SSE);
         }
         return area.array();

@@ -101,7 +101,6 @@ class KvmAbiTest {
         offset("kvm_guest_debug", "control", KvmGuestDebug.CONTROL);
 
         size("kvm_fpu", VcpuState.FPU_SIZE);
-        offset("kvm_fpu", "mxcsr", VcpuState.FPU_MXCSR);
         size("kvm_xsave", VcpuState.XSAVE_SIZE);
         size("kvm_xcrs", VcpuState.XCRS_SIZE);
         size("kvm_vcpu_events", VcpuState.VCPU_EVENTS_SIZE);
