@@ -42,6 +42,9 @@ import org.opentest4j.AssertionFailedError;
  * through {@link KvmVm#run()} fails it once the body returns, or throws — the guest's failure
  * then comes first, with the body's exception added as suppressed, since the guest stopping there
  * is usually why the body failed. The first such run of the test counts.
+ *
+ * <p>With {@link #REUSE_VMS_PARAMETER} on, a test's VM may get the reset machine of an earlier
+ * test instead of a new one; the machines are owned by one {@code MachinePool} per test run.
  */
 public class KvmExtension implements ExecutionCondition, BeforeEachCallback, ParameterResolver, InvocationInterceptor {
     /**
