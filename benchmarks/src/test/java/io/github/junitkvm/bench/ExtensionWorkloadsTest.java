@@ -49,9 +49,11 @@ class ExtensionWorkloadsTest {
     private static void workloadsRunOn(Hypervisor hypervisor) throws Exception {
         ExtensionWorkloads workloads = new ExtensionWorkloads(hypervisor);
         assertThat(workloads.lifecycle(Guests.twoPlusTwo(), SHORT).measure()).isPositive();
-        assertThat(workloads.reusedLifecycle(Guests.twoPlusTwo(), SHORT).measure()).isPositive();
         assertThat(workloads.exits(Guests.outLoop(), SHORT).measure()).isPositive();
         assertThat(workloads.memory(Guests.twoPlusTwo(), 2).measure()).isPositive();
+        // Last: its pool's closing can shut down a surplus emulator worker, which a memory
+        // measurement running meanwhile would see as memory given back.
+        assertThat(workloads.reusedLifecycle(Guests.twoPlusTwo(), SHORT).measure()).isPositive();
     }
 
     /** Run only through the launcher above: its failure is what the test expects. */
