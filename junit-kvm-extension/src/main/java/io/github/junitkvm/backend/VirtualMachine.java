@@ -66,8 +66,8 @@ public interface VirtualMachine extends AutoCloseable {
      * vCPU, no trace. A machine reset this way behaves exactly as a newly created one with the
      * same {@link MachineConfig}, at a fraction of the cost.
      *
-     * @throws IllegalStateException if the machine is closed, its emulator worker died, or a run is
-     *     in progress
+     * @throws IllegalStateException if the machine is closed, its emulator worker died, a run is in
+     *     progress, or it was not created by {@link Hypervisor#createResettableMachine}
      * @throws HypervisorException if the hypervisor refuses to restore some state
      */
     void reset();

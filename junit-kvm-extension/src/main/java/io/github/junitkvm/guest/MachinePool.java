@@ -57,7 +57,7 @@ public final class MachinePool implements AutoCloseable {
             public VirtualMachine obtain(MachineConfig config) {
                 VirtualMachine machine = take(new Key(hypervisor.backend(), config));
                 obtained.accept(machine != null);
-                return machine != null ? machine : hypervisor.createMachine(config);
+                return machine != null ? machine : hypervisor.createResettableMachine(config);
             }
 
             @Override

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * A machine's guest RAM: one anonymous shared mapping per {@link RamRegion}, registered with KVM as
  * a memory slot, and the translation of guest physical addresses to them.
  *
- * <p>Writable slots log the pages the guest dirties ({@code KVM_MEM_LOG_DIRTY_PAGES}), and every
+ * <p>Writable slots of a resettable machine log the pages the guest dirties
+ * ({@code KVM_MEM_LOG_DIRTY_PAGES}; it costs a write fault per page and log read), and every
  * host write is noted too (the log does not see them), so that {@link #zeroWritten()} can bring the
  * RAM back to all zeros touching only the pages that are not zero any more. Logging is part of
  * KVM's base API, so there is no capability to check.
@@ -43,10 +44,12 @@ final class GuestRam {
      * @param vmFd the VM
      * @param regions the regions
      * @param readOnlySupported whether the kernel has {@code KVM_CAP_READONLY_MEM}
+     * @param logDirtyPages whether writable slots log dirty pages, for {@link #zeroWritten()}
      * @param resources receives the release of every mapping made
      * @return the RAM
      */
-    static GuestRam map(int vmFd, List<RamRegion> regions, boolean readOnlySupported, NativeResources resources) {
+    static GuestRam map(int vmFd, List<RamRegion> regions, boolean readOnlySupported, boolean logDirtyPages,
+                        NativeResources resources) {
         List<Mapping> mappings = new ArrayList<>();
         try (Memory slot = new Memory(KvmUserspaceMemoryRegion.SIZE)) {
             for (int i = 0; i < regions.size(); i++) {
@@ -63,7 +66,8 @@ final class GuestRam {
                 resources.add(() -> Posix.munmap(host, region.size()));
                 mappings.add(new Mapping(region, host, new BitSet()));
                 KvmUserspaceMemoryRegion.write(slot, i,
-                        region.readOnly() ? KvmConstants.KVM_MEM_READONLY : KvmConstants.KVM_MEM_LOG_DIRTY_PAGES,
+                        region.readOnly() ? KvmConstants.KVM_MEM_READONLY
+                                : logDirtyPages ? KvmConstants.KVM_MEM_LOG_DIRTY_PAGES : 0,
                         region.guestAddress(), region.size(), host);
                 Posix.ioctl(vmFd, KvmIoctl.KVM_SET_USER_MEMORY_REGION, Pointer.nativeValue(slot));
             }

@@ -43,7 +43,7 @@ class MachinePoolTest {
     @BeforeEach
     void machines() {
         when(hypervisor.backend()).thenReturn(Backend.EMULATOR);
-        when(hypervisor.createMachine(any())).thenAnswer(call -> {
+        when(hypervisor.createResettableMachine(any())).thenAnswer(call -> {
             VirtualMachine machine = mock(VirtualMachine.class);
             when(machine.readMemory(anyLong(), anyInt())).thenAnswer(read -> new byte[(int) read.getArgument(1)]);
             when(machine.registers()).thenReturn(GeneralRegisters.initial());
