@@ -5,6 +5,8 @@ import io.github.junitkvm.emulator.EmulatorHypervisor;
 import io.github.junitkvm.guest.BackendSelector;
 import io.github.junitkvm.guest.GuestSpec;
 import io.github.junitkvm.guest.GuestSpecReader;
+import io.github.junitkvm.guest.MachinePool;
+import io.github.junitkvm.guest.MachineSource;
 import io.github.junitkvm.guest.RunDigest;
 import io.github.junitkvm.junit.EffectiveGuest;
 import io.github.junitkvm.junit.GuestAssertionFailure;
@@ -40,6 +42,9 @@ import org.opentest4j.AssertionFailedError;
  * through {@link KvmVm#run()} fails it once the body returns, or throws — the guest's failure
  * then comes first, with the body's exception added as suppressed, since the guest stopping there
  * is usually why the body failed. The first such run of the test counts.
+ *
+ * <p>With {@link #REUSE_VMS_PARAMETER} on, a test's VM may get the reset machine of an earlier
+ * test instead of a new one; the machines are owned by one {@code MachinePool} per test run.
  */
 public class KvmExtension implements ExecutionCondition, BeforeEachCallback, ParameterResolver, InvocationInterceptor {
     /**
@@ -54,6 +59,22 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
      * serial output, the exits, the registers. Off by default, to keep reports small.
      */
     public static final String REPORT_RUNS_PARAMETER = "junitkvm.report.runs";
+
+    /**
+     * The configuration parameter that, set to {@code true}, reuses machines across tests: a test's
+     * machine whose runs all ended cleanly is reset to its new state ({@code VirtualMachine.reset})
+     * and given to a later test with the same RAM, CPU mode and trace length, instead of being
+     * closed. Off by default, so that no one's results change unasked; the parked machines are
+     * closed when the test run ends.
+     */
+    public static final String REUSE_VMS_PARAMETER = "junitkvm.reuseVms";
+
+    /**
+     * The key of the report entry each test publishes when {@link #REUSE_VMS_PARAMETER} is on and
+     * it creates its VM: {@code reused} if the VM got a reset machine of an earlier test,
+     * {@code new} if not.
+     */
+    public static final String VM_REPORT_KEY = "junitkvm.vm";
 
     /** The key of the report entry {@link #REPORT_RUNS_PARAMETER} asks for. */
     public static final String RUN_REPORT_KEY = "junitkvm.run";
@@ -86,7 +107,8 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
             Consumer<GuestRun> runReporter = reportsRuns(context)
                     ? run -> context.publishReportEntry(RUN_REPORT_KEY, RunDigest.of(run))
                     : run -> { };
-            context.getStore(NAMESPACE).put(TestGuest.class, new TestGuest(spec, hypervisor, runReporter));
+            context.getStore(NAMESPACE).put(TestGuest.class,
+                    new TestGuest(spec, machineSource(context, hypervisor), runReporter));
             context.publishReportEntry(BACKEND_REPORT_KEY, hypervisor.backend().name());
         }
     }
@@ -155,6 +177,19 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
         if (failed.isPresent()) {
             throw GuestAssertionFailure.of(failed.get());
         }
+    }
+
+    /**
+     * The pool lives in the root context's store: one per test run, shared by all test classes,
+     * and closed (with every parked machine) when the run ends.
+     */
+    private static MachineSource machineSource(ExtensionContext context, Hypervisor hypervisor) {
+        if (!context.getConfigurationParameter(REUSE_VMS_PARAMETER, Boolean::parseBoolean).orElse(false)) {
+            return MachineSource.fresh(hypervisor);
+        }
+        return context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(MachinePool.class, type -> new MachinePool(), MachinePool.class)
+                .on(hypervisor, reused -> context.publishReportEntry(VM_REPORT_KEY, reused ? "reused" : "new"));
     }
 
     private static boolean reportsRuns(ExtensionContext context) {

@@ -75,6 +75,7 @@ public final class BenchMain {
         lifecycle.put(Series.LIFECYCLE_C, c.lifecycle(twoPlusTwo, scale.roundBudget()));
         lifecycle.put(Series.LIFECYCLE_C_RESET, c.reset(twoPlusTwo, scale.roundBudget()));
         lifecycle.put(Series.LIFECYCLE_VM, extension.lifecycle(twoPlusTwo, scale.roundBudget()));
+        lifecycle.put(Series.LIFECYCLE_VM_REUSED, extension.reusedLifecycle(twoPlusTwo, scale.roundBudget()));
         lifecycle.put(Series.LIFECYCLE_TEST, launcher.round(TwoPlusTwoTests.class, scale.roundBudget()));
         lifecycle.put(Series.LIFECYCLE_JUNIT, launcher.round(PlainTests.class, scale.roundBudget()));
         record(rounds.interleave(lifecycle), "rounds of at least " + scale.roundBudget().toMillis() + " ms");

@@ -7,6 +7,8 @@ import io.github.junitkvm.backend.Hypervisor;
 import io.github.junitkvm.guest.GuestSpec;
 import io.github.junitkvm.guest.GuestSpecReader;
 import io.github.junitkvm.guest.GuestVm;
+import io.github.junitkvm.guest.MachinePool;
+import io.github.junitkvm.guest.MachineSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +43,27 @@ public final class ExtensionWorkloads {
             }
             return 1;
         });
+    }
+
+    /**
+     * @param guest the 2+2 guest
+     * @param budget how long the round should last at least
+     * @return a round: microseconds per VM as {@link #lifecycle}, but with the machines of a
+     *     {@link MachinePool}, so that every VM but the round's first gets a reset machine
+     */
+    public Round reusedLifecycle(KvmGuest guest, Duration budget) {
+        GuestSpec spec = reader.read(guest);
+        return () -> {
+            try (MachinePool pool = new MachinePool()) {
+                MachineSource machines = pool.on(hypervisor);
+                return TimedLoop.microsPerUnit(budget, () -> {
+                    try (GuestVm vm = GuestVm.create(machines, spec, run -> { })) {
+                        requireTwoPlusTwo(vm.run());
+                    }
+                    return 1;
+                });
+            }
+        };
     }
 
     /**

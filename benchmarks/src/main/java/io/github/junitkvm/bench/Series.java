@@ -11,11 +11,16 @@ public enum Series {
     LIFECYCLE_C(Metric.LIFECYCLE, "c", "C loop, same calls"),
     /**
      * The C program reusing one VM: reload the code and registers, run to HLT; what a fast reset
-     * between tests could cost at best (the issue's part 4, not implemented).
+     * between tests could cost at best.
      */
     LIFECYCLE_C_RESET(Metric.LIFECYCLE, "c-reset", "C, one VM reused: reload+run (no create/close)"),
     /** The extension's {@code GuestVm}: create, load, run, check the run, close, per VM. */
     LIFECYCLE_VM(Metric.LIFECYCLE, "vm", "extension: GuestVm create+run+close"),
+    /**
+     * The same through a {@code MachinePool}, as with {@code junitkvm.reuseVms=true}: the VM's
+     * machine is a reset one of the previous VM, and goes back to the pool, reset, on close.
+     */
+    LIFECYCLE_VM_REUSED(Metric.LIFECYCLE, "vm-reused", "extension: GuestVm on a reused machine (reuseVms)"),
     /** A {@code @KvmGuest} test with a {@code GuestRun} and four assertions, through the JUnit launcher. */
     LIFECYCLE_TEST(Metric.LIFECYCLE, "test", "extension: @KvmGuest test via JUnit launcher"),
     /** A plain JUnit test with one assertion and no VM, through the same launcher: JUnit's own share. */

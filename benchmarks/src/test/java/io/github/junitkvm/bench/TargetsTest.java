@@ -91,6 +91,15 @@ class TargetsTest {
     }
 
     @Test
+    void theResetLineAddsTheExtensionsReuseWhereMeasured() {
+        Verdict verdict = Targets.evaluate(new Runs("host", "KVM").with(Series.LIFECYCLE_C, 200)
+                .with(Series.LIFECYCLE_C_RESET, 2).with(Series.LIFECYCLE_VM, 300)
+                .with(Series.LIFECYCLE_VM_REUSED, 60).rows()).get(4);
+        assertThat(verdict.summary()).endsWith("; the extension's GuestVm on a reused machine takes 60.0 µs,"
+                + " 5.0x less than on a new one (300 µs)");
+    }
+
+    @Test
     void describeShowsTheStatusTheSummaryAndTheWhy() {
         Verdict verdict = new Verdict("host/KVM", "t", 2, Verdict.Status.MISSED, "2x", "slow");
         assertThat(verdict.describe()).isEqualTo("[MISSED] t: 2x\n      why: slow");

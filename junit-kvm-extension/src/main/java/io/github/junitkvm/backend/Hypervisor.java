@@ -18,4 +18,17 @@ public interface Hypervisor {
      * @throws HypervisorException if the hypervisor refuses
      */
     VirtualMachine createMachine(MachineConfig config);
+
+    /**
+     * Creates a machine as {@link #createMachine} does, whose {@link VirtualMachine#reset()} works:
+     * where a reset needs something kept from the machine's creation (KVM: the vCPU's state, a
+     * dirty log of the RAM), only such machines pay for it.
+     *
+     * @param config the RAM regions and the CPU mode the guest layer will set up
+     * @return the machine; the caller owns it and must close it
+     * @throws HypervisorException if the hypervisor refuses
+     */
+    default VirtualMachine createResettableMachine(MachineConfig config) {
+        return createMachine(config);
+    }
 }

@@ -61,6 +61,18 @@ public interface VirtualMachine extends AutoCloseable {
     InstructionTrace lastRunTrace();
 
     /**
+     * Brings the machine back to the state it had when created: all RAM zero, the vCPU's every
+     * register (general, system, FPU/SSE, model-specific, debug) and pending event as on a new
+     * vCPU, no trace. A machine reset this way behaves exactly as a newly created one with the
+     * same {@link MachineConfig}, at a fraction of the cost.
+     *
+     * @throws IllegalStateException if the machine is closed, its emulator worker died, a run is in
+     *     progress, or it was not created by {@link Hypervisor#createResettableMachine}
+     * @throws HypervisorException if the hypervisor refuses to restore some state
+     */
+    void reset();
+
+    /**
      * Makes the run in progress, if any, return {@link StopCause#stopRequested()} soon. Callable from
      * any thread at any time; has no effect on runs that start afterwards.
      */

@@ -21,6 +21,7 @@ import io.github.junitkvm.emulator.protocol.Message.PortIn;
 import io.github.junitkvm.emulator.protocol.Message.PortOut;
 import io.github.junitkvm.emulator.protocol.Message.ReadMemory;
 import io.github.junitkvm.emulator.protocol.Message.RegistersContent;
+import io.github.junitkvm.emulator.protocol.Message.Reset;
 import io.github.junitkvm.emulator.protocol.Message.Run;
 import io.github.junitkvm.emulator.protocol.Message.SetRegisters;
 import io.github.junitkvm.emulator.protocol.Message.SetSpecialRegisters;
@@ -118,6 +119,25 @@ final class EmulatorMachine implements VirtualMachine {
     @Override
     public void setSpecialRegisters(SpecialRegisters registers) {
         call(new SetSpecialRegisters(registers), Done.class);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The worker replaces its Unicorn engine by a new one with the same configuration; the
+     * worker process, its warm JIT and the pipe stay. The new engine counts toward the worker's
+     * {@link WorkerPool#MACHINES_PER_WORKER}.
+     */
+    @Override
+    public void reset() {
+        operation.lock();
+        try {
+            pool.engineOpened(worker);
+            call(new Reset(), Done.class);
+            lastTrace = InstructionTrace.empty();
+        } finally {
+            operation.unlock();
+        }
     }
 
     @Override

@@ -77,6 +77,15 @@ final class WorkerPool {
     }
 
     /**
+     * Counts one more engine of a leased worker, which a machine's reset opened.
+     *
+     * @param worker the worker
+     */
+    synchronized void engineOpened(WorkerProcess worker) {
+        served.computeIfPresent(worker, (w, count) -> count + 1);
+    }
+
+    /**
      * Drops a worker that died or can no longer be trusted.
      *
      * @param worker the worker

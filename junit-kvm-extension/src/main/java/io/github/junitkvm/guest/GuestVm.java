@@ -24,11 +24,14 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The {@link KvmVm} of the public API, on any backend: owns one {@link VirtualMachine}, loads the
- * guest into it, and turns each run into a {@link RecordedRun}.
+ * The {@link KvmVm} of the public API, on any backend: owns one {@link VirtualMachine} from a
+ * {@link MachineSource}, loads the guest into it, turns each run into a {@link RecordedRun}, and
+ * hands the machine back on {@link #close()}, reusable only if every run of it ended cleanly.
  */
 public final class GuestVm implements KvmVm {
     private final VirtualMachine machine;
+    private final MachineSource source;
+    private final MachineConfig config;
     private final Backend backend;
     private final GuestSpec spec;
     private final RamLayout layout;
@@ -36,13 +39,25 @@ public final class GuestVm implements KvmVm {
     private final GuestMemory memory;
     private final GuestReportReader reports;
     private final Consumer<GuestRun> runObserver;
-    private volatile boolean closed;
+    /** Guards {@link #closed} and {@link #running}, so that a machine is never released mid-run. */
+    private final Object lifecycle = new Object();
+    private boolean closed;
+    private boolean running;
+    /**
+     * Whether every run so far stopped the way a guest stops by itself (HLT, a stop port, a guest
+     * library report) with no handler failure; a machine stopped otherwise (a time limit, a fault,
+     * a dead worker) is not reused, only closed.
+     */
+    private boolean cleanSoFar = true;
     /** Counts runs, so that a run's memory view can tell it is no longer current. */
     private volatile int generation;
 
-    private GuestVm(VirtualMachine machine, Backend backend, GuestSpec spec, Consumer<GuestRun> runObserver) {
+    private GuestVm(VirtualMachine machine, MachineSource source, MachineConfig config, GuestSpec spec,
+                    Consumer<GuestRun> runObserver) {
         this.machine = machine;
-        this.backend = backend;
+        this.source = source;
+        this.config = config;
+        this.backend = source.backend();
         this.spec = spec;
         this.runObserver = runObserver;
         this.layout = new RamLayout(spec.ram());
@@ -70,9 +85,23 @@ public final class GuestVm implements KvmVm {
      * @return the VM, not yet run; the caller owns it
      */
     public static GuestVm create(Hypervisor hypervisor, GuestSpec spec, Consumer<GuestRun> runObserver) {
-        VirtualMachine machine = hypervisor.createMachine(new MachineConfig(spec.ram(), spec.mode(), spec.trace()));
+        return create(MachineSource.fresh(hypervisor), spec, runObserver);
+    }
+
+    /**
+     * Gets a machine in its new state from the source, loads the code, sets the CPU mode and the
+     * registers.
+     *
+     * @param source where the machine comes from and goes back to on {@link #close()}
+     * @param spec what the guest is
+     * @param runObserver told of every run of the VM, when it has stopped
+     * @return the VM, not yet run; the caller owns it
+     */
+    public static GuestVm create(MachineSource source, GuestSpec spec, Consumer<GuestRun> runObserver) {
+        MachineConfig config = new MachineConfig(spec.ram(), spec.mode(), spec.trace());
+        VirtualMachine machine = source.obtain(config);
         try {
-            GuestVm vm = new GuestVm(machine, hypervisor.backend(), spec, runObserver);
+            GuestVm vm = new GuestVm(machine, source, config, spec, runObserver);
             for (ImageSegment segment : spec.image()) {
                 vm.memory.write(segment.address(), segment.bytes());
             }
@@ -81,7 +110,7 @@ public final class GuestVm implements KvmVm {
             machine.setRegisters(spec.registers());
             return vm;
         } catch (RuntimeException | Error e) {
-            machine.close();
+            source.release(machine, config, false);
             throw e;
         }
     }
@@ -164,10 +193,32 @@ public final class GuestVm implements KvmVm {
 
     @Override
     public GuestRun run(Duration timeout) {
-        ensureOpen();
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("run timeout " + timeout + " is not positive");
         }
+        synchronized (lifecycle) {
+            ensureOpen();
+            running = true;
+            cleanSoFar = false; // until the run has ended cleanly
+        }
+        try {
+            GuestRun run = recordRun(timeout);
+            boolean clean = switch (run.lastExit().reason()) {
+                case HLT, DEBUG_EXIT, GUEST_DONE, GUEST_ASSERTION_FAILED -> true;
+                default -> false;
+            };
+            synchronized (lifecycle) {
+                cleanSoFar = clean;
+            }
+            return run;
+        } finally {
+            synchronized (lifecycle) {
+                running = false;
+            }
+        }
+    }
+
+    private GuestRun recordRun(Duration timeout) {
         int runGeneration = ++generation;
         ExitRecorder recorder = new ExitRecorder(devices, spec.limits(), machine::requestStop);
         long start = System.nanoTime();
@@ -186,10 +237,26 @@ public final class GuestVm implements KvmVm {
         return run;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A close while a run is in progress (from another thread, or from a handler) stops the run
+     * and closes the machine; otherwise the machine goes back to its source, reusable if every run
+     * ended cleanly.
+     */
     @Override
     public void close() {
-        closed = true;
-        machine.close();
+        boolean reusable;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            reusable = cleanSoFar && !running;
+        }
+        // Not reusable: the source closes the machine, which stops a run in progress; the run's own
+        // thread then finds the machine closed.
+        source.release(machine, config, reusable);
     }
 
     /**
@@ -234,7 +301,11 @@ public final class GuestVm implements KvmVm {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        boolean isClosed;
+        synchronized (lifecycle) {
+            isClosed = closed;
+        }
+        if (isClosed) {
             throw new IllegalStateException("this KvmVm is closed");
         }
     }

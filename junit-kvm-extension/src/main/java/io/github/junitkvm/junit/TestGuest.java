@@ -2,9 +2,9 @@ package io.github.junitkvm.junit;
 
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmVm;
-import io.github.junitkvm.backend.Hypervisor;
 import io.github.junitkvm.guest.GuestSpec;
 import io.github.junitkvm.guest.GuestVm;
+import io.github.junitkvm.guest.MachineSource;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  */
 public final class TestGuest implements AutoCloseable {
     private final GuestSpec spec;
-    private final Hypervisor hypervisor;
+    private final MachineSource machines;
     private final Consumer<GuestRun> runObserver;
     /** The first run of the VM that ended on a failed guest assertion; set on the running thread. */
     private final AtomicReference<GuestRun> failedGuestAssertion = new AtomicReference<>();
@@ -26,19 +26,19 @@ public final class TestGuest implements AutoCloseable {
 
     /**
      * @param spec the validated guest description
-     * @param hypervisor where its VM is created
+     * @param machines where its VM's machine comes from and goes back to
      * @param runObserver told of every run of the VM, the test's own runs included
      */
-    public TestGuest(GuestSpec spec, Hypervisor hypervisor, Consumer<GuestRun> runObserver) {
+    public TestGuest(GuestSpec spec, MachineSource machines, Consumer<GuestRun> runObserver) {
         this.spec = spec;
-        this.hypervisor = hypervisor;
+        this.machines = machines;
         this.runObserver = runObserver;
     }
 
     /** @return the test's VM, created on first use */
     public synchronized KvmVm vm() {
         if (vm == null) {
-            vm = GuestVm.create(hypervisor, spec, this::observe);
+            vm = GuestVm.create(machines, spec, this::observe);
         }
         return vm;
     }

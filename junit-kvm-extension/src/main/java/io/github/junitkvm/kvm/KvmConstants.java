@@ -9,8 +9,13 @@ final class KvmConstants {
     static final int KVM_API_VERSION = 12;
 
     static final int KVM_CAP_SET_GUEST_DEBUG = 23;
+    static final int KVM_CAP_VCPU_EVENTS = 41;
+    static final int KVM_CAP_DEBUGREGS = 50;
+    static final int KVM_CAP_XSAVE = 55;
+    static final int KVM_CAP_XCRS = 56;
     static final int KVM_CAP_READONLY_MEM = 81;
     static final int KVM_CAP_IMMEDIATE_EXIT = 136;
+    static final int KVM_MEM_LOG_DIRTY_PAGES = 1;
     static final int KVM_MEM_READONLY = 1 << 1;
 
     static final int KVM_GUESTDBG_ENABLE = 1;

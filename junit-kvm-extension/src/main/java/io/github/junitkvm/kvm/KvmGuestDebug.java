@@ -22,9 +22,22 @@ final class KvmGuestDebug {
      * @param vcpuFd the vCPU
      */
     static void enableSingleStep(int vcpuFd) {
+        setControl(vcpuFd, KvmConstants.KVM_GUESTDBG_ENABLE | KvmConstants.KVM_GUESTDBG_SINGLESTEP);
+    }
+
+    /**
+     * Turns guest debugging off, as on a new vCPU.
+     *
+     * @param vcpuFd the vCPU
+     */
+    static void disable(int vcpuFd) {
+        setControl(vcpuFd, 0);
+    }
+
+    private static void setControl(int vcpuFd, int control) {
         try (Memory debug = new Memory(SIZE)) {
             debug.clear();
-            debug.setInt(CONTROL, KvmConstants.KVM_GUESTDBG_ENABLE | KvmConstants.KVM_GUESTDBG_SINGLESTEP);
+            debug.setInt(CONTROL, control);
             Posix.ioctl(vcpuFd, KvmIoctl.KVM_SET_GUEST_DEBUG, Pointer.nativeValue(debug));
         }
     }

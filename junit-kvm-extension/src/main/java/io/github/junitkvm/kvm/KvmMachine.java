@@ -35,6 +35,8 @@ final class KvmMachine implements VirtualMachine {
     private final GuestRam ram;
     private final int vcpuFd;
     private final KvmRun kvmRun;
+    /** The vCPU's state when new, which {@link #reset()} restores; null if the machine is not resettable. */
+    private final VcpuState newVcpu;
     private final VcpuInterrupter interrupter;
     /** How many instructions a run's trace keeps; 0: the vCPU is not single-stepped. */
     private final int traceLength;
@@ -43,11 +45,13 @@ final class KvmMachine implements VirtualMachine {
     private boolean running;
     private InstructionTrace lastTrace = InstructionTrace.empty();
 
-    private KvmMachine(NativeResources resources, GuestRam ram, int vcpuFd, KvmRun kvmRun, int traceLength) {
+    private KvmMachine(NativeResources resources, GuestRam ram, int vcpuFd, KvmRun kvmRun, VcpuState newVcpu,
+                       int traceLength) {
         this.resources = resources;
         this.ram = ram;
         this.vcpuFd = vcpuFd;
         this.kvmRun = kvmRun;
+        this.newVcpu = newVcpu;
         this.interrupter = new VcpuInterrupter(kvmRun);
         this.traceLength = traceLength;
     }
@@ -60,15 +64,17 @@ final class KvmMachine implements VirtualMachine {
      * @param vcpuMmapSize {@code KVM_GET_VCPU_MMAP_SIZE}
      * @param readOnlySupported whether {@code KVM_CAP_READONLY_MEM} is available
      * @param cpuid what the vCPU's CPUID reports
+     * @param resettable whether {@link #reset()} must work: the RAM then logs dirty pages and the
+     *     vCPU's state is captured
      * @return the machine
      */
     static KvmMachine create(int kvmFd, MachineConfig config, long vcpuMmapSize, boolean readOnlySupported,
-                             KvmCpuid cpuid) {
+                             KvmCpuid cpuid, boolean resettable) {
         NativeResources resources = new NativeResources();
         try {
             int vmFd = Posix.ioctl(kvmFd, KvmIoctl.KVM_CREATE_VM, 0);
             resources.add(() -> Posix.close(vmFd));
-            GuestRam ram = GuestRam.map(vmFd, config.ram(), readOnlySupported, resources);
+            GuestRam ram = GuestRam.map(vmFd, config.ram(), readOnlySupported, resettable, resources);
             if (!ram.overlaps(TSS_ADDRESS, TSS_SIZE)) {
                 Posix.ioctl(vmFd, KvmIoctl.KVM_SET_TSS_ADDR, TSS_ADDRESS);
             }
@@ -79,7 +85,7 @@ final class KvmMachine implements VirtualMachine {
                     "kvm_run");
             resources.add(() -> Posix.munmap(run, vcpuMmapSize));
             return new KvmMachine(resources, ram, vcpuFd, new KvmRun(new Pointer(run), vcpuMmapSize),
-                    config.traceLength());
+                    resettable ? VcpuState.capture(kvmFd, vcpuFd) : null, config.traceLength());
         } catch (RuntimeException | Error e) {
             try {
                 resources.close();
@@ -268,6 +274,35 @@ final class KvmMachine implements VirtualMachine {
             Posix.ioctlInterruptible(vcpuFd, KvmIoctl.KVM_RUN, 0);
         }
         return stop;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Zeroes the pages the dirty log and the host's writes name, writes back the vCPU state
+     * captured at creation, and turns off the single-stepping a traced run left on.
+     */
+    @Override
+    public void reset() {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (running) {
+                throw new IllegalStateException("reset() called from an exit listener while the vCPU runs");
+            }
+            if (newVcpu == null) {
+                throw new IllegalStateException("this KVM machine cannot be reset: it was not created by"
+                        + " Hypervisor.createResettableMachine");
+            }
+            ram.zeroWritten();
+            if (traceLength > 0) {
+                KvmGuestDebug.disable(vcpuFd);
+            }
+            newVcpu.restore(vcpuFd);
+            lastTrace = InstructionTrace.empty();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -47,7 +47,7 @@ final class SingleStepCheck {
             return Optional.of("it lacks KVM_CAP_SET_GUEST_DEBUG, which single-stepping needs");
         }
         MachineConfig config = new MachineConfig(List.of(new RamRegion(CODE, PAGE, false)), CpuMode.REAL, EXPECTED.size() + 1);
-        try (KvmMachine probe = KvmMachine.create(kvmFd, config, vcpuMmapSize, false, cpuid)) {
+        try (KvmMachine probe = KvmMachine.create(kvmFd, config, vcpuMmapSize, false, cpuid, false)) {
             probe.writeMemory(CODE, code());
             SpecialRegisters reset = probe.specialRegisters();
             probe.setSpecialRegisters(reset.withCs(flat(reset.cs())).withDs(flat(reset.ds())).withEs(flat(reset.es()))

@@ -47,7 +47,7 @@ class GuestVmTest {
     private static final long REPORT = 0x1800;
     private static final Segment RESET_CS = new Segment(0xf000, 0xffff0000L, 0xffff, 0xb, true, 0,
             false, true, false, false, false, false);
-    private static final SpecialRegisters RESET = new SpecialRegisters(RESET_CS, RESET_CS, RESET_CS, RESET_CS,
+    static final SpecialRegisters RESET = new SpecialRegisters(RESET_CS, RESET_CS, RESET_CS, RESET_CS,
             RESET_CS, RESET_CS, RESET_CS, RESET_CS, new DescriptorTable(0, 0xffff), new DescriptorTable(0, 0xffff),
             0x60000010L, 0, 0, 0, 0, 0, 0xfee00900L);
 
@@ -353,7 +353,7 @@ class GuestVmTest {
     }
 
     @Test
-    void aClosedVmRefusesUseAndClosesItsMachineEveryTime() {
+    void aClosedVmRefusesUseAndClosesItsMachineOnce() {
         GuestVm vm = GuestVm.create(hypervisor, spec);
         vm.close();
         vm.close();
@@ -361,7 +361,8 @@ class GuestVmTest {
         assertThatIllegalStateException().isThrownBy(vm::run).withMessage("this KvmVm is closed");
         assertThatIllegalStateException().isThrownBy(vm::memory);
         assertThatIllegalStateException().isThrownBy(vm::registers);
-        verify(machine, org.mockito.Mockito.times(2)).close();
+        // Once: with junitkvm.reuseVms the machine may belong to another VM by the second close.
+        verify(machine).close();
     }
 
     @Test

@@ -100,6 +100,19 @@ class KvmAbiTest {
         size("kvm_guest_debug", KvmGuestDebug.SIZE);
         offset("kvm_guest_debug", "control", KvmGuestDebug.CONTROL);
 
+        size("kvm_fpu", VcpuState.FPU_SIZE);
+        size("kvm_xsave", VcpuState.XSAVE_SIZE);
+        size("kvm_xcrs", VcpuState.XCRS_SIZE);
+        size("kvm_vcpu_events", VcpuState.VCPU_EVENTS_SIZE);
+        size("kvm_debugregs", VcpuState.DEBUGREGS_SIZE);
+        size("kvm_msr_list", VcpuState.MSR_LIST_HEADER_SIZE);
+        size("kvm_msrs", VcpuState.MSRS_HEADER_SIZE);
+        size("kvm_msr_entry", MsrSnapshot.ENTRY_SIZE);
+        offset("kvm_msr_entry", "data", MsrSnapshot.ENTRY_DATA);
+        size("kvm_dirty_log", DirtyLog.SIZE);
+        offset("kvm_dirty_log", "slot", DirtyLog.SLOT);
+        offset("kvm_dirty_log", "dirty_bitmap", DirtyLog.DIRTY_BITMAP);
+
         offset("kvm_run", "immediate_exit", KvmRun.IMMEDIATE_EXIT);
         offset("kvm_run", "exit_reason", KvmRun.EXIT_REASON);
         offset("kvm_run", "io", KvmRun.EXIT_DATA);
@@ -142,6 +155,12 @@ class KvmAbiTest {
         constant("KVM_API_VERSION", KvmConstants.KVM_API_VERSION);
         constant("KVM_CAP_SET_GUEST_DEBUG", KvmConstants.KVM_CAP_SET_GUEST_DEBUG);
         constant("KVM_CAP_READONLY_MEM", KvmConstants.KVM_CAP_READONLY_MEM);
+        constant("KVM_CAP_VCPU_EVENTS", KvmConstants.KVM_CAP_VCPU_EVENTS);
+        constant("KVM_CAP_DEBUGREGS", KvmConstants.KVM_CAP_DEBUGREGS);
+        constant("KVM_CAP_XSAVE", KvmConstants.KVM_CAP_XSAVE);
+        constant("KVM_CAP_XCRS", KvmConstants.KVM_CAP_XCRS);
+        constant("KVM_MEM_LOG_DIRTY_PAGES", KvmConstants.KVM_MEM_LOG_DIRTY_PAGES);
+        constant("E2BIG", MsrSnapshot.E2BIG);
         constant("KVM_GUESTDBG_ENABLE", KvmConstants.KVM_GUESTDBG_ENABLE);
         constant("KVM_GUESTDBG_SINGLESTEP", KvmConstants.KVM_GUESTDBG_SINGLESTEP);
         constant("DB_VECTOR", KvmConstants.DB_VECTOR);

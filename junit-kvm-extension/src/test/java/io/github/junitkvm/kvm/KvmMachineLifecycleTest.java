@@ -63,6 +63,15 @@ class KvmMachineLifecycleTest {
     }
 
     @Test
+    void aMachineNotCreatedResettableRefusesToReset() {
+        try (VirtualMachine vm = RealModeGuest.create("f4")) {
+            assertThatThrownBy(vm::reset).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("this KVM machine cannot be reset: it was not created by"
+                            + " Hypervisor.createResettableMachine");
+        }
+    }
+
+    @Test
     void aStopRequestedBeforeTheRunDoesNotAffectIt() {
         try (VirtualMachine vm = RealModeGuest.create("ba f8 03 ee f4")) {
             vm.requestStop();
@@ -212,7 +221,7 @@ class KvmMachineLifecycleTest {
             long maps = ProcessFootprint.countMappings();
 
             for (int i = 0; i < 100; i++) {
-                assertThatThrownBy(() -> KvmMachine.create(kvmFd, withRom, vcpuMmapSize, false, cpuid))
+                assertThatThrownBy(() -> KvmMachine.create(kvmFd, withRom, vcpuMmapSize, false, cpuid, false))
                         .isInstanceOf(HypervisorException.class)
                         .hasMessage("the read-only RAM region [0xf000, 0x10000) needs KVM_CAP_READONLY_MEM, which"
                                 + " this kernel does not offer; use a kernel whose KVM has it, or"

@@ -26,6 +26,13 @@ public sealed interface Message {
     }
 
     /**
+     * Replaces the worker's machine by a new one with the same configuration. Reply: {@link Done}
+     * or {@link Failed}.
+     */
+    record Reset() implements Message {
+    }
+
+    /**
      * Reply: {@link MemoryContent} or {@link Failed}.
      *
      * @param address guest physical address

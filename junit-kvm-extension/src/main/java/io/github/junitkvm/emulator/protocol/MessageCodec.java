@@ -24,6 +24,7 @@ import io.github.junitkvm.emulator.protocol.Message.PortIn;
 import io.github.junitkvm.emulator.protocol.Message.PortOut;
 import io.github.junitkvm.emulator.protocol.Message.ReadMemory;
 import io.github.junitkvm.emulator.protocol.Message.Ready;
+import io.github.junitkvm.emulator.protocol.Message.Reset;
 import io.github.junitkvm.emulator.protocol.Message.RegistersContent;
 import io.github.junitkvm.emulator.protocol.Message.Run;
 import io.github.junitkvm.emulator.protocol.Message.SetRegisters;
@@ -59,6 +60,7 @@ public final class MessageCodec {
     private static final byte RUN = 9;
     private static final byte ANSWER = 10;
     private static final byte STOP = 11;
+    private static final byte RESET = 12;
     private static final byte READY = 20;
     private static final byte UNAVAILABLE = 21;
     private static final byte DONE = 22;
@@ -96,6 +98,8 @@ public final class MessageCodec {
             }
         } else if (message instanceof Destroy) {
             out.writeByte(DESTROY);
+        } else if (message instanceof Reset) {
+            out.writeByte(RESET);
         } else if (message instanceof ReadMemory m) {
             out.writeByte(READ_MEMORY);
             out.writeLong(m.address());
@@ -200,6 +204,8 @@ public final class MessageCodec {
             }
             case DESTROY:
                 return new Destroy();
+            case RESET:
+                return new Reset();
             case READ_MEMORY:
                 return new ReadMemory(in.readLong(), in.readInt());
             case WRITE_MEMORY:

@@ -1,6 +1,7 @@
 package io.github.junitkvm.emulator.worker;
 
 import io.github.junitkvm.backend.HypervisorException;
+import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Create;
@@ -12,6 +13,7 @@ import io.github.junitkvm.emulator.protocol.Message.GetSpecialRegisters;
 import io.github.junitkvm.emulator.protocol.Message.MemoryContent;
 import io.github.junitkvm.emulator.protocol.Message.ReadMemory;
 import io.github.junitkvm.emulator.protocol.Message.RegistersContent;
+import io.github.junitkvm.emulator.protocol.Message.Reset;
 import io.github.junitkvm.emulator.protocol.Message.Run;
 import io.github.junitkvm.emulator.protocol.Message.SetRegisters;
 import io.github.junitkvm.emulator.protocol.Message.SetSpecialRegisters;
@@ -32,6 +34,8 @@ final class RequestLoop implements Runnable {
     private final StopSwitch stopSwitch;
     private final BlockingQueue<Message> requests;
     private UnicornEngine engine;
+    /** The configuration {@link #engine} was created with. */
+    private MachineConfig config;
 
     /**
      * @param uc the loaded library
@@ -73,6 +77,15 @@ final class RequestLoop implements Runnable {
                 throw new IllegalStateException("this emulator worker already hosts a machine");
             }
             engine = UnicornEngine.open(uc, create.config(), parent);
+            config = create.config();
+            return new Done();
+        }
+        if (request instanceof Reset) {
+            // A new engine is new by construction: no CPU field, cached translation or memory
+            // mapping of the old one can survive, which restoring a saved context could not promise.
+            machine().close();
+            engine = null;
+            engine = UnicornEngine.open(uc, config, parent);
             return new Done();
         }
         if (request instanceof Destroy) {

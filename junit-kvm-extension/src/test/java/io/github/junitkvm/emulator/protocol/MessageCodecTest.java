@@ -27,6 +27,7 @@ import io.github.junitkvm.emulator.protocol.Message.PortOut;
 import io.github.junitkvm.emulator.protocol.Message.ReadMemory;
 import io.github.junitkvm.emulator.protocol.Message.Ready;
 import io.github.junitkvm.emulator.protocol.Message.RegistersContent;
+import io.github.junitkvm.emulator.protocol.Message.Reset;
 import io.github.junitkvm.emulator.protocol.Message.Run;
 import io.github.junitkvm.emulator.protocol.Message.SetRegisters;
 import io.github.junitkvm.emulator.protocol.Message.SetSpecialRegisters;
@@ -66,6 +67,7 @@ class MessageCodecTest {
                 new Create(new MachineConfig(List.of(), CpuMode.REAL)),
                 new Create(new MachineConfig(List.of(new RamRegion(0, 0x1000, false)), CpuMode.LONG, 100_000)),
                 new Destroy(),
+                new Reset(),
                 new ReadMemory(0xfffff, 17),
                 new WriteMemory(0x1000, new byte[] {1, -1, 0, 127}),
                 new WriteMemory(0, new byte[0]),
