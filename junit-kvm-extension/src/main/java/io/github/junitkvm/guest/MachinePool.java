@@ -3,6 +3,7 @@ package io.github.junitkvm.guest;
 import io.github.junitkvm.Backend;
 import io.github.junitkvm.backend.Hypervisor;
 import io.github.junitkvm.backend.MachineConfig;
+import io.github.junitkvm.backend.ReleaseAll;
 import io.github.junitkvm.backend.VirtualMachine;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -115,20 +116,6 @@ public final class MachinePool implements AutoCloseable {
             parked.values().forEach(toClose::addAll);
             parked.clear();
         }
-        RuntimeException failure = null;
-        for (VirtualMachine machine : toClose) {
-            try {
-                machine.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        ReleaseAll.run(toClose.stream().map(machine -> (Runnable) machine::close).toList());
     }
 }

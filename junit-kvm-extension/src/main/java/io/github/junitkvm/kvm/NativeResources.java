@@ -1,7 +1,9 @@
 package io.github.junitkvm.kvm;
 
+import io.github.junitkvm.backend.ReleaseAll;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * The file descriptors and mappings of one machine, released in the reverse order of their
@@ -19,20 +21,8 @@ final class NativeResources implements AutoCloseable {
     /** Releases everything added so far; throws the first failure after trying every release. */
     @Override
     public void close() {
-        RuntimeException failure = null;
-        while (!releases.isEmpty()) {
-            try {
-                releases.pop().run();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        List<Runnable> pending = List.copyOf(releases);
+        releases.clear();
+        ReleaseAll.run(pending);
     }
 }
