@@ -44,6 +44,9 @@ void guest_main(void)
         for (uint32_t i = 0; i < value; i++)
             KVM_LOG("line %u", i);
         break;
+    case 6:
+        KVM_LOG("%d %d %d %d %d %d %d %d %d", 1, 2, 3, 4, 5, 6, 7, 8, 9); /* one more than a report holds */
+        KVM_DONE();
     default:
         KVM_FAIL("no scenario %u", JOB->scenario);
     }

@@ -1,5 +1,7 @@
 package io.github.junitkvm;
 
+import static io.github.junitkvm.guest.ControlCharacters.escape;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -43,41 +45,48 @@ public record GuestAssertion(String file, int line, String expression, List<Oper
 
     /**
      * @return the failure over several lines: where, the assertion, each operand's value in hex and
-     *     decimal, the message
+     *     decimal, the message; with the line breaks, control characters and bidi controls of the
+     *     guest's texts escaped ({@code \n}, {@code \x1b}, <code>&#92;u202e</code>), so that a guest cannot
+     *     forge lines in a build log
      */
     public String describe() {
         StringBuilder text = new StringBuilder("guest assertion failed");
         if (!location().isEmpty()) {
-            text.append(" at ").append(location());
+            text.append(" at ").append(escape(location()));
         }
         if (!expression.isEmpty()) {
-            text.append(": ").append(expression);
+            text.append(": ").append(escape(expression));
         }
-        int width = operands.stream().mapToInt(o -> o.expression().length()).max().orElse(0);
-        for (Operand operand : operands) {
+        List<String> names = operands.stream().map(operand -> escape(operand.expression())).toList();
+        int width = names.stream().mapToInt(String::length).max().orElse(0);
+        for (int i = 0; i < operands.size(); i++) {
             text.append(String.format(Locale.ROOT, "%n  %-" + Math.max(1, width) + "s = %s",
-                    operand.expression(), operand.formatted()));
+                    names.get(i), operands.get(i).formatted()));
         }
         if (!message.isEmpty()) {
-            text.append(operands.isEmpty() && expression.isEmpty() ? ": " : String.format("%n  ")).append(message);
+            text.append(operands.isEmpty() && expression.isEmpty() ? ": " : String.format("%n  "))
+                    .append(escape(message));
         }
         return text.toString();
     }
 
-    /** @return the failure on one line, for example {@code guest.c:12: KVM_ASSERT_EQ(a, b): a = 0x1 (1), b = 0x2 (2)} */
+    /**
+     * @return the failure on one line, for example {@code guest.c:12: KVM_ASSERT_EQ(a, b): a = 0x1 (1), b = 0x2 (2)};
+     *     the guest's texts escaped as in {@link #describe()}
+     */
     @Override
     public String toString() {
-        StringBuilder text = new StringBuilder(location());
+        StringBuilder text = new StringBuilder(escape(location()));
         if (!expression.isEmpty()) {
-            text.append(text.length() == 0 ? "" : ": ").append(expression);
+            text.append(text.length() == 0 ? "" : ": ").append(escape(expression));
         }
         String separator = text.length() == 0 ? "" : ": ";
         for (Operand operand : operands) {
-            text.append(separator).append(operand.expression()).append(" = ").append(operand.formatted());
+            text.append(separator).append(escape(operand.expression())).append(" = ").append(operand.formatted());
             separator = ", ";
         }
         if (!message.isEmpty()) {
-            text.append(separator).append(message);
+            text.append(separator).append(escape(message));
         }
         return text.toString();
     }

@@ -25,7 +25,9 @@ import java.util.List;
  * itself, so the guest side stays small and freestanding. A log line is added to
  * {@link GuestRun#guestLog()} and the guest goes on; a failed assertion or {@code KVM_DONE} ends the
  * run ({@link ExitReason#GUEST_ASSERTION_FAILED}, {@link ExitReason#GUEST_DONE}), and the failed
- * assertion fails the test. {@value #C_HEADER} documents the report's layout.
+ * assertion fails the test. {@value #C_HEADER} documents the report's layout. What the host takes
+ * from a report is bounded whatever the guest writes (strings, widths, the log's size), and its
+ * control characters are escaped in failure messages: the README's "Limits on hostile input".
  */
 public final class GuestLibrary {
     /** The I/O port a guest writes its reports' addresses to, with a 32-bit {@code OUT}. */

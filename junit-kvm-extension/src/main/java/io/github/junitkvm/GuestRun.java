@@ -70,9 +70,18 @@ public interface GuestRun {
 
     /**
      * @return the lines the guest logged in this run with the {@link GuestLibrary}'s
-     *     {@code KVM_LOG}, in order, formatted; one trailing newline of each is dropped
+     *     {@code KVM_LOG}, in order, formatted; one trailing newline of each is dropped. At most
+     *     {@link KvmGuest#maxRecordedExits()} lines of at most {@link KvmGuest#maxRecordedOutput()}
+     *     characters in all: the lines from the first one past either limit on are only counted
+     *     ({@link #droppedGuestLogLines()})
      */
     List<String> guestLog();
+
+    /**
+     * @return how many lines the guest logged past the limits of {@link #guestLog()}, which are
+     *     missing from it; 0 when every line was kept
+     */
+    long droppedGuestLogLines();
 
     /** @return whether the guest reported {@code KVM_DONE}, which ended this run */
     boolean guestReportedDone();

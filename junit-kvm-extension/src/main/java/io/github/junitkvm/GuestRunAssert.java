@@ -37,10 +37,14 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
         return myself;
     }
 
-    /** @return a string assertion on the serial output (COM1) */
+    /**
+     * @return a string assertion on the serial output (COM1), whose failure messages show it with
+     *     its control characters escaped
+     */
     public AbstractStringAssert<?> serialOutput() {
         isNotNull();
-        return Assertions.assertThat(actual.serialOutput()).as(() -> "serial output (COM1) of " + summary());
+        return Assertions.assertThat(actual.serialOutput()).withRepresentation(GuestTextRepresentation.INSTANCE)
+                .as(() -> "serial output (COM1) of " + summary());
     }
 
     /**
@@ -135,10 +139,14 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
         return myself;
     }
 
-    /** @return a list assertion on the lines the guest logged with {@code KVM_LOG}, in order */
+    /**
+     * @return a list assertion on the lines the guest logged with {@code KVM_LOG}, in order, whose
+     *     failure messages show them with their control characters escaped
+     */
     public ListAssert<String> guestLog() {
         isNotNull();
-        return Assertions.assertThat(actual.guestLog()).as(() -> "guest log of " + summary());
+        return Assertions.assertThat(actual.guestLog()).withRepresentation(GuestTextRepresentation.INSTANCE)
+                .as(() -> "guest log of " + summary());
     }
 
     /** Formatting a run takes longer than checking it: descriptions ask for it only when shown. */

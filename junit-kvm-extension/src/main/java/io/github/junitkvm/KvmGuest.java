@@ -49,14 +49,16 @@ public @interface KvmGuest {
 
     /**
      * @return how many exits a run keeps in {@link GuestRun#exits()}, besides the one that stopped
-     *     it; later ones are only counted ({@link GuestRun#droppedExits()}), so that a guest looping
-     *     on I/O until its time limit cannot exhaust the JVM's memory
+     *     it, and how many lines in {@link GuestRun#guestLog()}; later ones are only counted
+     *     ({@link GuestRun#droppedExits()}, {@link GuestRun#droppedGuestLogLines()}), so that a
+     *     guest looping on I/O until its time limit cannot exhaust the JVM's memory
      */
     int maxRecordedExits() default 100_000;
 
     /**
-     * @return how many bytes a run keeps of the output to each port, and of the serial output;
-     *     later ones are only counted ({@link GuestRun#droppedOutputBytes(int)})
+     * @return how many bytes a run keeps of the output to each port, and of the serial output, and
+     *     how many characters of the guest log; later ones are only counted
+     *     ({@link GuestRun#droppedOutputBytes(int)}, {@link GuestRun#droppedGuestLogLines()})
      */
     int maxRecordedOutput() default 1 << 20;
 

@@ -153,6 +153,19 @@ class AssertionsTest {
     }
 
     @Test
+    void theGuestsTextIsEscapedInTheMessagesOfTheLogAndSerialAssertions() {
+        when(run.guestLog()).thenReturn(List.of("ok\u001b[2K\r[INFO] forged\u202e"));
+        when(run.serialOutput()).thenReturn("4\r\n[INFO] BUILD SUCCESS\u001b[0m");
+
+        assertThatThrownBy(() -> assertThat(run).guestLog().isEmpty())
+                .hasMessageContaining("\"ok\\x1b[2K\\r[INFO] forged\\u202e\"")
+                .message().doesNotContain("\u001b", "\r", "\u202e");
+        assertThatThrownBy(() -> assertThat(run).serialOutput().isEmpty())
+                .hasMessageContaining("\"4\\r\\n[INFO] BUILD SUCCESS\\x1b[0m\"")
+                .message().doesNotContain("\u001b", "\r", "\n[INFO]");
+    }
+
+    @Test
     void vmExitsAreValuesWithReadableText() {
         assertThat(VmExit.guestAssertionFailed().withDetail("guest.c:3: KVM_ASSERT(x)"))
                 .isEqualTo(VmExit.guestAssertionFailed())

@@ -49,4 +49,20 @@ class GuestAssertionTest {
         assertThat(malformed.describe()).isEqualTo("guest assertion failed: the report is not one");
         assertThat(malformed).hasToString("the report is not one");
     }
+
+    @Test
+    void theGuestsTextsAreEscapedSoThatTheyCannotForgeLines() {
+        GuestAssertion forged = new GuestAssertion("a.c\n[ERROR] x", 3, "KVM_ASSERT_EQ(n\r, m)",
+                List.of(new GuestAssertion.Operand("n\r", 1, 4, true), new GuestAssertion.Operand("m", 2, 4, true)),
+                "msg\u001b[2J\u2028[INFO] y\u202e");
+
+        assertThat(forged.describe()).isEqualTo(String.format("""
+                guest assertion failed at a.c\\n[ERROR] x:3: KVM_ASSERT_EQ(n\\r, m)%n\
+                  n\\r = 0x1 (1)%n\
+                  m   = 0x2 (2)%n\
+                  msg\\x1b[2J\\u2028[INFO] y\\u202e"""));
+        assertThat(forged).hasToString("a.c\\n[ERROR] x:3: KVM_ASSERT_EQ(n\\r, m): n\\r = 0x1 (1), m = 0x2 (2),"
+                + " msg\\x1b[2J\\u2028[INFO] y\\u202e");
+        assertThat(forged.file()).as("the record keeps what the guest sent").isEqualTo("a.c\n[ERROR] x");
+    }
 }

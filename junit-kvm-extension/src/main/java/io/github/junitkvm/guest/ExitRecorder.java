@@ -13,13 +13,22 @@ import java.util.Optional;
 /**
  * The listener of one run: records every exit and every byte written to a port, up to its
  * {@link RecordingLimits} (counting what it drops past them), and passes each access on to the
- * {@link Devices}; keeps what the guest library reported (the log, a failed assertion).
+ * {@link Devices}; keeps what the guest library reported (the {@link GuestLog}, a failed
+ * assertion).
  *
  * <p>A test's handler that throws must not leave a backend half-way through an exit, so the
  * failure is kept, the guest gets all ones, and the run is asked to stop; {@link GuestVm} rethrows
  * it once the run has returned.
  */
 final class ExitRecorder implements ExitListener {
+    /**
+     * How many characters of a log line its exit's detail shows: the line is in the guest log, and
+     * a second copy of every line would double what a chatty guest costs.
+     */
+    static final int LOG_LINE_SHOWN = 100;
+    /** The detail of a log exit whose line the guest log did not keep. */
+    static final String LOG_LINE_NOT_RECORDED = "KVM_LOG, line not recorded";
+
     private final Devices devices;
     private final RecordingLimits limits;
     private final Runnable stopRun;
@@ -28,7 +37,7 @@ final class ExitRecorder implements ExitListener {
     private final Map<Integer, Long> droppedOutput = new HashMap<>();
     private final ByteArrayOutputStream serialOutput = new ByteArrayOutputStream();
     private long droppedExits;
-    private final List<String> guestLog = new ArrayList<>();
+    private final GuestLog guestLog;
     private GuestAssertion guestAssertionFailure;
     /** What a test's handler threw: only unchecked throwables can come out of a handler. */
     private Throwable handlerFailure;
@@ -37,6 +46,7 @@ final class ExitRecorder implements ExitListener {
         this.devices = devices;
         this.limits = limits;
         this.stopRun = stopRun;
+        this.guestLog = new GuestLog(limits);
     }
 
     @Override
@@ -58,7 +68,8 @@ final class ExitRecorder implements ExitListener {
     }
 
     /**
-     * The guest library logged a line: recorded as the {@code OUT} it was, the line as its detail.
+     * The guest library logged a line: kept in the guest log while its limits allow, and recorded
+     * as the {@code OUT} it was, with the line's beginning as its detail.
      *
      * @param port the report port
      * @param size the {@code OUT}'s size
@@ -66,11 +77,12 @@ final class ExitRecorder implements ExitListener {
      * @param line the formatted line
      */
     void guestLogged(int port, int size, long address, String line) {
-        recordOut(VmExit.ioOut(port, size, address).withDetail("KVM_LOG \"" + RunSummary.escape(line) + "\""));
-        // A guest logging in a loop until its time limit is bounded like one writing to a port.
-        if (guestLog.size() < limits.maxExits()) {
-            guestLog.add(line);
+        String detail = LOG_LINE_NOT_RECORDED;
+        if (guestLog.add(line)) {
+            String shown = line.length() > LOG_LINE_SHOWN ? line.substring(0, LOG_LINE_SHOWN) + GuestFormat.CUT : line;
+            detail = "KVM_LOG \"" + RunSummary.escape(shown) + "\"";
         }
+        recordOut(VmExit.ioOut(port, size, address).withDetail(detail));
     }
 
     /** @param assertion the failed guest assertion that ends the run */
@@ -141,7 +153,11 @@ final class ExitRecorder implements ExitListener {
     }
 
     List<String> guestLog() {
-        return List.copyOf(guestLog);
+        return guestLog.lines();
+    }
+
+    long droppedGuestLogLines() {
+        return guestLog.dropped();
     }
 
     Optional<GuestAssertion> guestAssertionFailure() {

@@ -12,11 +12,22 @@ import java.util.function.LongFunction;
  * {@code hh}, {@code h} and none format 8, 16 and 32 bits, the others 64, which is right for both
  * 32- and 64-bit guests because the guest widened each argument by its real type. An unknown
  * conversion and everything after it are copied as they are, since the guest stopped passing
- * arguments there too; an argument the guest did not pass shows as {@code <missing>}. The output
+ * arguments there too; an argument the guest did not pass shows as {@code <missing>}, and says so
+ * when the report was full ({@value GuestReportReader#MAX_ARGS} arguments).
+ *
+ * <p>The guest controls the format and the arguments, so the text is bounded whatever they ask for:
+ * a width or precision above {@value #MAX_LENGTH} counts as {@value #MAX_LENGTH}, and the text is
+ * cut after {@value #MAX_LENGTH} characters, ending in {@code ...}. Within these bounds the output
  * is glibc's, {@code (nil)} for a null {@code %p} and {@code (null)} for a null {@code %s} included.
  */
 final class GuestFormat {
+    /** The longest text a format gives, and so the widest field and the highest precision. */
+    static final int MAX_LENGTH = 4096;
     static final String MISSING = "<missing>";
+    /** In place of the arguments past a full report: the guest library passes no more. */
+    static final String PAST_A_FULL_REPORT =
+            "<missing: a report holds at most " + GuestReportReader.MAX_ARGS + " arguments>";
+    static final String CUT = "...";
 
     private final String format;
     private final long[] args;
@@ -42,7 +53,7 @@ final class GuestFormat {
     }
 
     private String run() {
-        while (position < format.length()) {
+        while (position < format.length() && out.length() <= MAX_LENGTH) {
             char c = format.charAt(position);
             if (c != '%') {
                 out.append(c);
@@ -51,6 +62,10 @@ final class GuestFormat {
                 out.append(format, position, format.length());
                 break;
             }
+        }
+        if (out.length() > MAX_LENGTH) {
+            out.setLength(MAX_LENGTH);
+            out.append(CUT);
         }
         return out.toString();
     }
@@ -63,26 +78,27 @@ final class GuestFormat {
             spec.flag(format.charAt(p));
         }
         if (p < format.length() && format.charAt(p) == '*') {
+            // An int, as C passes it: a negative width left-aligns.
             Long width = take();
-            if (width != null && width.intValue() < 0) {
-                spec.leftAlign = true;
-            }
-            spec.width = width == null ? 0 : Math.abs(width.intValue());
+            int value = width == null ? 0 : width.intValue();
+            spec.leftAlign |= value < 0;
+            spec.width = capped(Math.abs((long) value));
             p++;
         }
-        for (; p < format.length() && Character.isDigit(format.charAt(p)); p++) {
-            spec.width = Math.min(spec.width * 10 + format.charAt(p) - '0', 4096);
+        for (; p < format.length() && isDigit(format.charAt(p)); p++) {
+            spec.width = capped(spec.width * 10L + format.charAt(p) - '0');
         }
         if (p < format.length() && format.charAt(p) == '.') {
             p++;
             spec.precision = 0;
             if (p < format.length() && format.charAt(p) == '*') {
+                // An int too: a negative precision is taken as none.
                 Long precision = take();
-                spec.precision = precision == null || precision.intValue() < 0 ? -1 : precision.intValue();
+                spec.precision = precision == null || precision.intValue() < 0 ? -1 : capped(precision.intValue());
                 p++;
             }
-            for (; p < format.length() && Character.isDigit(format.charAt(p)); p++) {
-                spec.precision = Math.min(spec.precision * 10 + format.charAt(p) - '0', 4096);
+            for (; p < format.length() && isDigit(format.charAt(p)); p++) {
+                spec.precision = capped(spec.precision * 10L + format.charAt(p) - '0');
             }
         }
         int bits = 32;
@@ -107,7 +123,7 @@ final class GuestFormat {
             out.append('%');
         } else if ("diuxXocsp".indexOf(conversion) >= 0) {
             Long value = take();
-            out.append(value == null ? MISSING : spec.pad(convert(conversion, value, bits, spec)));
+            out.append(value == null ? missing() : spec.pad(convert(conversion, value, bits, spec)));
         } else {
             return false;
         }
@@ -136,6 +152,20 @@ final class GuestFormat {
 
     private Long take() {
         return next < args.length ? args[next++] : null;
+    }
+
+    private String missing() {
+        return args.length < GuestReportReader.MAX_ARGS ? MISSING : PAST_A_FULL_REPORT;
+    }
+
+    /** Widths and precisions past the longest text could not show: they count as it. */
+    private static int capped(long widthOrPrecision) {
+        return (int) Math.min(widthOrPrecision, MAX_LENGTH);
+    }
+
+    /** Only ASCII digits: {@link Character#isDigit(char)} takes other scripts' digits too. */
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static long truncate(long value, int bits) {

@@ -32,6 +32,7 @@ final class GuestReportReader {
     /** Longer strings are cut here: a missing NUL must not read all of RAM. */
     static final int MAX_STRING = 4096;
     private static final int SIGNED = 0x80;
+    /** Strings are read in chunks of this many bytes, fewer where RAM ends. */
     private static final int CHUNK = 256;
 
     private final GuestMemory memory;
@@ -62,11 +63,20 @@ final class GuestReportReader {
         int magic = report.getInt(0);
         int kind = report.get(4) & 0xff;
         int argc = report.get(5) & 0xff;
-        if (magic != MAGIC || kind < LOG || kind > DONE || argc > MAX_ARGS) {
+        if (magic != MAGIC) {
             return malformed(String.format(Locale.ROOT, "the guest reported on port 0x%x a report at 0x%x"
-                    + " that is not one: magic 0x%08x (expected 0x%08x), kind %d, %d arguments (is the report"
-                    + " below 4 GiB, and its pointers guest physical addresses?)",
-                    GuestLibrary.PORT, address, magic, MAGIC, kind, argc));
+                    + " that is not one: magic 0x%08x (expected 0x%08x); is the report below 4 GiB, and its"
+                    + " pointers guest physical addresses?", GuestLibrary.PORT, address, magic, MAGIC));
+        }
+        if (kind < LOG || kind > DONE) {
+            return malformed(String.format(Locale.ROOT, "the guest reported on port 0x%x a report at 0x%x"
+                    + " of unknown kind %d (1 log, 2 assertion, 3 equality, 4 done)",
+                    GuestLibrary.PORT, address, kind));
+        }
+        if (argc > MAX_ARGS) {
+            return malformed(String.format(Locale.ROOT, "the guest reported on port 0x%x a report at 0x%x"
+                    + " with %d arguments, more than the %d a report holds",
+                    GuestLibrary.PORT, address, argc, MAX_ARGS));
         }
         return switch (kind) {
             case LOG -> new GuestReport.Log(withoutTrailingNewline(message(report, argc)));
@@ -110,45 +120,41 @@ final class GuestReportReader {
     }
 
     /**
+     * Reads a string the guest points to, in at most a few dozen reads whatever the pointer: a
+     * pointer outside RAM shows as such, and a string is cut where RAM ends or after
+     * {@link #MAX_STRING} bytes.
+     *
      * @param address a guest physical address
-     * @return the NUL-terminated UTF-8 string there, cut at {@link #MAX_STRING} bytes, or
-     *     {@code <bad pointer 0x...>} if it starts outside RAM
+     * @return the NUL-terminated UTF-8 string there, cut at {@link #MAX_STRING} bytes or at the end
+     *     of RAM (then ending in {@code ...}), or {@code <bad pointer 0x...>} if it starts outside RAM
      */
     String string(long address) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         long at = address;
-        while (bytes.size() < MAX_STRING) {
-            byte[] chunk;
+        int chunk = CHUNK;
+        // One byte past the limit tells a string of exactly MAX_STRING bytes from a longer one.
+        while (bytes.size() <= MAX_STRING) {
+            byte[] read;
             try {
-                chunk = memory.read(at, CHUNK);
+                read = memory.read(at, Math.min(chunk, MAX_STRING + 1 - bytes.size()));
             } catch (IllegalArgumentException e) {
-                // Near the end of RAM: go on byte by byte, up to the last byte there is.
-                chunk = readByte(at);
-                if (chunk.length == 0) {
+                // RAM ends within the chunk: halving it finds that end in a few reads.
+                if (chunk == 1) {
                     return bytes.size() == 0 ? String.format(Locale.ROOT, "<bad pointer 0x%x>", address)
-                            : decode(bytes) + "...";
+                            : decode(bytes) + GuestFormat.CUT;
                 }
+                chunk /= 2;
+                continue;
             }
-            for (byte b : chunk) {
+            for (byte b : read) {
                 if (b == 0) {
                     return decode(bytes);
                 }
                 bytes.write(b);
-                if (bytes.size() == MAX_STRING) {
-                    break;
-                }
             }
-            at += chunk.length;
+            at += read.length;
         }
-        return decode(bytes) + "...";
-    }
-
-    private byte[] readByte(long address) {
-        try {
-            return memory.read(address, 1);
-        } catch (IllegalArgumentException e) {
-            return new byte[0];
-        }
+        return new String(bytes.toByteArray(), 0, MAX_STRING, StandardCharsets.UTF_8) + GuestFormat.CUT;
     }
 
     private static String decode(ByteArrayOutputStream bytes) {

@@ -30,6 +30,7 @@ final class RecordedRun implements GuestRun {
     private final Backend backend;
     private final CpuMode mode;
     private final List<String> guestLog;
+    private final long droppedGuestLogLines;
     private final Optional<GuestAssertion> guestAssertionFailure;
     private final Optional<InstructionTrace> trace;
 
@@ -46,6 +47,7 @@ final class RecordedRun implements GuestRun {
         this.backend = backend;
         this.mode = mode;
         this.guestLog = recorder.guestLog();
+        this.droppedGuestLogLines = recorder.droppedGuestLogLines();
         this.guestAssertionFailure = recorder.guestAssertionFailure();
         this.trace = trace;
     }
@@ -120,6 +122,11 @@ final class RecordedRun implements GuestRun {
     @Override
     public List<String> guestLog() {
         return guestLog;
+    }
+
+    @Override
+    public long droppedGuestLogLines() {
+        return droppedGuestLogLines;
     }
 
     @Override

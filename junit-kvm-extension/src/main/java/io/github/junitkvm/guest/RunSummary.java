@@ -58,7 +58,7 @@ public final class RunSummary {
             text.append(dropped == 0 ? "\n"
                     : String.format(" and %d bytes not recorded, past @KvmGuest(maxRecordedOutput)%n", dropped));
         }
-        appendGuestLog(run.guestLog(), text);
+        appendGuestLog(run, text);
         try {
             text.append("registers at the stop:\n").append(indent(run.registers().toString())).append('\n')
                 .append(indent(run.specialRegisters().toString())).append('\n');
@@ -75,20 +75,26 @@ public final class RunSummary {
     }
 
     /**
-     * Appends the last lines of the guest library's log, if there are any.
+     * Appends the last lines the guest library's log kept, escaped, and how many it did not keep.
      *
-     * @param log the lines
+     * @param run a run
      * @param text where they go, under a heading, indented
      */
-    public static void appendGuestLog(List<String> log, StringBuilder text) {
-        if (log.isEmpty()) {
+    private static void appendGuestLog(GuestRun run, StringBuilder text) {
+        List<String> log = run.guestLog();
+        long dropped = run.droppedGuestLogLines();
+        if (log.isEmpty() && dropped == 0) {
             return;
         }
         int first = Math.max(0, log.size() - LOG_LINES_SHOWN);
         text.append(first == 0 ? "guest log:" : "guest log, last " + LOG_LINES_SHOWN + " of " + log.size() + " lines:")
                 .append('\n');
         for (int i = first; i < log.size(); i++) {
-            text.append(indent(log.get(i))).append('\n');
+            text.append(indent(ControlCharacters.escape(log.get(i)))).append('\n');
+        }
+        if (dropped > 0) {
+            text.append(String.format("  ... %d later lines not recorded, past @KvmGuest(maxRecordedOutput)"
+                    + " characters or @KvmGuest(maxRecordedExits) lines%n", dropped));
         }
     }
 
@@ -98,18 +104,18 @@ public final class RunSummary {
 
     /**
      * @param text any text
-     * @return the text with line breaks, tabs, quotes and other control characters escaped, as in
-     *     a Java string literal
+     * @return the text with quotes and every character outside printable ASCII escaped, as in a
+     *     Java string literal ({@code \"}, {@code \n}, {@code \x1b}, <code>&#92;u202e</code>)
      */
     public static String escape(String text) {
         StringBuilder escaped = new StringBuilder();
         for (char c : text.toCharArray()) {
-            switch (c) {
-                case '\n' -> escaped.append("\\n");
-                case '\r' -> escaped.append("\\r");
-                case '\t' -> escaped.append("\\t");
-                case '"' -> escaped.append("\\\"");
-                default -> escaped.append(c < 0x20 || c >= 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+            if (c == '"') {
+                escaped.append("\\\"");
+            } else if (c < 0x20 || c >= 0x7f) {
+                escaped.append(ControlCharacters.escaped(c));
+            } else {
+                escaped.append(c);
             }
         }
         return escaped.toString();

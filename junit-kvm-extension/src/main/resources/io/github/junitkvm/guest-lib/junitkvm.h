@@ -24,7 +24,11 @@
  * must be a guest physical address: true in every junit-kvm CPU mode, whose memory is
  * identity-mapped, and in real mode with segment bases 0. The format supports the conversions
  * d i u x X o c s p %, flags - + space # 0, width and precision (also *), and the length
- * modifiers hh h l ll z j t; at most JUNITKVM_MAX_ARGS arguments.
+ * modifiers hh h l ll z j t; at most JUNITKVM_MAX_ARGS arguments (the host shows a conversion
+ * past them as "<missing: a report holds at most 8 arguments>"). The host bounds what it takes:
+ * a width or precision above 4096 counts as 4096, a formatted text is cut after 4096 characters
+ * and a string after 4096 bytes (both then end in "..."), and a run's log keeps at most
+ * @KvmGuest(maxRecordedOutput) characters of lines.
  *
  * The protocol, for other languages: the guest fills a struct junitkvm_report (below, 128 bytes,
  * little-endian) and writes its address, which must be below 4 GiB, with a 32-bit OUT to port

@@ -46,7 +46,12 @@ class GuestFormatTest {
             new Case("%p %p", "(void *)S1, (void *)0"),
             new Case("100%% %d%%", "5"),
             new Case("%s=%08x len=%u", "S1, 0xcbf43926u, 9u"),
-            new Case("%d %d %d %d %d %d %d %d", "1, 2, 3, 4, 5, 6, 7, 8"));
+            new Case("%d %d %d %d %d %d %d %d", "1, 2, 3, 4, 5, 6, 7, 8"),
+            // At the caps: the widest field, the highest precision, the longest text.
+            new Case("%*d", "4096, 7"),
+            new Case("%-4096s", "S1"),
+            new Case("%.4096x", "0xabcu"),
+            new Case("%.*d|%4095c", "0, 0, 'z'"));
 
     @Test
     void printsWhatGlibcPrintsFromWhatTheGuestLibraryCollects(@TempDir Path dir) throws Exception {
@@ -88,7 +93,7 @@ class GuestFormatTest {
                 static const char S1[] = "hello", S2[] = "wörld";
                 static __attribute__((format(printf, 1, 2))) void show(const char *format, ...)
                 {
-                    char out[512];
+                    char out[8192];
                     va_list a, b;
                     va_start(a, format);
                     va_copy(b, a);
@@ -127,6 +132,44 @@ class GuestFormatTest {
     @Test
     void anArgumentTheGuestDidNotPassShowsAsMissing() {
         assertThat(GuestFormat.format("%d and %x", new long[] {1}, address -> "")).isEqualTo("1 and <missing>");
+    }
+
+    @Test
+    void anArgumentPastAFullReportSaysHowManyAReportHolds() {
+        assertThat(GuestFormat.format("%d%d%d%d%d%d%d%d %d", new long[] {1, 2, 3, 4, 5, 6, 7, 8}, address -> ""))
+                .isEqualTo("12345678 <missing: a report holds at most 8 arguments>");
+    }
+
+    @Test
+    void widthsAndPrecisionsFromTheGuestCountAsTheLongestTextAtMost() {
+        String wide = " ".repeat(GuestFormat.MAX_LENGTH - 1) + "1";
+        assertThat(GuestFormat.format("%*d", new long[] {Integer.MAX_VALUE, 1}, address -> "")).isEqualTo(wide);
+        assertThat(GuestFormat.format("%*d", new long[] {0xffffffffL, 1}, address -> ""))
+                .as("an int, as C takes it: -1 left-aligns one column").isEqualTo("1");
+        assertThat(GuestFormat.format("%*d", new long[] {Integer.MIN_VALUE, 1}, address -> ""))
+                .as("INT_MIN, whose magnitude is no int").isEqualTo("1" + " ".repeat(GuestFormat.MAX_LENGTH - 1));
+        assertThat(GuestFormat.format("%99999999999999999999d", new long[] {1}, address -> "")).isEqualTo(wide);
+        assertThat(GuestFormat.format("%.*d", new long[] {Integer.MAX_VALUE, 1}, address -> ""))
+                .isEqualTo("0".repeat(GuestFormat.MAX_LENGTH - 1) + "1");
+        assertThat(GuestFormat.format("%.2147483648s", new long[] {0x2000}, address -> "text")).isEqualTo("text");
+    }
+
+    @Test
+    void theTextIsCutAfterTheLongestLength() {
+        int longest = GuestFormat.MAX_LENGTH;
+        assertThat(GuestFormat.format("x".repeat(longest), new long[0], address -> "")).isEqualTo("x".repeat(longest));
+        assertThat(GuestFormat.format("x".repeat(longest + 1), new long[0], address -> ""))
+                .isEqualTo("x".repeat(longest) + "...");
+        assertThat(GuestFormat.format("%*d%d", new long[] {longest, 1, 2}, address -> ""))
+                .isEqualTo(" ".repeat(longest - 1) + "1...");
+        assertThat(GuestFormat.format("%s%s%s%s", new long[] {1, 2, 3, 4}, address -> "y".repeat(longest)))
+                .isEqualTo("y".repeat(longest) + "...");
+    }
+
+    @Test
+    void onlyAsciiDigitsAreAWidthAsInGlibc() {
+        assertThat(GuestFormat.format("%\u0663d|%\uff19d", new long[] {1, 2}, address -> ""))
+                .as("Arabic-Indic three, fullwidth nine: unknown conversions").isEqualTo("%\u0663d|%\uff19d");
     }
 
     @Test

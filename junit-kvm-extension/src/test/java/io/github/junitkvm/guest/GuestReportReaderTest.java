@@ -109,7 +109,32 @@ class GuestReportReaderTest {
         header(5, 0);
         assertThat(malformed(read())).contains("kind 5");
         header(GuestReportReader.LOG, 9);
-        assertThat(malformed(read())).contains("9 arguments");
+        assertThat(malformed(read())).contains("with 9 arguments, more than the 8 a report holds");
+    }
+
+    @Test
+    void aStringOfExactlyTheLimitIsWholeAndALongerOneIsCut() {
+        ram.write(0x1000, ("y".repeat(GuestReportReader.MAX_STRING) + "\0").getBytes(StandardCharsets.US_ASCII));
+        assertThat(reader.string(0x1000)).isEqualTo("y".repeat(GuestReportReader.MAX_STRING));
+    }
+
+    @Test
+    void aStringRunningIntoTheEndOfRamTakesAFewReads() {
+        byte[] tail = "z".repeat(255).getBytes(StandardCharsets.US_ASCII);
+        ram.write(0x3000 - tail.length, tail);
+        ram.reads = 0;
+
+        assertThat(reader.string(0x3000 - tail.length)).isEqualTo("z".repeat(255) + "...");
+        assertThat(ram.reads).as("reads, not one per byte").isLessThanOrEqualTo(20);
+    }
+
+    @Test
+    void aPointerFarOutsideRamIsBadAfterAFewReads() {
+        for (long address : new long[] {0xffff800000000000L, Long.MAX_VALUE, -1, 0x3000}) {
+            ram.reads = 0;
+            assertThat(reader.string(address)).isEqualTo(String.format("<bad pointer 0x%x>", address));
+            assertThat(ram.reads).isLessThanOrEqualTo(10);
+        }
     }
 
     private static String malformed(GuestReport report) {
@@ -146,6 +171,7 @@ class GuestReportReaderTest {
     private static final class Ram implements GuestMemory {
         private final long base;
         private final byte[] bytes;
+        int reads;
 
         Ram(long base, int size) {
             this.base = base;
@@ -154,6 +180,7 @@ class GuestReportReaderTest {
 
         @Override
         public byte[] read(long address, int length) {
+            reads++;
             check(address, length);
             byte[] data = new byte[length];
             System.arraycopy(bytes, (int) (address - base), data, 0, length);
@@ -167,7 +194,7 @@ class GuestReportReaderTest {
         }
 
         private void check(long address, int length) {
-            if (address < base || address + length > base + bytes.length) {
+            if (address < base || address - base > bytes.length - length) {
                 throw new IllegalArgumentException(String.format("cannot access %d bytes at guest address 0x%x:"
                         + " not inside guest RAM", length, address));
             }

@@ -199,4 +199,27 @@ class RunSummaryTest {
         assertThat(report).contains("last 16 exits:\n  #5 IO_OUT port=0x80 size=1 value=0x5").doesNotContain("#4 ")
                 .contains("#20 HLT");
     }
+
+    @Test
+    void showsTheGuestLogEscapedAndHowManyLinesItDidNotKeep() {
+        when(run.guestLog()).thenReturn(List.of("first", "second\r[INFO] forged\u001b[0m"));
+        when(run.droppedGuestLogLines()).thenReturn(7L);
+
+        String report = RunSummary.of(run, HEX);
+
+        assertThat(report).contains("""
+                guest log:
+                  first
+                  second\\r[INFO] forged\\x1b[0m
+                  ... 7 later lines not recorded, past @KvmGuest(maxRecordedOutput) characters or \
+                @KvmGuest(maxRecordedExits) lines
+                registers at the stop:""");
+    }
+
+    @Test
+    void saysSoWhenTheGuestLogKeptNoLineAtAll() {
+        when(run.droppedGuestLogLines()).thenReturn(1L);
+
+        assertThat(RunSummary.of(run, HEX)).contains("guest log:\n  ... 1 later lines not recorded");
+    }
 }

@@ -85,6 +85,14 @@ class GuestLibraryCTest {
         }
 
         @Test
+        void argumentsPastTheEightAReportHoldsShowTheLimit(KvmVm vm) {
+            GuestRun run = run(vm, 6, 0);
+
+            assertThat(run).reportedDone();
+            assertThat(run).guestLog().containsExactly("1 2 3 4 5 6 7 8 <missing: a report holds at most 8 arguments>");
+        }
+
+        @Test
         void aFailedIntEqualityShowsFileLineAndBothValuesSigned() {
             assertThat(failureOf(fixture, "intEquality")).hasMessageStartingWith(String.format("""
                     guest assertion failed at reports.c:%d: KVM_ASSERT_EQ(actual, 42)

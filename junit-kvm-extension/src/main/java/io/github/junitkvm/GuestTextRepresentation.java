@@ -1,0 +1,21 @@
+package io.github.junitkvm;
+
+import io.github.junitkvm.guest.ControlCharacters;
+import org.assertj.core.presentation.StandardRepresentation;
+
+/**
+ * AssertJ's representation, but for text from the guest: its line breaks, control characters and
+ * bidi controls are escaped ({@link ControlCharacters}), so that a failure message cannot forge
+ * lines in a build log.
+ */
+final class GuestTextRepresentation extends StandardRepresentation {
+    static final GuestTextRepresentation INSTANCE = new GuestTextRepresentation();
+
+    private GuestTextRepresentation() {
+    }
+
+    @Override
+    protected String toStringOf(String text) {
+        return super.toStringOf(ControlCharacters.escape(text));
+    }
+}
