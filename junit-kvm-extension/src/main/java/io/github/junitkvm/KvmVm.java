@@ -59,7 +59,8 @@ public interface KvmVm extends AutoCloseable {
      * @param handler serves the accesses
      * @return this VM
      * @throws IllegalArgumentException if the range overlaps writable RAM, another handler's range,
-     *     or its length is not positive
+     *     its length is not positive, or it does not lie in the guest physical address space
+     *     {@code [0, 2^63)}
      */
     KvmVm onMmio(long address, long length, MmioHandler handler);
 
