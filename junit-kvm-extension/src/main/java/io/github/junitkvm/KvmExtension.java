@@ -36,6 +36,10 @@ import org.opentest4j.AssertionFailedError;
  * {@code junitkvm.backend=auto} finds no backend on this machine. Each test's report says which
  * backend ran it (see {@link #BACKEND_REPORT_KEY}).
  *
+ * <p>The run for a {@link GuestRun} parameter is made by this extension's interceptor of the
+ * method, just before its body, not when the parameter is resolved: so JUnit's timeout of the
+ * method (whose interceptor wraps this one) bounds it, as it bounds a run the body makes.
+ *
  * <p>A failed guest assertion ({@link GuestLibrary}) fails the test with an
  * {@link org.opentest4j.AssertionFailedError} saying where, what and with which values, followed by
  * the run's summary and guest log. A run for a {@link GuestRun} parameter, or one made in a
