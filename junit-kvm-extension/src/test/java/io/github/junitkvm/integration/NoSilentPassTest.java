@@ -64,11 +64,13 @@ class NoSilentPassTest {
         }
     }
 
+    /** The page tables go to the top of the first region, which has room for them; the stack to the second's. */
     @Test
-    @KvmGuest(mode = CpuMode.LONG, code = "6a 2a 58 f4", registers = @Registers(rsp = 0x200000))  // push 42; pop rax; hlt
+    @KvmGuest(mode = CpuMode.LONG, memory = {@Memory(size = 0x200000), @Memory(guestAddress = 0x400000, size = 0x1000)},
+              code = "6a 2a 58 f4", registers = @Registers(rsp = 0x401000))  // push 42; pop rax; hlt
     void aStackAtTheEndOfRamIsTheUsualTop(GuestRun run) {
-        assertThat(run).haltedNormally().registers().hasRax(42).hasRsp(0x200000);
-        assertThat(run).memoryAt(0x1ffff8, 8).containsExactly(42, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(run).haltedNormally().registers().hasRax(42).hasRsp(0x401000);
+        assertThat(run).memoryAt(0x400ff8, 8).containsExactly(42, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
