@@ -12,6 +12,7 @@ import io.github.junitkvm.junit.EffectiveGuest;
 import io.github.junitkvm.junit.GuestAssertionFailure;
 import io.github.junitkvm.junit.TestGuest;
 import io.github.junitkvm.kvm.KvmHypervisor;
+import java.lang.reflect.Executable;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,10 @@ import org.opentest4j.AssertionFailedError;
  * methods (one VM per test, closed after it), and skips tests with the reason when
  * {@code junitkvm.backend=auto} finds no backend on this machine. Each test's report says which
  * backend ran it (see {@link #BACKEND_REPORT_KEY}).
+ *
+ * <p>The run for a {@link GuestRun} parameter is made by this extension's interceptor of the
+ * method, just before its body, not when the parameter is resolved: so JUnit's timeout of the
+ * method (whose interceptor wraps this one) bounds it, as it bounds a run the body makes.
  *
  * <p>A failed guest assertion ({@link GuestLibrary}) fails the test with an
  * {@link org.opentest4j.AssertionFailedError} saying where, what and with which values, followed by
@@ -128,33 +133,76 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
                             + "test method and its @BeforeEach and @AfterEach methods",
                     parameter.getParameter().getType().getSimpleName(), parameter.getDeclaringExecutable()));
         }
+        Executable method = parameter.getDeclaringExecutable();
         try {
-            return parameter.getParameter().getType() == KvmVm.class ? guest.vm() : guest.run();
+            return parameter.getParameter().getType() == KvmVm.class
+                    ? guest.vmParameter(method) : guest.runParameter(method);
         } catch (RuntimeException e) {
             throw new ParameterResolutionException(e.getMessage(), e);
         }
     }
 
     @Override
+    public void interceptBeforeEachMethod(Invocation<Void> invocation,
+                                          ReflectiveInvocationContext<Method> invocationContext,
+                                          ExtensionContext context) throws Throwable {
+        runForGuestRunParameters(invocationContext, context);
+        invocation.proceed();
+    }
+
+    @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
                                     ExtensionContext context) throws Throwable {
-        proceedUnlessTheGuestFailed(invocation, context);
+        proceedUnlessTheGuestFailed(invocation, invocationContext, context);
     }
 
     @Override
     public void interceptTestTemplateMethod(Invocation<Void> invocation,
                                             ReflectiveInvocationContext<Method> invocationContext,
                                             ExtensionContext context) throws Throwable {
-        proceedUnlessTheGuestFailed(invocation, context);
+        proceedUnlessTheGuestFailed(invocation, invocationContext, context);
     }
 
-    private static void proceedUnlessTheGuestFailed(Invocation<Void> invocation, ExtensionContext context)
-            throws Throwable {
+    @Override
+    public <T> T interceptTestFactoryMethod(Invocation<T> invocation,
+                                            ReflectiveInvocationContext<Method> invocationContext,
+                                            ExtensionContext context) throws Throwable {
+        runForGuestRunParameters(invocationContext, context);
+        return invocation.proceed();
+    }
+
+    @Override
+    public void interceptAfterEachMethod(Invocation<Void> invocation,
+                                         ReflectiveInvocationContext<Method> invocationContext,
+                                         ExtensionContext context) throws Throwable {
+        runForGuestRunParameters(invocationContext, context);
+        invocation.proceed();
+    }
+
+    /**
+     * Makes the run of a method's {@code GuestRun} parameter, if it has one and the run is not made
+     * yet. Here, not when the parameter is resolved: JUnit resolves parameters before it calls any
+     * interceptor, and its {@code @Timeout} (a built-in extension, whose interceptor wraps this
+     * one) limits only what happens inside its interceptor; so the method's timeout, however it is
+     * configured, bounds the guest's run too.
+     */
+    private static void runForGuestRunParameters(ReflectiveInvocationContext<Method> invocationContext,
+                                                 ExtensionContext context) {
+        TestGuest guest = context.getStore(NAMESPACE).get(TestGuest.class, TestGuest.class);
+        if (guest != null) {
+            guest.runIfInjectedInto(invocationContext.getArguments());
+        }
+    }
+
+    private static void proceedUnlessTheGuestFailed(Invocation<Void> invocation,
+                                                    ReflectiveInvocationContext<Method> invocationContext,
+                                                    ExtensionContext context) throws Throwable {
         TestGuest guest = context.getStore(NAMESPACE).get(TestGuest.class, TestGuest.class);
         if (guest == null) {
             invocation.proceed();
             return;
         }
+        runForGuestRunParameters(invocationContext, context);
         Optional<GuestRun> failedBefore = guest.firstFailedGuestAssertion();
         if (failedBefore.isPresent()) {
             invocation.skip();

@@ -14,8 +14,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>On a test method, on a test class (the default for its methods; a method's own annotation
  * replaces the class's, whole), or on another annotation. A test method then declares a
  * {@link KvmVm} parameter to get the fresh VM, not yet run, or a {@link GuestRun} parameter to get
- * the result of running it once. A value that cannot be honoured fails the test with a message
- * naming the attribute and the value.
+ * the result of running it once: the run is made just before the method's body, within JUnit's
+ * timeout of the method ({@code @Timeout}, or the {@code junit.jupiter.execution.timeout.*}
+ * defaults). A {@code GuestRun} parameter needs code ({@link #code()}, {@link #resource()} or
+ * {@link #asm()}), unless a {@code @BeforeEach} method that got the {@code KvmVm} wrote it. A value
+ * that cannot be honoured fails the test with a message naming the attribute and the value.
  */
 @Documented
 @Inherited
@@ -44,7 +47,10 @@ public @interface KvmGuest {
     /** @return the initial general registers */
     Registers registers() default @Registers;
 
-    /** @return the wall-clock limit of one run, in milliseconds; past it the run stops with TIMEOUT */
+    /**
+     * @return the wall-clock limit of one run, in milliseconds; past it the run stops with TIMEOUT
+     *     ({@link Long#MAX_VALUE}, or anything beyond about 292 years, is no limit)
+     */
     long timeoutMillis() default 10_000;
 
     /**

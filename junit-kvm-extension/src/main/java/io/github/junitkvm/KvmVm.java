@@ -59,7 +59,8 @@ public interface KvmVm extends AutoCloseable {
      * @param handler serves the accesses
      * @return this VM
      * @throws IllegalArgumentException if the range overlaps writable RAM, another handler's range,
-     *     or its length is not positive
+     *     its length is not positive, or it does not lie in the guest physical address space
+     *     {@code [0, 2^63)}
      */
     KvmVm onMmio(long address, long length, MmioHandler handler);
 
@@ -73,9 +74,11 @@ public interface KvmVm extends AutoCloseable {
     /**
      * Runs the vCPU until it stops: on {@code HLT}, a shutdown, a write to the debug-exit port, a
      * guest's {@code KVM_DONE} or failed assertion ({@link GuestLibrary}), a failed entry or
-     * internal error, an emulator fault, or the time limit.
+     * internal error, an emulator fault, the time limit, or an interrupt of the calling thread (as
+     * JUnit's {@code @Timeout} makes).
      *
-     * @param timeout the wall-clock limit of this run
+     * @param timeout the wall-clock limit of this run, positive; one beyond about 292 years (such
+     *     as {@code ChronoUnit.FOREVER.getDuration()}) is no limit
      * @return what happened
      */
     GuestRun run(Duration timeout);

@@ -63,7 +63,11 @@ public @interface Registers {
      * @return the initial RSP; -1 means the mode's default stack: the end of the RAM region holding
      *     the entry point, at most {@code 0xfff0} in {@code REAL} mode and 4 GiB in the 32-bit modes,
      *     or the address of the GDT and page tables if the extension put them in that region;
-     *     16-byte aligned outside {@code REAL} mode
+     *     16-byte aligned outside {@code REAL} mode. Another value must be one the mode uses whole (below
+     *     {@code 0x10000} in {@code REAL} mode, whose stack is {@code SS:SP} with {@code SS = 0}; below
+     *     4 GiB in the 32-bit modes), with the byte just below it, where the first push goes, in RAM
+     *     (so the end of a region is a stack's top; {@code SP = 0} in {@code REAL} mode pushes at
+     *     {@code 0xfffe})
      */
     long rsp() default -1;
 

@@ -57,6 +57,14 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
     }
 
     /**
+     * @return whether the image holds any bytes; without, a run executes whatever RAM holds (zeros)
+     *     unless the test writes code itself
+     */
+    public boolean hasCode() {
+        return image.stream().anyMatch(segment -> segment.bytes().length > 0);
+    }
+
+    /**
      * @param image the bytes placed in RAM before the first run
      * @param limit the time limit of {@link io.github.junitkvm.KvmVm#run()}
      * @return this guest with another image and time limit

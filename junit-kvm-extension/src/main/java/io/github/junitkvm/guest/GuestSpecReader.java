@@ -233,6 +233,11 @@ public final class GuestSpecReader {
             throw problem(ripSource, "the entry point is not below 4 GiB: %s mode has 32-bit addresses", mode);
         }
         long rsp = r.rsp() == -1 ? defaultStack(mode, stackRegion(mode, entryRegion.get(), ram), area) : r.rsp();
+        if (r.rsp() != -1) {
+            StackPointer.problem(mode, rsp, ram).ifPresent(why -> {
+                throw problem(hex("registers.rsp", rsp), "%s", why);
+            });
+        }
         return new GeneralRegisters(r.rax(), r.rbx(), r.rcx(), r.rdx(), r.rsi(), r.rdi(), rsp, r.rbp(),
                 r.r8(), r.r9(), r.r10(), r.r11(), r.r12(), r.r13(), r.r14(), r.r15(), rip,
                 r.rflags() | RFLAGS_RESERVED);

@@ -176,6 +176,16 @@ public final class GuestVm implements KvmVm {
             throw new IllegalArgumentException(String.format(
                     "onMmio length %d at guest address 0x%x is not positive", length, address));
         }
+        if (address < 0) {
+            throw new IllegalArgumentException(String.format(
+                    "onMmio range at guest address 0x%x: not a guest physical address (0 to 2^63 - 1)", address));
+        }
+        // Past this check the range's end is a long, so that comparing ranges cannot overflow.
+        if (length > Long.MAX_VALUE - address) {
+            throw new IllegalArgumentException(String.format(
+                    "onMmio range of 0x%x bytes at guest address 0x%x runs past the end of the guest physical"
+                            + " address space (2^63)", length, address));
+        }
         // Read-only regions may be covered: their guest writes are MMIO writes, as on KVM.
         if (layout.overlapsWritable(address, length)) {
             throw new IllegalArgumentException(String.format(
@@ -202,7 +212,7 @@ public final class GuestVm implements KvmVm {
             cleanSoFar = false; // until the run has ended cleanly
         }
         try {
-            GuestRun run = recordRun(timeout);
+            GuestRun run = recordRun(RunWatchdog.measurable(timeout));
             boolean clean = switch (run.lastExit().reason()) {
                 case HLT, DEBUG_EXIT, GUEST_DONE, GUEST_ASSERTION_FAILED -> true;
                 default -> false;

@@ -63,8 +63,8 @@ final class RamLayout {
     }
 
     /**
-     * @param address first byte
-     * @param length byte count, positive
+     * @param address first byte, not negative
+     * @param length byte count, positive, with {@code address + length} no more than {@link Long#MAX_VALUE}
      * @return whether any byte of the range is writable RAM
      */
     boolean overlapsWritable(long address, long length) {

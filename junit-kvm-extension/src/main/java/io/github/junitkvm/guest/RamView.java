@@ -30,8 +30,10 @@ final class RamView implements GuestMemory {
             throw new IllegalArgumentException(String.format(
                     "cannot read a negative length %d at guest address 0x%x", length, address));
         }
+        // Checked before the buffer is allocated, so that a length outside RAM costs nothing.
+        Iterable<RamLayout.Piece> pieces = pieces("read", address, length);
         byte[] data = new byte[length];
-        for (RamLayout.Piece piece : pieces("read", address, length)) {
+        for (RamLayout.Piece piece : pieces) {
             byte[] part = machine.readMemory(piece.address(), piece.length());
             System.arraycopy(part, 0, data, piece.offset(), piece.length());
         }

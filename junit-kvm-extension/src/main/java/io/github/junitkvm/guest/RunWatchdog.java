@@ -21,13 +21,25 @@ final class RunWatchdog {
         return thread;
     });
 
+    /** The longest limit {@link System#nanoTime()} can measure, about 292 years. */
+    private static final Duration LONGEST_LIMIT = Duration.ofNanos(Long.MAX_VALUE);
+
     private RunWatchdog() {
+    }
+
+    /**
+     * @param limit a run's time limit, positive
+     * @return the limit, or the longest one a watch can measure (about 292 years, so no limit in
+     *     effect) if it is longer; a longer one would overflow the arithmetic of nanoseconds
+     */
+    static Duration measurable(Duration limit) {
+        return limit.compareTo(LONGEST_LIMIT) < 0 ? limit : LONGEST_LIMIT;
     }
 
     /**
      * Starts watching the calling thread's run.
      *
-     * @param limit the run's time limit
+     * @param limit the run's time limit, at most {@link #measurable(Duration) measurable}
      * @param stop what stops the run; called from the watchdog's thread, again at every check
      *     until the watch is closed
      * @return the watch, to close when the run has returned

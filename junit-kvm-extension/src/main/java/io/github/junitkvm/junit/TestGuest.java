@@ -1,18 +1,23 @@
 package io.github.junitkvm.junit;
 
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.guest.GuestSpec;
 import io.github.junitkvm.guest.GuestVm;
 import io.github.junitkvm.guest.MachineSource;
+import java.lang.reflect.Executable;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
  * One test's guest, kept in the test's {@code ExtensionContext.Store}: the same VM for the test
  * method and its {@code @BeforeEach}/{@code @AfterEach} methods, created when first asked for, run
- * at most once for a {@link GuestRun} parameter, and closed with the store when the test is over,
+ * at most once for {@link GuestRun} parameters, and closed with the store when the test is over,
  * whatever happened.
  */
 public final class TestGuest implements AutoCloseable {
@@ -21,7 +26,16 @@ public final class TestGuest implements AutoCloseable {
     private final Consumer<GuestRun> runObserver;
     /** The first run of the VM that ended on a failed guest assertion; set on the running thread. */
     private final AtomicReference<GuestRun> failedGuestAssertion = new AtomicReference<>();
+    /** The one {@link GuestRun} every parameter gets. */
+    private final GuestRun injectedRun = new InjectedRun(this);
+    /** The methods that got the VM as a {@code KvmVm} parameter, each of which may write code into it. */
+    private final Set<Executable> vmParameterHolders = new HashSet<>();
     private GuestVm vm;
+    /**
+     * Guards {@link #run} only, so that {@link #close()} can stop a run in progress on another
+     * thread (as when JUnit's {@code @Timeout} gives up on a method run in a thread of its own).
+     */
+    private final Object runLock = new Object();
     private GuestRun run;
 
     /**
@@ -35,20 +49,62 @@ public final class TestGuest implements AutoCloseable {
         this.runObserver = runObserver;
     }
 
-    /** @return the test's VM, created on first use */
-    public synchronized KvmVm vm() {
+    private synchronized GuestVm vm() {
         if (vm == null) {
             vm = GuestVm.create(machines, spec, this::observe);
         }
         return vm;
     }
 
-    /** @return the result of running the test's VM once, run on first use */
-    public synchronized GuestRun run() {
-        if (run == null) {
-            run = vm().run();
+    /**
+     * @param method the method with the {@code KvmVm} parameter
+     * @return the test's VM, created on first use
+     */
+    public synchronized KvmVm vmParameter(Executable method) {
+        vmParameterHolders.add(method);
+        return vm();
+    }
+
+    /**
+     * Creates the VM, but does not run it yet: the run is made on the first call of {@link #run()},
+     * which {@code KvmExtension} makes inside JUnit's timeout of the method, just before its body.
+     *
+     * @param method the method with the {@code GuestRun} parameter
+     * @return the run the parameter gets
+     * @throws KvmGuestConfigurationException if the guest has no code to run and no method that ran
+     *     before this one, so none that could have written code, got the VM as a {@code KvmVm}
+     */
+    public synchronized GuestRun runParameter(Executable method) {
+        boolean codeMayBeWritten = vmParameterHolders.stream().anyMatch(holder -> !holder.equals(method));
+        if (!spec.hasCode() && !codeMayBeWritten) {
+            throw new KvmGuestConfigurationException("@KvmGuest(code, resource, asm): no code to run: none of them"
+                    + " gives any bytes, and a GuestRun parameter runs the guest before the method's body; set one,"
+                    + " or declare a KvmVm parameter and write the code yourself (in a @BeforeEach method, for a"
+                    + " GuestRun parameter of the test)");
         }
-        return run;
+        vm();
+        return injectedRun;
+    }
+
+    /**
+     * Makes the run now, unless it is made already, if a method is about to get it.
+     *
+     * @param arguments a method's arguments
+     */
+    public void runIfInjectedInto(List<Object> arguments) {
+        if (arguments.stream().anyMatch(argument -> argument == injectedRun)) {
+            run();
+        }
+    }
+
+    /** @return the result of running the test's VM once, run on first use */
+    public GuestRun run() {
+        synchronized (runLock) {
+            if (run == null) {
+                run = vm().run();
+            }
+            return run;
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.junitkvm.testsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import java.util.Map;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
@@ -23,8 +24,21 @@ public final class FixtureRuns {
      * @return what the method failed with
      */
     public static Throwable failureOf(Class<?> fixture, String method, String parameterTypes) {
+        return failureOf(fixture, method, parameterTypes, Map.of());
+    }
+
+    /**
+     * @param fixture the fixture class
+     * @param method the test method's name
+     * @param parameterTypes its parameter types' names, comma-separated ({@code ""} for none)
+     * @param configuration JUnit configuration parameters for the run, besides the backend
+     * @return what the method failed with
+     */
+    public static Throwable failureOf(Class<?> fixture, String method, String parameterTypes,
+                                      Map<String, String> configuration) {
         Events events = EngineTestKit.engine("junit-jupiter")
                 .configurationParameter("junitkvm.backend", System.getProperty("junitkvm.backend", "auto"))
+                .configurationParameters(configuration)
                 .selectors(selectMethod(fixture, method, parameterTypes))
                 .execute().allEvents();
         assertThat(events.skipped().count()).as("skipped").isZero();
