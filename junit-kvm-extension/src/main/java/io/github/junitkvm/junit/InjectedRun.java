@@ -64,6 +64,11 @@ final class InjectedRun implements GuestRun {
     }
 
     @Override
+    public long droppedGuestLogLines() {
+        return run().droppedGuestLogLines();
+    }
+
+    @Override
     public GeneralRegisters registers() {
         return run().registers();
     }
