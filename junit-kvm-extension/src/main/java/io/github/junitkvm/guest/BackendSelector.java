@@ -43,6 +43,7 @@ public final class BackendSelector {
     private final Map<Backend, Supplier<Hypervisor>> openers;
     private final Pause pause;
     private final Map<Backend, Opened> settled = new ConcurrentHashMap<>();
+    private final Map<Backend, Object> openLocks = Map.of(Backend.KVM, new Object(), Backend.EMULATOR, new Object());
     private volatile boolean autoChoiceLogged;
 
     /**
@@ -141,6 +142,9 @@ public final class BackendSelector {
     }
 
     /**
+     * Opens a backend once: threads that ask meanwhile wait for its outcome, rather than each
+     * starting an emulator worker of its own.
+     *
      * @return the settled outcome: the hypervisor, or why the backend cannot be used here
      * @throws TransientHypervisorException if every attempt failed for a reason that may pass
      */
@@ -149,6 +153,18 @@ public final class BackendSelector {
         if (known != null) {
             return known;
         }
+        synchronized (openLocks.get(backend)) {
+            Opened meanwhile = settled.get(backend);
+            if (meanwhile != null) {
+                return meanwhile;
+            }
+            Opened outcome = tryToOpen(backend, attempts);
+            settled.put(backend, outcome);
+            return outcome;
+        }
+    }
+
+    private Opened tryToOpen(Backend backend, int attempts) {
         TransientHypervisorException last = null;
         int made = 0;
         long waited = 0;
@@ -162,9 +178,9 @@ public final class BackendSelector {
             }
             made++;
             try {
-                return settle(backend, new Opened(openers.get(backend).get(), null));
+                return new Opened(openers.get(backend).get(), null);
             } catch (HypervisorUnavailableException e) {
-                return settle(backend, new Opened(null, e));
+                return new Opened(null, e);
             } catch (TransientHypervisorException e) {
                 last = e;
             }
@@ -183,12 +199,6 @@ public final class BackendSelector {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** Two threads may open a backend at once; both then use the outcome that settled first. */
-    private Opened settle(Backend backend, Opened outcome) {
-        Opened first = settled.putIfAbsent(backend, outcome);
-        return first == null ? outcome : first;
     }
 
     private static Optional<Backend> parse(Optional<String> setting) {

@@ -14,9 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class BackendSelectorTest {
     private final Hypervisor kvm = hypervisor(Backend.KVM);
@@ -176,6 +182,50 @@ class BackendSelectorTest {
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
         } finally {
             Thread.interrupted();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void testsThatAskAtOnceWaitForOneOpening() throws Exception {
+        CountDownLatch opening = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger openings = new AtomicInteger();
+        BackendSelector selector = selector(this::noKvm, () -> {
+            openings.incrementAndGet();
+            opening.countDown();
+            awaitUninterruptibly(release);
+            return emulator;
+        });
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Hypervisor> first = threads.submit(() -> selector.select(Optional.of("emulator")));
+            opening.await();
+            AtomicReference<Thread> secondThread = new AtomicReference<>();
+            Future<Hypervisor> second = threads.submit(() -> {
+                secondThread.set(Thread.currentThread());
+                return selector.select(Optional.of("emulator"));
+            });
+            // Until the second waits for the first's outcome, or (wrongly) opens the backend itself.
+            while (openings.get() == 1
+                    && (secondThread.get() == null || secondThread.get().getState() != Thread.State.BLOCKED)) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+
+            assertThat(first.get()).isSameAs(emulator);
+            assertThat(second.get()).isSameAs(emulator);
+            assertThat(openings).hasValue(1);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
         }
     }
 
