@@ -37,6 +37,8 @@ public final class EmulatorHypervisor implements Hypervisor {
      * @return the hypervisor
      * @throws HypervisorUnavailableException if Unicorn cannot be loaded, saying what to install and
      *     what the worker reported
+     * @throws io.github.junitkvm.backend.TransientHypervisorException if no worker could be started,
+     *     or it died before it was ready: out of file descriptors or memory for a moment, say
      */
     public static EmulatorHypervisor open() {
         POOL.giveBack(POOL.lease());

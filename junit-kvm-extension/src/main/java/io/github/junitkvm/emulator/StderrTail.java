@@ -7,6 +7,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Keeps the last lines a worker wrote to stderr (its last words, such as
@@ -48,7 +50,15 @@ final class StderrTail {
         if (lines.size() == MAX_LINES) {
             lines.removeFirst();
         }
-        lines.addLast(line.length() > MAX_LINE_LENGTH ? line.substring(0, MAX_LINE_LENGTH) + "..." : line);
+        lines.addLast(cut(line));
+    }
+
+    /**
+     * @param line a line a worker left
+     * @return the line, cut to a bounded length
+     */
+    static String cut(String line) {
+        return line.length() > MAX_LINE_LENGTH ? line.substring(0, MAX_LINE_LENGTH) + "..." : line;
     }
 
     /**
@@ -65,7 +75,15 @@ final class StderrTail {
     }
 
     /** @return the kept lines, joined by newlines; empty if there were none */
-    synchronized String text() {
-        return String.join("\n", lines);
+    String text() {
+        return text(line -> true);
+    }
+
+    /**
+     * @param shown which of the kept lines to show
+     * @return those lines, joined by newlines; empty if there are none
+     */
+    synchronized String text(Predicate<String> shown) {
+        return lines.stream().filter(shown).collect(Collectors.joining("\n"));
     }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * The command line of a worker: this JVM's own {@code java}, a classpath of exactly the two code
- * sources the worker needs (this extension and JNA), and options for a small, quick-starting JVM.
+ * sources the worker needs (this extension and JNA), options for a small, quick-starting JVM, and
+ * options that send its crash files to a {@link CrashFiles} directory.
  */
 final class WorkerCommand {
     /** JNA's entry class; named, not referenced, so that this JVM never loads JNA's native part. */
@@ -22,7 +23,9 @@ final class WorkerCommand {
     /**
      * A small heap, as a worker holds one machine's messages at a time; and a worker out of memory
      * exits (status 3) instead of serving on in an unknown state, naming the error on stderr, where
-     * the JVM is told to write what it would print on stdout, the protocol's channel.
+     * the JVM is told to write what it would print on stdout, the protocol's channel (until the
+     * worker's main method moves the protocol off descriptor 1, which the JVM's own fatal-error
+     * banner ignores this option for).
      */
     private static final List<String> JVM_OPTIONS = List.of(
             "-Xmx64m", "-Xss1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
@@ -33,10 +36,11 @@ final class WorkerCommand {
     }
 
     /**
+     * @param crashFiles where the worker's crash files go
      * @return the command that starts a worker
      * @throws HypervisorUnavailableException if the classpath cannot be derived
      */
-    static List<String> build() {
+    static List<String> build(CrashFiles crashFiles) {
         Set<String> classpath = new LinkedHashSet<>();
         classpath.add(location(WorkerMain.class));
         try {
@@ -48,6 +52,7 @@ final class WorkerCommand {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        command.addAll(crashFiles.jvmOptions());
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath));
         command.add(WorkerMain.class.getName());

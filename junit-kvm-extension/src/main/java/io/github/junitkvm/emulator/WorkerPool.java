@@ -38,26 +38,32 @@ final class WorkerPool {
 
     /**
      * @return a live worker for one machine
-     * @throws io.github.junitkvm.backend.HypervisorUnavailableException if a new worker cannot start
+     * @throws io.github.junitkvm.backend.HypervisorUnavailableException if a new worker cannot load
+     *     Unicorn
+     * @throws io.github.junitkvm.backend.TransientHypervisorException if a new worker cannot start,
+     *     for a reason that may pass
      */
     WorkerProcess lease() {
-        synchronized (this) {
-            while (!idle.isEmpty()) {
-                WorkerProcess worker = idle.pollFirst();
-                if (worker.isAlive()) {
+        WorkerProcess worker;
+        while ((worker = pollIdle()) != null) {
+            if (worker.isAlive()) {
+                synchronized (this) {
                     served.merge(worker, 1, Integer::sum);
-                    return worker;
                 }
-                served.remove(worker);
-                worker.kill("it died while idle");
+                return worker;
             }
+            discard(worker);
         }
         // Starting a JVM takes a while: not under the lock, so that other machines are not held up.
-        WorkerProcess worker = starter.get();
+        worker = starter.get();
         synchronized (this) {
             served.put(worker, 1);
         }
         return worker;
+    }
+
+    private synchronized WorkerProcess pollIdle() {
+        return idle.pollFirst();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.junitkvm.emulator;
 
 import io.github.junitkvm.backend.HypervisorUnavailableException;
+import io.github.junitkvm.backend.TransientHypervisorException;
 import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Ready;
 import io.github.junitkvm.emulator.protocol.Message.Unavailable;
@@ -12,12 +13,15 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One worker process and the pipes to it: sends messages (from any thread, one at a time), receives
- * them (one thread at a time), and when the worker dies says how, with its last stderr lines.
+ * them (one thread at a time), and when the worker dies says how, with the beginning of its JVM's
+ * crash report and its last stderr lines. Its {@link CrashFiles} are deleted when it ends.
  */
 final class WorkerProcess {
     /** A JVM that has not said hello by then is stuck, not slow. */
@@ -27,14 +31,16 @@ final class WorkerProcess {
     private static final int BUFFER = 1 << 16;
 
     private final Process process;
+    private final CrashFiles crashFiles;
     private final DataOutputStream toWorker;
     private final DataInputStream fromWorker;
     private final StderrTail stderr;
     private volatile String killReason;
     private volatile String deathNotice;
 
-    private WorkerProcess(Process process) {
+    private WorkerProcess(Process process, CrashFiles crashFiles) {
         this.process = process;
+        this.crashFiles = crashFiles;
         this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), BUFFER));
         this.fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream(), BUFFER));
         this.stderr = new StderrTail(process.getErrorStream(), "emulator-worker-" + process.pid() + "-stderr");
@@ -44,25 +50,31 @@ final class WorkerProcess {
      * Starts a worker and waits until it has loaded Unicorn.
      *
      * @return the ready worker
-     * @throws HypervisorUnavailableException if it cannot start or cannot load Unicorn
+     * @throws HypervisorUnavailableException if it cannot load Unicorn, or JNA is missing here
+     * @throws TransientHypervisorException if it cannot be started, or dies or hangs before it is
+     *     ready
      */
     static WorkerProcess start() {
-        return start(WorkerCommand.build());
+        return start(WorkerCommand::build);
     }
 
     /**
-     * @param command the command line
+     * @param command the command line, given the directory for the worker's crash files
      * @return the ready worker
-     * @throws HypervisorUnavailableException if it cannot start or cannot load Unicorn
+     * @throws HypervisorUnavailableException if it says that it cannot load Unicorn
+     * @throws TransientHypervisorException if it cannot be started, or dies or hangs before it is
+     *     ready
      */
-    static WorkerProcess start(List<String> command) {
+    static WorkerProcess start(Function<CrashFiles, List<String>> command) {
+        CrashFiles crashFiles = CrashFiles.create();
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
-        } catch (IOException e) {
-            throw new HypervisorUnavailableException("cannot start the emulator worker " + command + ": " + e, e);
+            process = launch(command.apply(crashFiles), crashFiles);
+        } catch (RuntimeException e) {
+            crashFiles.delete();
+            throw e;
         }
-        WorkerProcess worker = new WorkerProcess(process);
+        WorkerProcess worker = new WorkerProcess(process, crashFiles);
         ScheduledFuture<?> deadline = Watchdog.after(STARTUP_MILLIS,
                 () -> worker.kill("it did not load Unicorn within " + STARTUP_MILLIS / 1000 + " s"));
         try {
@@ -70,19 +82,28 @@ final class WorkerProcess {
             if (hello instanceof Ready) {
                 return worker;
             }
-            worker.kill("it could not load Unicorn");
-            String reason = hello instanceof Unavailable unavailable ? unavailable.reason() : "it said " + hello;
-            throw unavailable(reason);
+            worker.discard("it could not load Unicorn");
+            if (hello instanceof Unavailable unavailable) {
+                throw new HypervisorUnavailableException("the emulator backend needs libunicorn 2 (libunicorn.so.2);"
+                        + " install it with `apt-get install libunicorn2`. The emulator worker said: "
+                        + unavailable.reason());
+            }
+            throw new TransientHypervisorException("the emulator worker did not start: it said " + hello
+                    + " instead of hello");
         } catch (WorkerDiedException e) {
-            throw unavailable(e.getMessage());
+            throw new TransientHypervisorException("the emulator worker did not start: " + e.getMessage(), e);
         } finally {
             deadline.cancel(false);
         }
     }
 
-    private static HypervisorUnavailableException unavailable(String reason) {
-        return new HypervisorUnavailableException("the emulator backend needs libunicorn 2 (libunicorn.so.2);"
-                + " install it with `apt-get install libunicorn2`. The emulator worker said: " + reason);
+    /** Runs the worker in its crash files' directory, so that nothing it leaves lands elsewhere. */
+    private static Process launch(List<String> command, CrashFiles crashFiles) {
+        try {
+            return new ProcessBuilder(command).directory(crashFiles.directory().toFile()).start();
+        } catch (IOException e) {
+            throw new TransientHypervisorException("cannot start the emulator worker " + command + ": " + e, e);
+        }
     }
 
     /**
@@ -154,6 +175,17 @@ final class WorkerProcess {
             Thread.currentThread().interrupt();
         }
         closeQuietly();
+        crashFiles.delete();
+    }
+
+    /**
+     * Kills the worker and ends it.
+     *
+     * @param reason why, for the death notice
+     */
+    private void discard(String reason) {
+        kill(reason);
+        shutdown();
     }
 
     /**
@@ -184,11 +216,23 @@ final class WorkerProcess {
         }
         stderr.awaitEnd(STDERR_WAIT_MILLIS);
         closeQuietly();
-        String lastWords = stderr.text();
-        String why = killReason == null ? "" : "; it was killed because " + killReason;
-        return "emulator worker process died (" + status + ")" + why
-                + (lastWords.isEmpty() ? "; it wrote nothing to stderr" : ": " + lastWords)
-                + " [worker pid " + process.pid() + "]";
+        Optional<String> crashReport = crashFiles.reportHead(process.pid());
+        crashFiles.delete();
+        StringBuilder notice = new StringBuilder("emulator worker process died (").append(status).append(')');
+        if (killReason != null) {
+            notice.append("; it was killed because ").append(killReason);
+        }
+        // The JVM's fatal-error banner on stderr (lines beginning with #) repeats the report's first
+        // lines and names the report's file, which is gone now: shown once, from the report.
+        String lastWords = crashReport.isPresent() ? stderr.text(line -> !line.startsWith("#")) : stderr.text();
+        crashReport.ifPresent(report -> notice.append("; its JVM's crash report began:\n").append(report));
+        if (!lastWords.isEmpty()) {
+            notice.append(crashReport.isPresent() ? "\nand it wrote to stderr: " : ": ").append(lastWords);
+        } else if (crashReport.isEmpty()) {
+            notice.append("; it wrote nothing to stderr");
+        }
+        return notice.append(crashReport.isPresent() ? "\n" : " ").append("[worker pid ").append(process.pid())
+                .append(']').toString();
     }
 
     private void closeQuietly() {

@@ -4,7 +4,9 @@ import io.github.junitkvm.Backend;
 import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.backend.Hypervisor;
 import io.github.junitkvm.backend.HypervisorUnavailableException;
+import io.github.junitkvm.backend.TransientHypervisorException;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,49 +15,82 @@ import java.util.function.Supplier;
 
 /**
  * Chooses the hypervisor by the {@code junitkvm.backend} setting: {@code auto} (KVM when
- * {@code /dev/kvm} can be opened, else the emulator), {@code kvm} or {@code emulator}. Each backend
- * is opened at most once per JVM, and its failure to open is remembered too, so that a machine
- * without KVM does not probe for it before every test.
+ * {@code /dev/kvm} can be opened, else the emulator), {@code kvm} or {@code emulator}.
+ *
+ * <p>What opening a backend settles is remembered for the rest of the JVM: the open hypervisor, or
+ * a {@link HypervisorUnavailableException} (no device, a library not installed), so that a machine
+ * without KVM does not probe for it before every test. A {@link TransientHypervisorException} (out
+ * of file descriptors or memory for a moment) settles nothing: {@link #select} tries again after a
+ * pause, {@link #ATTEMPTS} times in all, then fails the test with it, and the next test starts
+ * afresh. It never turns into a skip, and with {@code auto} a transient failure of KVM does not
+ * silently move the test to the emulator either.
  */
 public final class BackendSelector {
     /** The name of the configuration parameter (or system property). */
     public static final String PARAMETER = "junitkvm.backend";
     /** The value that lets the selector choose. */
     public static final String AUTO = "auto";
+    /**
+     * The pauses before the second and the third attempt to open a backend whose opening may
+     * succeed later: short, as each test that meets them waits them out.
+     */
+    static final List<Long> PAUSES_MILLIS = List.of(100L, 300L);
+    /** How many times {@link #select} tries to open such a backend. */
+    static final int ATTEMPTS = PAUSES_MILLIS.size() + 1;
 
     private static final System.Logger LOG = System.getLogger(BackendSelector.class.getName());
 
     private final Map<Backend, Supplier<Hypervisor>> openers;
-    private final Map<Backend, Opened> opened = new ConcurrentHashMap<>();
+    private final Pause pause;
+    private final Map<Backend, Opened> settled = new ConcurrentHashMap<>();
+    private final Map<Backend, Object> openLocks = Map.of(Backend.KVM, new Object(), Backend.EMULATOR, new Object());
     private volatile boolean autoChoiceLogged;
 
     /**
      * @param openers how each backend is opened; an opener throws
-     *     {@link HypervisorUnavailableException} saying why it cannot be
+     *     {@link HypervisorUnavailableException} saying why it cannot be, or
+     *     {@link TransientHypervisorException} saying why it cannot be now
      */
     public BackendSelector(Map<Backend, Supplier<Hypervisor>> openers) {
-        this.openers = Map.copyOf(openers);
+        this(openers, Thread::sleep);
     }
 
     /**
+     * @param openers as for the public constructor
+     * @param pause waits between attempts
+     */
+    BackendSelector(Map<Backend, Supplier<Hypervisor>> openers, Pause pause) {
+        this.openers = Map.copyOf(openers);
+        this.pause = pause;
+    }
+
+    /**
+     * Probes each backend once at most: a transient failure is no reason to skip, so it leaves the
+     * decision to {@link #select}, which tries again and fails the test if it must.
+     *
      * @param setting the {@code junitkvm.backend} value, or empty for {@code auto}
-     * @return why no backend can run guests under this setting, when {@code auto} finds none;
-     *     empty when one can, or when the setting names a backend (that test fails instead)
+     * @return why no backend can run guests under this setting, when {@code auto} finds that none
+     *     can; empty when one can or may, or when the setting names a backend (that test fails
+     *     instead)
      */
     public Optional<String> whyNoBackend(Optional<String> setting) {
         if (parse(setting).isPresent()) {
             return Optional.empty();
         }
-        Opened kvm = open(Backend.KVM);
-        if (kvm.hypervisor() != null) {
+        try {
+            Opened kvm = open(Backend.KVM, 1);
+            if (kvm.hypervisor() != null) {
+                return Optional.empty();
+            }
+            Opened emulator = open(Backend.EMULATOR, 1);
+            if (emulator.hypervisor() != null) {
+                return Optional.empty();
+            }
+            return Optional.of("no backend can run guests here (junitkvm.backend=auto): KVM: "
+                    + kvm.failure().getMessage() + "; emulator: " + emulator.failure().getMessage());
+        } catch (TransientHypervisorException e) {
             return Optional.empty();
         }
-        Opened emulator = open(Backend.EMULATOR);
-        if (emulator.hypervisor() != null) {
-            return Optional.empty();
-        }
-        return Optional.of("no backend can run guests here (junitkvm.backend=auto): KVM: "
-                + kvm.failure().getMessage() + "; emulator: " + emulator.failure().getMessage());
     }
 
     /**
@@ -63,20 +98,31 @@ public final class BackendSelector {
      * @return the hypervisor to create the test's VM on
      * @throws KvmGuestConfigurationException if the setting is invalid, or names a backend that is
      *     unavailable, or is {@code auto} and none is available
+     * @throws TransientHypervisorException if the backend to use still failed to open, for a reason
+     *     that may pass, after {@link #ATTEMPTS} attempts
      */
     public Hypervisor select(Optional<String> setting) {
         Optional<Backend> named = parse(setting);
-        if (named.isPresent()) {
-            Opened chosen = open(named.get());
-            if (chosen.hypervisor() == null) {
-                throw new KvmGuestConfigurationException(String.format("%s=%s, but the %s backend is unavailable: %s",
-                        PARAMETER, setting.orElseThrow(), named.get(), chosen.failure().getMessage()),
-                        chosen.failure());
-            }
-            return chosen.hypervisor();
+        try {
+            return named.isPresent() ? selectNamed(setting.orElseThrow(), named.get()) : selectAuto(setting);
+        } catch (TransientHypervisorException e) {
+            throw new TransientHypervisorException(String.format(Locale.ROOT, "%s=%s: %s; this may pass, and the"
+                    + " next test tries again", PARAMETER, setting.orElse(AUTO), e.getMessage()), e);
         }
-        Opened kvm = open(Backend.KVM);
-        Opened choice = kvm.hypervisor() != null ? kvm : open(Backend.EMULATOR);
+    }
+
+    private Hypervisor selectNamed(String value, Backend backend) {
+        Opened chosen = open(backend, ATTEMPTS);
+        if (chosen.hypervisor() == null) {
+            throw new KvmGuestConfigurationException(String.format("%s=%s, but the %s backend is unavailable: %s",
+                    PARAMETER, value, backend, chosen.failure().getMessage()), chosen.failure());
+        }
+        return chosen.hypervisor();
+    }
+
+    private Hypervisor selectAuto(Optional<String> setting) {
+        Opened kvm = open(Backend.KVM, ATTEMPTS);
+        Opened choice = kvm.hypervisor() != null ? kvm : open(Backend.EMULATOR, ATTEMPTS);
         if (choice.hypervisor() == null) {
             throw new KvmGuestConfigurationException(whyNoBackend(setting).orElseThrow());
         }
@@ -95,14 +141,64 @@ public final class BackendSelector {
                         + kvm.failure().getMessage());
     }
 
-    private Opened open(Backend backend) {
-        return opened.computeIfAbsent(backend, b -> {
+    /**
+     * Opens a backend once: threads that ask meanwhile wait for its outcome, rather than each
+     * starting an emulator worker of its own.
+     *
+     * @return the settled outcome: the hypervisor, or why the backend cannot be used here
+     * @throws TransientHypervisorException if every attempt failed for a reason that may pass
+     */
+    private Opened open(Backend backend, int attempts) {
+        Opened known = settled.get(backend);
+        if (known != null) {
+            return known;
+        }
+        synchronized (openLocks.get(backend)) {
+            Opened meanwhile = settled.get(backend);
+            if (meanwhile != null) {
+                return meanwhile;
+            }
+            Opened outcome = tryToOpen(backend, attempts);
+            settled.put(backend, outcome);
+            return outcome;
+        }
+    }
+
+    private Opened tryToOpen(Backend backend, int attempts) {
+        TransientHypervisorException last = null;
+        int made = 0;
+        long waited = 0;
+        while (made < attempts) {
+            if (made > 0) {
+                long millis = PAUSES_MILLIS.get(made - 1);
+                if (!pause(millis)) {
+                    break;
+                }
+                waited += millis;
+            }
+            made++;
             try {
-                return new Opened(openers.get(b).get(), null);
+                return new Opened(openers.get(backend).get(), null);
             } catch (HypervisorUnavailableException e) {
                 return new Opened(null, e);
+            } catch (TransientHypervisorException e) {
+                last = e;
             }
-        });
+        }
+        throw new TransientHypervisorException(String.format(Locale.ROOT, "the %s backend could not be opened (%s): %s",
+                backend, made == 1 ? "tried once" : "tried " + made + " times, pausing " + waited + " ms in all",
+                last.getMessage()), last);
+    }
+
+    /** @return false if the thread was interrupted while it waited: it then stops trying */
+    private boolean pause(long millis) {
+        try {
+            pause.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static Optional<Backend> parse(Optional<String> setting) {
@@ -116,7 +212,17 @@ public final class BackendSelector {
         };
     }
 
-    /** The outcome of opening one backend: the hypervisor, or why not. */
+    /** Waits between attempts; a test gives one that does not. */
+    @FunctionalInterface
+    interface Pause {
+        /**
+         * @param millis how long
+         * @throws InterruptedException if the thread is interrupted meanwhile
+         */
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    /** The settled outcome of opening one backend: the hypervisor, or why it cannot be used here. */
     private record Opened(Hypervisor hypervisor, HypervisorUnavailableException failure) {
     }
 }

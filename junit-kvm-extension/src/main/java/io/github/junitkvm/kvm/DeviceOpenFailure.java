@@ -28,6 +28,13 @@ final class DeviceOpenFailure {
             case Posix.EPERM:
                 return failure + "Your user may not use KVM: add it to the kvm group with"
                         + " `sudo usermod -aG kvm $USER` and log in again, " + EMULATOR;
+            case Posix.EMFILE:
+            case Posix.ENFILE:
+            case Posix.ENOMEM:
+            case Posix.EAGAIN:
+            case Posix.EINTR:
+                return failure + "This process or the system is short of file descriptors or memory for the"
+                        + " moment; close what the tests leave open, or run fewer of them at once";
             default:
                 return failure + "Check the device, " + EMULATOR;
         }

@@ -27,6 +27,18 @@ final class ErrnoException extends HypervisorException {
     }
 
     /**
+     * @return whether the call failed for want of something the process or the system may have
+     *     again a moment later: file descriptors ({@code EMFILE}, {@code ENFILE}), memory
+     *     ({@code ENOMEM}, {@code EAGAIN}), or because a signal interrupted it ({@code EINTR})
+     */
+    boolean isTransient() {
+        return switch (errno) {
+            case Posix.EMFILE, Posix.ENFILE, Posix.ENOMEM, Posix.EAGAIN, Posix.EINTR -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * @param errno a C errno value
      * @return the system's text for it followed by the number, for example
      *     {@code Cannot allocate memory (errno 12)}

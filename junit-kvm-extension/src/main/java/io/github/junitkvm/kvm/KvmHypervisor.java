@@ -5,6 +5,7 @@ import io.github.junitkvm.backend.Hypervisor;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.HypervisorUnavailableException;
 import io.github.junitkvm.backend.MachineConfig;
+import io.github.junitkvm.backend.TransientHypervisorException;
 import io.github.junitkvm.backend.VirtualMachine;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -41,6 +42,8 @@ public final class KvmHypervisor implements Hypervisor {
      * @return the hypervisor
      * @throws HypervisorUnavailableException if KVM cannot be used here; the message says why and
      *     what to do
+     * @throws TransientHypervisorException if the process or the system was short of file
+     *     descriptors or memory
      */
     public static synchronized KvmHypervisor open() {
         if (shared == null) {
@@ -56,6 +59,8 @@ public final class KvmHypervisor implements Hypervisor {
      * @param device the device file
      * @return the hypervisor
      * @throws HypervisorUnavailableException if the device cannot be used
+     * @throws TransientHypervisorException if it could not be opened or asked for want of file
+     *     descriptors or memory
      */
     static KvmHypervisor open(Path device) {
         int fd = openDevice(device);
@@ -69,7 +74,7 @@ public final class KvmHypervisor implements Hypervisor {
             return new KvmHypervisor(fd, vcpuMmapSize, readOnlyMemory, KvmCpuid.supported(fd));
         } catch (ErrnoException e) {
             closeQuietly(fd, e);
-            throw new HypervisorUnavailableException(device + " is not a usable KVM device: " + e.getMessage(), e);
+            throw failure(device + " is not a usable KVM device: " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             closeQuietly(fd, e);
             throw e;
@@ -151,8 +156,18 @@ public final class KvmHypervisor implements Hypervisor {
             // O_CLOEXEC: a process the tests start must not inherit access to KVM.
             return Posix.open(device, Posix.O_RDWR | Posix.O_CLOEXEC);
         } catch (ErrnoException e) {
-            throw new HypervisorUnavailableException(DeviceOpenFailure.explain(device, e.errno()), e);
+            throw failure(DeviceOpenFailure.explain(device, e.errno()), e);
         }
+    }
+
+    /**
+     * A call that failed for want of file descriptors or memory may succeed a moment later; any
+     * other failure while opening says that KVM cannot be used here.
+     */
+    private static HypervisorException failure(String message, ErrnoException cause) {
+        return cause.isTransient()
+                ? new TransientHypervisorException(message, cause)
+                : new HypervisorUnavailableException(message, cause);
     }
 
     private static void closeQuietly(int fd, Throwable failure) {

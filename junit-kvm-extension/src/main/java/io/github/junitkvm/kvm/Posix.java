@@ -22,8 +22,12 @@ final class Posix {
     static final int ENOENT = 2;
     static final int EINTR = 4;
     static final int ENXIO = 6;
+    static final int EAGAIN = 11;
+    static final int ENOMEM = 12;
     static final int EACCES = 13;
     static final int ENODEV = 19;
+    static final int ENFILE = 23;
+    static final int EMFILE = 24;
     static final int ENOTTY = 25;
 
     static final int SYS_GETTID = 186;

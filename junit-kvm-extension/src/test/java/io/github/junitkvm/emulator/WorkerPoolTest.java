@@ -50,6 +50,7 @@ class WorkerPoolTest {
 
         assertThat(next).isNotSameAs(first);
         verify(first).kill(anyString());
+        verify(first).shutdown();  // which releases its pipes and deletes its crash files
         assertThat(pool.idleCount()).isZero();
     }
 

@@ -22,6 +22,19 @@ class ErrnoExceptionTest {
     }
 
     @Test
+    void aShortageOfDescriptorsOrMemoryMayPassAndAMissingOrRefusedDeviceDoesNot() {
+        assertThat(new ErrnoException("open", Posix.EMFILE).isTransient()).isTrue();
+        assertThat(new ErrnoException("open", Posix.ENFILE).isTransient()).isTrue();
+        assertThat(new ErrnoException("open", Posix.ENOMEM).isTransient()).isTrue();
+        assertThat(new ErrnoException("open", Posix.EAGAIN).isTransient()).isTrue();
+        assertThat(new ErrnoException("open", Posix.EINTR).isTransient()).isTrue();
+        assertThat(new ErrnoException("open", Posix.ENOENT).isTransient()).isFalse();
+        assertThat(new ErrnoException("open", Posix.EACCES).isTransient()).isFalse();
+        assertThat(new ErrnoException("open", Posix.ENODEV).isTransient()).isFalse();
+        assertThat(new ErrnoException("ioctl", Posix.ENOTTY).isTransient()).isFalse();
+    }
+
+    @Test
     void takesTheErrnoOfTheFailedCallOnThisThread() {
         int fd = -1;
 

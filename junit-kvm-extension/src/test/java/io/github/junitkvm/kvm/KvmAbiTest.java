@@ -185,8 +185,12 @@ class KvmAbiTest {
         constant("ENOENT", Posix.ENOENT);
         constant("EINTR", Posix.EINTR);
         constant("ENXIO", Posix.ENXIO);
+        constant("EAGAIN", Posix.EAGAIN);
+        constant("ENOMEM", Posix.ENOMEM);
         constant("EACCES", Posix.EACCES);
         constant("ENODEV", Posix.ENODEV);
+        constant("ENFILE", Posix.ENFILE);
+        constant("EMFILE", Posix.EMFILE);
         constant("ENOTTY", Posix.ENOTTY);
         constant("SYS_gettid", Posix.SYS_GETTID);
         constant("SIGPIPE", Posix.SIGPIPE);

@@ -1,5 +1,6 @@
 package io.github.junitkvm.emulator.worker;
 
+import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
 import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Answer;
@@ -21,11 +22,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The worker process's entry point. It claims stdout for the protocol, loads Unicorn and says
- * {@link Ready} (or {@link Unavailable}, then exits), starts the engine thread, and then reads
- * stdin: stops and answers are handled at once, since the engine thread is busy running the guest
- * when they arrive; everything else is queued for the engine thread. End of stdin means the parent
- * is gone, and the worker halts, abandoning whatever the guest was doing.
+ * The worker process's entry point. It claims stdout for the protocol ({@link ProtocolChannel}),
+ * loads Unicorn and says {@link Ready} (or {@link Unavailable}, then exits), starts the engine
+ * thread, and then reads stdin: stops and answers are handled at once, since the engine thread is
+ * busy running the guest when they arrive; everything else is queued for the engine thread. End of
+ * stdin means the parent is gone, and the worker halts, abandoning whatever the guest was doing.
  */
 public final class WorkerMain {
     private static final int BUFFER = 1 << 16;
@@ -37,9 +38,15 @@ public final class WorkerMain {
      * @param args none
      */
     public static void main(String[] args) {
-        // Anything printed to System.out from now on would corrupt the protocol; send it to stderr.
-        FileOutputStream protocol = new FileOutputStream(FileDescriptor.out);
-        System.setOut(System.err);
+        ProtocolChannel protocol;
+        try {
+            protocol = ProtocolChannel.claimStdout();
+        } catch (LinkageError | LastErrorException e) {
+            new ParentLink(new FileOutputStream(FileDescriptor.out))
+                    .reply(new Unavailable("the worker cannot claim its stdout through JNA: " + e));
+            Runtime.getRuntime().halt(1);
+            return;
+        }
         ParentLink parent = new ParentLink(new BufferedOutputStream(protocol, BUFFER));
 
         UnicornLibrary uc;
