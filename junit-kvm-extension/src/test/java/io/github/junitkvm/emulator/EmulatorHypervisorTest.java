@@ -108,6 +108,21 @@ class EmulatorHypervisorTest {
         }
     }
 
+    /**
+     * Unicorn lets real-mode code jump past IP 0xffff (a CPU raises #GP): the HLT there is found
+     * before CS × 16 + EIP, all of EIP, not taken for a shutdown.
+     */
+    @Test
+    void aHltPastTheEndOfTheRealModeSegmentIsAHlt() {
+        List<RamRegion> ram = List.of(new RamRegion(0, 0x20000, false));
+        try (VirtualMachine machine = Guests.load(hypervisor, "66 e9 fe ef 00 00", ram, 0, 0, 0)) {  // jmp dword 0x10004
+            machine.writeMemory(0x10004, Guests.bytes("f4"));
+
+            assertThat(machine.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());
+            assertThat(machine.registers().rip()).isEqualTo(0x10005);
+        }
+    }
+
     @Test
     void reportsAnInvalidInstructionWithTheCode() {
         try (VirtualMachine machine = Guests.load(hypervisor, "0f 0b f4")) {

@@ -78,8 +78,8 @@ final class RealModeRegisters extends ThirtyTwoBitRegisters {
     /**
      * CS × 16 + EIP, all 32 bits of it: Unicorn does not hold real-mode code to the 64 KiB of its
      * segment, so code that runs on past IP 0xffff has EIP above it, and fetches from there (a CPU
-     * raises #GP instead). {@code uc_emu_start} writes only IP, the low 16 bits, from an address
-     * given to it, and keeps the rest of EIP, so this address also restarts the vCPU where it was.
+     * raises #GP instead). {@code uc_emu_start} sets only IP from this address, so a run that
+     * starts with EIP above 0xffff starts at IP = EIP &amp; 0xffff.
      */
     @Override
     public long instructionAddress() {
