@@ -28,7 +28,8 @@ public enum ExitReason {
      */
     CLOSED,
     /**
-     * The emulator could not go on: a CPU exception (vector in {@link VmExit#value()}), an invalid
+     * The emulator could not go on: a CPU exception or a software interrupt such as {@code INT 0x10}
+     * (vector in {@link VmExit#value()}, and {@link VmExit#detail()} says which), an invalid
      * instruction, an access it cannot serve, or the emulator process died.
      */
     EMULATOR_FAULT,
