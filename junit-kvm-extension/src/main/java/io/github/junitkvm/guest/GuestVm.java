@@ -333,7 +333,8 @@ public final class GuestVm implements KvmVm {
             case HLT -> VmExit.hlt();
             case STOP_PORT -> VmExit.debugExit(cause.value()); // the one stop port left: see runServingReports
             case STOP_REQUESTED -> switch (verdict) {
-                case CLOSED -> VmExit.of(ExitReason.CLOSED, 0, "stopped because KvmVm.close() was called during the run");
+                case CLOSED -> VmExit.of(ExitReason.CLOSED, 0,
+                        "stopped because KvmVm.close() was called during the run");
                 case INTERRUPTED -> VmExit.timeout()
                         .withDetail("stopped because the test thread was interrupted (JUnit's @Timeout?)");
                 // NONE: a handler that threw asked for the stop, and its exception replaces the run.

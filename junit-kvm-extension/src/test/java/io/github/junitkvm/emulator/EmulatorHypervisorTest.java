@@ -104,7 +104,8 @@ class EmulatorHypervisorTest {
 
             assertThat(cause.kind()).isEqualTo(Kind.EMULATOR_FAULT);
             assertThat(cause.value()).isEqualTo(3);
-            assertThat(cause.detail()).startsWith("software interrupt INT3 (vector 3), the instruction before CS:IP 0000:");
+            assertThat(cause.detail())
+                    .startsWith("software interrupt INT3 (vector 3), the instruction before CS:IP 0000:");
         }
     }
 
@@ -115,7 +116,8 @@ class EmulatorHypervisorTest {
     @Test
     void aHltPastTheEndOfTheRealModeSegmentIsAHlt() {
         List<RamRegion> ram = List.of(new RamRegion(0, 0x20000, false));
-        try (VirtualMachine machine = Guests.load(hypervisor, "66 e9 fe ef 00 00", ram, 0, 0, 0)) {  // jmp dword 0x10004
+        // jmp dword 0x10004
+        try (VirtualMachine machine = Guests.load(hypervisor, "66 e9 fe ef 00 00", ram, 0, 0, 0)) {
             machine.writeMemory(0x10004, Guests.bytes("f4"));
 
             assertThat(machine.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());

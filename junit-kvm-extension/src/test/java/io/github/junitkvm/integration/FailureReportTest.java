@@ -89,7 +89,8 @@ class FailureReportTest {
             assertThat(run.lastExit().value()).as("vector").isEqualTo(PAGE_FAULT);
         }
 
-        String report = assertTimeoutPreemptively(A_REPORT_AT_MOST, () -> failureOf(() -> assertThat(run).haltedNormally()));
+        String report = assertTimeoutPreemptively(A_REPORT_AT_MOST,
+                () -> failureOf(() -> assertThat(run).haltedNormally()));
 
         assertThat(report).contains("CPU at the stop: ", "code at RIP (linear 0x", "  not in guest RAM");
         if (run.backend() == Backend.EMULATOR) {
@@ -105,7 +106,8 @@ class FailureReportTest {
     @DisabledOnPvm
     @KvmGuest(mode = CpuMode.LONG, code = JUMP_TO_THE_HIGHER_HALF, trace = 8)
     void aTracedJumpToTheHigherHalfShowsTheJump(GuestRun run) {
-        String report = assertTimeoutPreemptively(A_REPORT_AT_MOST, () -> failureOf(() -> assertThat(run).haltedNormally()));
+        String report = assertTimeoutPreemptively(A_REPORT_AT_MOST,
+                () -> failureOf(() -> assertThat(run).haltedNormally()));
 
         assertThat(report).contains("trace: the last ", "movabs rax, 0xffff800040000000\n"
                 + "     0x0000100a  ff e0                    jmp rax");

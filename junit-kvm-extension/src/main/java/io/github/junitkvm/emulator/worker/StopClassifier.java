@@ -22,8 +22,9 @@ final class StopClassifier {
     }
 
     /**
-     * In order: a stop-port write, a CPU exception or software interrupt, an emulator error, a requested stop, {@code HLT}
-     * (the byte before CS:IP is {@code 0xF4}); anything else is taken for a shutdown.
+     * In order: a stop-port write, a CPU exception or software interrupt, an emulator error, a
+     * requested stop, {@code HLT} (the byte before CS:IP is {@code 0xF4}); anything else is taken
+     * for a shutdown.
      *
      * @param outcome what is known after the run
      * @return the stop cause
@@ -50,9 +51,9 @@ final class StopClassifier {
             return StopCause.hlt();
         }
         return StopCause.fault(Kind.SHUTDOWN, 0, String.format(Locale.ROOT,
-                "the emulator stopped at %s without HLT, a stop-port write, a CPU exception, an error or a"
-                        + " stop request%s. Unicorn 2.0.1 ends a run this way on a triple fault (an exception"
-                        + " while delivering a double fault), so this is taken for a shutdown",
+                "the emulator stopped at %s without HLT, a stop-port write, a CPU exception or interrupt, an"
+                        + " error or a stop request%s. Unicorn 2.0.1 ends a run this way on a triple fault (an"
+                        + " exception while delivering a double fault), so this is taken for a shutdown",
                 where(outcome), outcome.timedOut() ? " (Unicorn reports a timeout, but none was set)" : ""));
     }
 
@@ -69,14 +70,16 @@ final class StopClassifier {
                     + " emulator does not deliver interrupts through the guest's interrupt table",
                     instruction.get(), vector, where(outcome));
         }
+        boolean exception = vector < FIRST_INTERRUPT;
         return String.format(Locale.ROOT, "%s%s (vector %d) at %s; the emulator does not deliver %s through the"
-                + " guest's interrupt table", vector < FIRST_INTERRUPT ? "CPU exception " : "",
-                CpuExceptions.name(vector), vector, where(outcome), vector < FIRST_INTERRUPT ? "exceptions" : "interrupts");
+                + " guest's interrupt table", exception ? "CPU exception " : "", CpuExceptions.name(vector), vector,
+                where(outcome), exception ? "exceptions" : "interrupts");
     }
 
     /** Says what an instruction Unicorn takes for invalid is, where a CPU runs it. */
     private static String notEmulated(RunOutcome outcome) {
-        if (outcome.error() == UnicornConstants.UC_ERR_INSN_INVALID && InterruptInstruction.isInt1(outcome.codeAtIp())) {
+        if (outcome.error() == UnicornConstants.UC_ERR_INSN_INVALID
+                && InterruptInstruction.isInt1(outcome.codeAtIp())) {
             return "; this is INT1 (ICEBP), which Unicorn 2.0.1 does not emulate: a CPU raises #DB (vector 1)";
         }
         return "";

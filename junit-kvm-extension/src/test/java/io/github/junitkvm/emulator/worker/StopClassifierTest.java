@@ -85,7 +85,8 @@ class StopClassifierTest {
     void in64BitCodeIntoIsNoInstruction() {
         state.interrupt(0x80, 0x1003);
         assertThat(StopClassifier.classify(vectorAfter(EngineKind.SIXTY_FOUR_BIT, "cd 80")).detail())
-                .startsWith("software interrupt INT 0x80 (vector 128), the instruction before CS:RIP 0000:0000000000001003,");
+                .startsWith("software interrupt INT 0x80 (vector 128), the instruction before"
+                        + " CS:RIP 0000:0000000000001003,");
         state.interrupt(4, 0x1003);
         assertThat(StopClassifier.classify(vectorAfter(EngineKind.SIXTY_FOUR_BIT, "ce")).detail())
                 .startsWith("CPU exception #OF");
