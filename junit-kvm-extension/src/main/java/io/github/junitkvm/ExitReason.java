@@ -23,7 +23,13 @@ public enum ExitReason {
     /** The run reached its time limit (or its thread was interrupted) and was stopped. */
     TIMEOUT,
     /**
-     * The emulator could not go on: a CPU exception (vector in {@link VmExit#value()}), an invalid
+     * The VM was closed while the run was in progress ({@link KvmVm#close()} from another thread, or
+     * from a handler of the run), which stopped the run; its registers and memory went with the VM.
+     */
+    CLOSED,
+    /**
+     * The emulator could not go on: a CPU exception or a software interrupt such as {@code INT 0x10}
+     * (vector in {@link VmExit#value()}, and {@link VmExit#detail()} says which), an invalid
      * instruction, an access it cannot serve, or the emulator process died.
      */
     EMULATOR_FAULT,

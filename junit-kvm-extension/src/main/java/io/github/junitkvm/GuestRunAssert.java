@@ -49,11 +49,12 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
 
     /**
      * @param port an I/O port
-     * @return a byte-array assertion on every byte written to it
+     * @return a byte-array assertion on every byte written to it, whose failures show bytes in hex
+     *     ({@code 0xB0}), as the rest of the report does
      */
     public AbstractByteArrayAssert<?> portOutput(int port) {
         isNotNull();
-        return Assertions.assertThat(actual.portOutput(port))
+        return Assertions.assertThat(actual.portOutput(port)).inHexadecimal()
                 .as(() -> String.format("bytes written to port 0x%x in %s", port, summary()));
     }
 
@@ -117,11 +118,12 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
     /**
      * @param address guest physical address of the first byte
      * @param length how many bytes
-     * @return a byte-array assertion on guest memory there, as at the stop
+     * @return a byte-array assertion on guest memory there, as at the stop, whose failures show bytes
+     *     in hex ({@code 0xB0}), as the rest of the report does
      */
     public AbstractByteArrayAssert<?> memoryAt(long address, int length) {
         isNotNull();
-        return Assertions.assertThat(actual.memory().read(address, length))
+        return Assertions.assertThat(actual.memory().read(address, length)).inHexadecimal()
                 .as(() -> String.format("guest memory at 0x%x (%d bytes) of %s", address, length, summary()));
     }
 

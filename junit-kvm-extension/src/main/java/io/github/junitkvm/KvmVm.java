@@ -74,8 +74,8 @@ public interface KvmVm extends AutoCloseable {
     /**
      * Runs the vCPU until it stops: on {@code HLT}, a shutdown, a write to the debug-exit port, a
      * guest's {@code KVM_DONE} or failed assertion ({@link GuestLibrary}), a failed entry or
-     * internal error, an emulator fault, the time limit, or an interrupt of the calling thread (as
-     * JUnit's {@code @Timeout} makes).
+     * internal error, an emulator fault, the time limit, an interrupt of the calling thread (as
+     * JUnit's {@code @Timeout} makes), or a {@link #close()} of this VM ({@link ExitReason#CLOSED}).
      *
      * @param timeout the wall-clock limit of this run, positive; one beyond about 292 years (such
      *     as {@code ChronoUnit.FOREVER.getDuration()}) is no limit
@@ -83,7 +83,11 @@ public interface KvmVm extends AutoCloseable {
      */
     GuestRun run(Duration timeout);
 
-    /** Releases the VM's native resources; idempotent, and safe while another thread runs it. */
+    /**
+     * Releases the VM's native resources; idempotent, and safe while another thread runs it: a
+     * run in progress (in another thread, or the one whose handler calls this) then stops with
+     * {@link ExitReason#CLOSED}.
+     */
     @Override
     void close();
 }

@@ -116,7 +116,7 @@ public final class VmExit {
 
     /**
      * An exit that carries only a code and an explanation: a failed entry, an internal error, an
-     * emulator fault.
+     * emulator fault, a close of the VM during the run.
      *
      * @param reason the reason
      * @param value its code (hardware reason, sub-error, exception vector)
@@ -160,8 +160,8 @@ public final class VmExit {
 
     /**
      * @return the value written (writes), the exit code ({@code DEBUG_EXIT}), the hardware
-     *     reason ({@code FAIL_ENTRY}), the sub-error ({@code INTERNAL_ERROR}) or the exception
-     *     vector, -1 for none ({@code EMULATOR_FAULT}); else 0
+     *     reason ({@code FAIL_ENTRY}), the sub-error ({@code INTERNAL_ERROR}) or the exception or
+     *     interrupt vector, -1 for none ({@code EMULATOR_FAULT}); else 0
      */
     public long value() {
         return value;

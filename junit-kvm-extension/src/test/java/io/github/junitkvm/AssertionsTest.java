@@ -95,6 +95,18 @@ class AssertionsTest {
     }
 
     @Test
+    void aMemoryOrPortMismatchShowsBytesInHexAsTheRestOfTheReport() {
+        assertThatThrownBy(() -> assertThat(run).memoryAt(0x100a, 2).containsExactly(0x90, 0x90))
+                .hasMessageContaining("guest memory at 0x100a (2 bytes) of guest run on EMULATOR")
+                .hasMessageContaining("Expecting actual:\n  [0x90, 0xF4]\nto contain exactly (and in same order):\n"
+                        + "  [0x90, 0x90]")
+                .hasMessageNotContaining("-112").hasMessageNotContaining("-12");
+        assertThatThrownBy(() -> assertThat(run).portOutput(0x3f8).startsWith((byte) 0xb0))
+                .hasMessageContaining("bytes written to port 0x3f8 in guest run on EMULATOR")
+                .hasMessageContaining("[0x34, 0x0A]").hasMessageContaining("[0xB0]");
+    }
+
+    @Test
     void aWrongStopNamesBothReasons() {
         when(run.lastExit()).thenReturn(VmExit.timeout().withDetail("stopped at the time limit of 100 ms"));
 

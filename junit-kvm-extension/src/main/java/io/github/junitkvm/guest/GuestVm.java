@@ -43,6 +43,8 @@ public final class GuestVm implements KvmVm {
     private final Object lifecycle = new Object();
     private boolean closed;
     private boolean running;
+    /** The watch of the run in progress, told when the VM is closed under it; null between runs. */
+    private RunWatchdog.Watch runWatch;
     /**
      * Whether every run so far stopped the way a guest stops by itself (HLT, a stop port, a guest
      * library report) with no handler failure; a machine stopped otherwise (a time limit, a fault,
@@ -234,12 +236,24 @@ public final class GuestVm implements KvmVm {
         long start = System.nanoTime();
         VmExit last;
         try (RunWatchdog.Watch watch = RunWatchdog.watchCurrentThread(timeout, machine::requestStop)) {
-            last = runUntilStop(recorder, watch, timeout);
+            synchronized (lifecycle) {
+                runWatch = watch;
+                if (closed) {
+                    watch.closing();
+                }
+            }
+            try {
+                last = runUntilStop(recorder, watch, timeout);
+            } finally {
+                synchronized (lifecycle) {
+                    runWatch = null;
+                }
+            }
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         recorder.rethrowHandlerFailure();
         recorder.stoppedBy(last);
-        Optional<InstructionTrace> trace = spec.trace() > 0 ? Optional.of(machine.lastRunTrace()) : Optional.empty();
+        Optional<InstructionTrace> trace = spec.trace() > 0 ? Optional.of(lastRunTrace()) : Optional.empty();
         GuestRun run = new RecordedRun(recorder, StateAtStop.read(machine),
                 new RamView(machine, layout, () -> ensureCurrent(runGeneration)), duration, backend, spec.mode(),
                 trace);
@@ -263,10 +277,29 @@ public final class GuestVm implements KvmVm {
             }
             closed = true;
             reusable = cleanSoFar && !running;
+            if (runWatch != null) {
+                runWatch.closing();
+            }
         }
         // Not reusable: the source closes the machine, which stops a run in progress; the run's own
         // thread then finds the machine closed.
         source.release(machine, config, reusable);
+    }
+
+    /**
+     * Runs the machine until a stop that ends the run. A close of the VM meanwhile ends it as
+     * {@link ExitReason#CLOSED}, also when it came before the machine could stop the run, so that
+     * the closed machine, or the memory of a guest library report, refused to go on.
+     */
+    private VmExit runUntilStop(ExitRecorder recorder, RunWatchdog.Watch watch, Duration timeout) {
+        try {
+            return runServingReports(recorder, watch, timeout);
+        } catch (IllegalStateException refused) {
+            if (watch.verdict() != RunWatchdog.Verdict.CLOSED) {
+                throw refused;
+            }
+            return lastExit(StopCause.stopRequested(), watch.verdict(), timeout);
+        }
     }
 
     /**
@@ -275,7 +308,7 @@ public final class GuestVm implements KvmVm {
      * from its memory); a log line is recorded and the machine goes on, unless the run was meanwhile
      * asked to stop.
      */
-    private VmExit runUntilStop(ExitRecorder recorder, RunWatchdog.Watch watch, Duration timeout) {
+    private VmExit runServingReports(ExitRecorder recorder, RunWatchdog.Watch watch, Duration timeout) {
         while (true) {
             StopCause cause = machine.run(devices.stopPorts(), recorder);
             if (cause.kind() != StopCause.Kind.STOP_PORT || cause.port() != GuestLibrary.PORT) {
@@ -296,13 +329,28 @@ public final class GuestVm implements KvmVm {
         }
     }
 
+    /** @return the trace of the run that just stopped, empty if the VM was closed during it */
+    private InstructionTrace lastRunTrace() {
+        try {
+            return machine.lastRunTrace();
+        } catch (IllegalStateException closedDuringTheRun) {
+            return InstructionTrace.empty();
+        }
+    }
+
     private static VmExit lastExit(StopCause cause, RunWatchdog.Verdict verdict, Duration timeout) {
         return switch (cause.kind()) {
             case HLT -> VmExit.hlt();
-            case STOP_PORT -> VmExit.debugExit(cause.value()); // the one stop port left: see runUntilStop
-            case STOP_REQUESTED -> VmExit.timeout().withDetail(verdict == RunWatchdog.Verdict.INTERRUPTED
-                    ? "stopped because the test thread was interrupted (JUnit's @Timeout?)"
-                    : "stopped at the time limit of " + timeout.toMillis() + " ms");
+            case STOP_PORT -> VmExit.debugExit(cause.value()); // the one stop port left: see runServingReports
+            case STOP_REQUESTED -> switch (verdict) {
+                case CLOSED -> VmExit.of(ExitReason.CLOSED, 0,
+                        "stopped because KvmVm.close() was called during the run");
+                case INTERRUPTED -> VmExit.timeout()
+                        .withDetail("stopped because the test thread was interrupted (JUnit's @Timeout?)");
+                // NONE: a handler that threw asked for the stop, and its exception replaces the run.
+                case TIME_LIMIT, NONE -> VmExit.timeout()
+                        .withDetail("stopped at the time limit of " + timeout.toMillis() + " ms");
+            };
             case SHUTDOWN -> VmExit.shutdown().withDetail(cause.detail());
             case FAIL_ENTRY -> VmExit.of(ExitReason.FAIL_ENTRY, cause.value(), cause.detail());
             case INTERNAL_ERROR -> VmExit.of(ExitReason.INTERNAL_ERROR, cause.value(), cause.detail());

@@ -9,6 +9,10 @@ import java.util.Map;
  * Guest memory as a report reads it: in aligned blocks, each read at most once (on the emulator every
  * read is a round trip to its process), and only as far as it is RAM. RAM regions are whole pages,
  * so a block is either all RAM or none.
+ *
+ * <p>Addresses come from the guest's registers, so they may be anything: a call reads at most the
+ * blocks that its {@code length} bytes touch, whatever the address, and an address at or above
+ * 2^63 (negative as a {@code long}, such as a higher-half kernel address) is never RAM.
  */
 final class MemoryWindow {
     private static final int BLOCK = 64;
@@ -30,13 +34,19 @@ final class MemoryWindow {
      * @throws IllegalStateException if the memory can no longer be read at all
      */
     byte[] from(long address, int length) {
+        if (address < 0 || length <= 0) {
+            return new byte[0];
+        }
+        long end = address + Math.min(length, Long.MAX_VALUE - address);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (long a = address; a < address + length && a >= 0; a++) {
-            byte[] block = block(a);
+        for (long base = blockOf(address); base < end && base >= 0; base += BLOCK) {
+            byte[] block = block(base);
             if (block == NONE) {
                 break;
             }
-            bytes.write(block[(int) (a % BLOCK)]);
+            int first = (int) Math.max(0, address - base);
+            int last = (int) Math.min(BLOCK, end - base);
+            bytes.write(block, first, last - first);
         }
         return bytes.toByteArray();
     }
@@ -48,20 +58,27 @@ final class MemoryWindow {
      * @throws IllegalStateException if the memory can no longer be read at all
      */
     byte[] before(long address, int length) {
+        if (address <= 0 || length <= 0) {
+            return new byte[0];
+        }
         long start = Math.max(0, address - length);
-        for (long a = address - 1; a >= start; a--) {
-            if (block(a) == NONE) {
-                start = a + 1;
+        for (long base = blockOf(address - 1); base >= blockOf(start); base -= BLOCK) {
+            if (block(base) == NONE) {
+                start = base + BLOCK;
                 break;
             }
         }
-        return from(start, (int) (address - start));
+        return start >= address ? new byte[0] : from(start, (int) (address - start));
     }
 
-    private byte[] block(long address) {
-        return blocks.computeIfAbsent(address - address % BLOCK, base -> {
+    private static long blockOf(long address) {
+        return address - address % BLOCK;
+    }
+
+    private byte[] block(long base) {
+        return blocks.computeIfAbsent(base, b -> {
             try {
-                return memory.read(base, BLOCK);
+                return memory.read(b, BLOCK);
             } catch (IllegalArgumentException outsideRam) {
                 return NONE;
             }

@@ -5,11 +5,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Stops runs that go on too long: past their time limit, or once their thread is interrupted (as
  * JUnit's {@code @Timeout} does), a run's stop action is called. A guest blocked in the hypervisor
- * cannot notice either by itself, so one daemon thread checks every run in progress.
+ * cannot notice either by itself, so one daemon thread checks every run in progress. A watch also
+ * remembers why its run was asked to stop, which may be a close of its VM.
  */
 final class RunWatchdog {
     /** How often a run is checked: the precision of time limits and of noticing an interrupt. */
@@ -48,14 +50,16 @@ final class RunWatchdog {
         return new Watch(Thread.currentThread(), System.nanoTime() + limit.toNanos(), stop);
     }
 
-    /** Why a watch fired. */
+    /** Why a watched run was asked to stop: the first reason that came up. */
     enum Verdict {
-        /** The run is still within its limit. */
+        /** Nothing has asked the run to stop. */
         NONE,
         /** The time limit passed. */
         TIME_LIMIT,
         /** The running thread was interrupted. */
-        INTERRUPTED
+        INTERRUPTED,
+        /** The run's VM is being closed, which stops the run. */
+        CLOSED
     }
 
     /** One run being watched. */
@@ -64,7 +68,7 @@ final class RunWatchdog {
         private final long deadlineNanos;
         private final Runnable stop;
         private final ScheduledFuture<?> check;
-        private volatile Verdict verdict = Verdict.NONE;
+        private final AtomicReference<Verdict> verdict = new AtomicReference<>(Verdict.NONE);
 
         private Watch(Thread runner, long deadlineNanos, Runnable stop) {
             this.runner = runner;
@@ -79,11 +83,11 @@ final class RunWatchdog {
          * could be lost to a run that is just beginning.
          */
         private void check() {
-            if (verdict == Verdict.NONE) {
+            if (verdict.get() == Verdict.NONE) {
                 if (System.nanoTime() - deadlineNanos >= 0) {
-                    verdict = Verdict.TIME_LIMIT;
+                    verdict.compareAndSet(Verdict.NONE, Verdict.TIME_LIMIT);
                 } else if (runner.isInterrupted()) {
-                    verdict = Verdict.INTERRUPTED;
+                    verdict.compareAndSet(Verdict.NONE, Verdict.INTERRUPTED);
                 } else {
                     return;
                 }
@@ -91,9 +95,17 @@ final class RunWatchdog {
             stop.run();
         }
 
-        /** @return why the watch fired, or {@link Verdict#NONE} */
+        /**
+         * The run's VM is being closed, which stops the run by itself: the verdict, unless another
+         * reason came first. Callable from any thread.
+         */
+        void closing() {
+            verdict.compareAndSet(Verdict.NONE, Verdict.CLOSED);
+        }
+
+        /** @return why the run was asked to stop, or {@link Verdict#NONE} */
         Verdict verdict() {
-            return verdict;
+            return verdict.get();
         }
 
         @Override

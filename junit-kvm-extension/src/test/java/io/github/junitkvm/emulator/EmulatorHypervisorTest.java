@@ -104,7 +104,24 @@ class EmulatorHypervisorTest {
 
             assertThat(cause.kind()).isEqualTo(Kind.EMULATOR_FAULT);
             assertThat(cause.value()).isEqualTo(3);
-            assertThat(cause.detail()).contains("#BP", "vector 3", "0000:");
+            assertThat(cause.detail())
+                    .startsWith("software interrupt INT3 (vector 3), the instruction before CS:IP 0000:");
+        }
+    }
+
+    /**
+     * Unicorn lets real-mode code jump past IP 0xffff (a CPU raises #GP): the HLT there is found
+     * before CS × 16 + EIP, all of EIP, not taken for a shutdown.
+     */
+    @Test
+    void aHltPastTheEndOfTheRealModeSegmentIsAHlt() {
+        List<RamRegion> ram = List.of(new RamRegion(0, 0x20000, false));
+        // jmp dword 0x10004
+        try (VirtualMachine machine = Guests.load(hypervisor, "66 e9 fe ef 00 00", ram, 0, 0, 0)) {
+            machine.writeMemory(0x10004, Guests.bytes("f4"));
+
+            assertThat(machine.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());
+            assertThat(machine.registers().rip()).isEqualTo(0x10005);
         }
     }
 

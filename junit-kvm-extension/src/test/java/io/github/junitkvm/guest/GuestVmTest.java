@@ -287,6 +287,58 @@ class GuestVmTest {
     }
 
     @Test
+    void aRunStoppedByClosingTheVmSaysSoNotTheTimeLimit() {
+        GuestVm vm = GuestVm.create(hypervisor, spec);
+        vm.onPortIn(0x60, (port, size) -> {
+            vm.close();
+            return 0;
+        });
+        guestDoes(listener -> {
+            listener.portIn(0x60, 1);
+            return StopCause.stopRequested();
+        });
+
+        GuestRun run = vm.run(Duration.ofMinutes(1));
+
+        assertThat(run.lastExit().reason()).isEqualTo(ExitReason.CLOSED);
+        assertThat(run.lastExit().detail()).isEqualTo("stopped because KvmVm.close() was called during the run");
+        verify(machine).close();
+    }
+
+    @Test
+    void aCloseThatTheMachineNoticesFirstEndsTheRunAsClosedToo() {
+        GuestVm vm = GuestVm.create(hypervisor, spec);
+        guestDoes(listener -> {
+            vm.close();
+            throw new IllegalStateException("this emulator machine is closed");
+        });
+
+        assertThat(vm.run().lastExit().reason()).isEqualTo(ExitReason.CLOSED);
+    }
+
+    @Test
+    void aCloseBeforeAGuestLibraryReportIsReadEndsTheRunAsClosed() {
+        GuestVm vm = GuestVm.create(hypervisor, spec);
+        guestDoes(listener -> {
+            vm.close();
+            return StopCause.stopPort(GuestLibrary.PORT, 4, REPORT);
+        });
+
+        assertThat(vm.run().lastExit().reason()).as("the report is in memory gone with the VM")
+                .isEqualTo(ExitReason.CLOSED);
+    }
+
+    @Test
+    void aMachineThatRefusesToRunWithoutACloseFailsTheCaller() {
+        guestDoes(listener -> {
+            throw new IllegalStateException("called from an exit listener");
+        });
+
+        assertThatIllegalStateException().isThrownBy(GuestVm.create(hypervisor, spec)::run)
+                .withMessage("called from an exit listener");
+    }
+
+    @Test
     void aFailingHandlerStopsTheRunAndFailsTheCaller() {
         guestDoes(listener -> {
             listener.portOut(0x80, 1, 1);

@@ -16,7 +16,7 @@ class MemoryWindowTest {
         @Override
         public byte[] read(long address, int length) {
             reads.add(address);
-            if (address < 0x1000 || address + length > 0x2000) {
+            if (address < 0x1000 || address >= 0x2000 || length > 0x2000 - address) {
                 throw new IllegalArgumentException("outside RAM");
             }
             byte[] bytes = new byte[length];
@@ -59,6 +59,26 @@ class MemoryWindowTest {
         window.before(0x1010, 16);
 
         assertThat(reads).containsExactly(0x1000L);
+    }
+
+    @Test
+    void addressesAtOrAbove2To63AreNeverRamAndAreNotRead() {
+        MemoryWindow window = new MemoryWindow(ram);
+
+        assertThat(window.from(0xffff_8000_4000_0000L, 32)).isEmpty();
+        assertThat(window.before(0xffff_8000_4000_0000L, 16)).isEmpty();
+        assertThat(window.from(-1, 32)).isEmpty();
+        assertThat(window.before(Long.MIN_VALUE, 16)).isEmpty();
+        assertThat(reads).isEmpty();
+    }
+
+    @Test
+    void readsOnlyTheBlocksTheLengthTouchesNearTheTopOfTheAddressSpace() {
+        MemoryWindow window = new MemoryWindow(ram);
+
+        assertThat(window.from(Long.MAX_VALUE - 3, 32)).isEmpty();
+        assertThat(window.before(Long.MAX_VALUE, 16)).isEmpty();
+        assertThat(reads).containsOnly(Long.MAX_VALUE - 63);
     }
 
     @Test

@@ -2,13 +2,18 @@ package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
 import static io.github.junitkvm.KvmAssertions.assertThatThrownBy;
+import static io.github.junitkvm.KvmAssertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.github.junitkvm.Backend;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.VmExit;
 import io.github.junitkvm.testsupport.DisabledOnPvm;
+import java.time.Duration;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * the instructions it executed. The traced cases need a faithful single-step, which PVM lacks.
  */
 class FailureReportTest {
+    private static final int PAGE_FAULT = 14;
     /* mov dx,0x3f8 ; mov al,'a' ; out dx,al ; inc al ; out dx,al ; nop ; hlt */
     private static final String REAL_AB = "ba f8 03 b0 61 ee fe c0 ee 90 f4";
     /* the same with mov edx,0x3f8, for 32- and 64-bit code */
@@ -62,6 +68,53 @@ class FailureReportTest {
                              0x0000100c  f4                       hlt
                           => 0x0000100d  00 00                    add byte ptr [rax], al
                         """);
+    }
+
+    /*
+     * mov rax,0xffff800040000000 ; jmp rax: to a higher-half address, as a kernel linked at the
+     * direct map jumps, which the extension's page tables do not map. The #PF stops the emulator;
+     * on KVM it finds no IDT and shuts the guest down (AMD's KVM then resets the vCPU). Either way
+     * nothing is at RIP, and the report says so at once.
+     */
+    private static final String JUMP_TO_THE_HIGHER_HALF = "48 b8 00 00 00 40 00 80 ff ff ff e0";
+    private static final Duration A_REPORT_AT_MOST = Duration.ofSeconds(10);
+
+    @Test
+    @KvmGuest(mode = CpuMode.LONG, code = JUMP_TO_THE_HIGHER_HALF)
+    void aJumpToTheHigherHalfIsReportedQuickly(GuestRun run) {
+        if (run.backend() == Backend.KVM) {
+            assertThat(run).stoppedWith(ExitReason.SHUTDOWN);
+        } else {
+            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
+            assertThat(run.lastExit().value()).as("vector").isEqualTo(PAGE_FAULT);
+        }
+
+        String report = assertTimeoutPreemptively(A_REPORT_AT_MOST,
+                () -> failureOf(() -> assertThat(run).haltedNormally()));
+
+        assertThat(report).contains("CPU at the stop: ", "code at RIP (linear 0x", "  not in guest RAM");
+        if (run.backend() == Backend.EMULATOR) {
+            assertThat(report).contains("""
+                    CPU at the stop: long mode, 64-bit code
+                    code at RIP (linear 0xffff800040000000, read as identity-mapped; Capstone 4.""")
+                    .contains("  => 0xffff800040000000  not in guest RAM");
+        }
+    }
+
+    /* The trace shows the jump on both backends. */
+    @Test
+    @DisabledOnPvm
+    @KvmGuest(mode = CpuMode.LONG, code = JUMP_TO_THE_HIGHER_HALF, trace = 8)
+    void aTracedJumpToTheHigherHalfShowsTheJump(GuestRun run) {
+        String report = assertTimeoutPreemptively(A_REPORT_AT_MOST,
+                () -> failureOf(() -> assertThat(run).haltedNormally()));
+
+        assertThat(report).contains("trace: the last ", "movabs rax, 0xffff800040000000\n"
+                + "     0x0000100a  ff e0                    jmp rax");
+    }
+
+    private static String failureOf(ThrowingCallable assertion) {
+        return catchThrowableOfType(AssertionError.class, assertion).getMessage();
     }
 
     @Test

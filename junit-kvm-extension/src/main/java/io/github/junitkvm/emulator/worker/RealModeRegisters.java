@@ -75,8 +75,14 @@ final class RealModeRegisters extends ThirtyTwoBitRegisters {
         port.writeTable(UC_X86_REG_IDTR, registers.idt());
     }
 
+    /**
+     * CS × 16 + EIP, all 32 bits of it: Unicorn does not hold real-mode code to the 64 KiB of its
+     * segment, so code that runs on past IP 0xffff has EIP above it, and fetches from there (a CPU
+     * raises #GP instead). {@code uc_emu_start} sets only IP from this address, so a run that
+     * starts with EIP above 0xffff starts at IP = EIP &amp; 0xffff.
+     */
     @Override
     public long instructionAddress() {
-        return ((port.read(UC_X86_REG_CS) & 0xffff) << 4) + (port.read(UC_X86_REG_EIP) & 0xffff);
+        return ((port.read(UC_X86_REG_CS) & 0xffff) << 4) + (port.read(UC_X86_REG_EIP) & 0xffff_ffffL);
     }
 }

@@ -15,6 +15,7 @@ final class RunState {
     private final TraceRecorder trace;
     private StopCause stopPortWrite;
     private int vector = -1;
+    private long vectorAddress;
     private String unmappedAccess;
 
     /**
@@ -61,9 +62,13 @@ final class RunState {
         stopPortWrite = cause;
     }
 
-    /** @param vector the CPU exception or interrupt that ends the run */
-    void interrupt(int vector) {
+    /**
+     * @param vector the CPU exception or interrupt that ends the run
+     * @param address the linear address of the instruction the vCPU was at when it was raised
+     */
+    void interrupt(int vector, long address) {
         this.vector = vector;
+        this.vectorAddress = address;
     }
 
     /** @param description what the guest touched where nothing is mapped */
@@ -81,6 +86,11 @@ final class RunState {
     /** @return the vector that ended the run, or -1 */
     int vector() {
         return vector;
+    }
+
+    /** @return the linear address of the instruction the vCPU was at when {@link #vector()} was raised */
+    long vectorAddress() {
+        return vectorAddress;
     }
 
     /** @return the unmapped access that ended the run, or null */

@@ -301,7 +301,8 @@ final class UnicornEngine implements AutoCloseable {
     private void onInterrupt(Pointer engine, int vector, Pointer userData) {
         RunState state = current;
         if (state != null && !state.stopped()) {
-            state.interrupt(vector);
+            // EIP is at a faulting instruction, or already past an INT n: InterruptInstruction tells them apart.
+            state.interrupt(vector, registers.instructionAddress());
         }
         // Returning without a stop would re-execute the faulting instruction.
         uc.uc_emu_stop(engine);
@@ -371,9 +372,21 @@ final class UnicornEngine implements AutoCloseable {
         byte[] before = readRamOrNull(here - 1, 1);
         LongByReference timedOut = new LongByReference();
         check(uc.uc_query(handle, UC_QUERY_TIMEOUT, timedOut), "uc_query(UC_QUERY_TIMEOUT)");
-        return new RunOutcome(state, error, error == UC_ERR_OK ? "" : uc.uc_strerror(error), stopRequested,
+        return new RunOutcome(state, kind, error, error == UC_ERR_OK ? "" : uc.uc_strerror(error), stopRequested,
                 timedOut.getValue() != 0, cs, ip, here, before == null ? -1 : before[0] & 0xff,
-                readRamOrNull(here, CODE_BYTES_SHOWN));
+                readRamOrNull(here, CODE_BYTES_SHOWN),
+                state.vector() < 0 ? null : readRamBefore(state.vectorAddress(), InterruptInstruction.LONGEST));
+    }
+
+    /** Reads RAM only: the bytes that end at {@code end}, back to the start of their region; null if none. */
+    private byte[] readRamBefore(long end, int length) {
+        for (RamRegion region : ram) {
+            if (end > 0 && region.contains(end - 1, 1)) {
+                long start = Math.max(region.guestAddress(), end - length);
+                return readMemory(start, (int) (end - start));
+            }
+        }
+        return null;
     }
 
     /** Reads RAM only: reading an MMIO range would call the callbacks outside a run. */

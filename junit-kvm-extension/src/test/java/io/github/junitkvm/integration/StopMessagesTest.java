@@ -1,0 +1,183 @@
+package io.github.junitkvm.integration;
+
+import static io.github.junitkvm.KvmAssertions.assertThat;
+import static io.github.junitkvm.KvmAssertions.assertThatThrownBy;
+
+import io.github.junitkvm.Backend;
+import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.ExitReason;
+import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.KvmGuest;
+import io.github.junitkvm.KvmVm;
+import io.github.junitkvm.Memory;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run's stop says what happened, on either backend: a software interrupt is not taken for the
+ * CPU exception that shares its vector, real-mode code past the end of its segment is named so,
+ * memory and port bytes show in hex, and a run stopped by closing its VM says so rather than
+ * blaming its time limit. Where the backends differ (README, "What the emulator cannot do"), each
+ * test states both behaviours.
+ */
+class StopMessagesTest {
+    private static final int HLT = 0xf4;
+
+    /**
+     * KVM delivers {@code INT 0x10} through the interrupt vector table, whose zeroed entry sends it
+     * to 0000:0000; the emulator stops, and must not call vector 16 the x87 error #MF.
+     */
+    @Test
+    @KvmGuest(code = "90 cd 10 f4")  // nop; int 0x10; hlt
+    void aSoftwareInterruptInRealModeIsNotTheExceptionOfItsVector(KvmVm vm) {
+        vm.memory().writeByte(0, HLT);
+
+        GuestRun run = vm.run();
+
+        if (vm.backend() == Backend.KVM) {
+            assertThat(run).haltedNormally().registers().hasRip(1);
+            assertThat(run).as("the interrupt frame: IP after the INT, CS 0")
+                    .memoryAt(run.registers().rsp() & 0xffff, 4).containsExactly(0x03, 0x10, 0, 0);
+        } else {
+            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
+            assertThat(run.lastExit().value()).as("vector").isEqualTo(0x10);
+            assertThat(run.lastExit().detail())
+                    .startsWith("software interrupt INT 0x10 (vector 16), the instruction before CS:IP 0000:1003"
+                            + " (linear 0x1003)")
+                    .doesNotContain("#MF", "exception");
+        }
+    }
+
+    /** The extension's IDT is empty: on KVM the INT faults, and the fault shuts the guest down. */
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, code = "90 cd 10 f4")
+    void aSoftwareInterruptInProtectedMode(GuestRun run) {
+        assertSoftwareInterruptWithoutAnIdt(run, "INT 0x10 (vector 16)");
+    }
+
+    @Test
+    @KvmGuest(mode = CpuMode.LONG, code = "90 cc f4")  // nop; int3; hlt
+    void aBreakpointInLongMode(GuestRun run) {
+        assertSoftwareInterruptWithoutAnIdt(run, "INT3 (vector 3)");
+    }
+
+    private static void assertSoftwareInterruptWithoutAnIdt(GuestRun run, String interrupt) {
+        if (run.backend() == Backend.KVM) {
+            assertThat(run).stoppedWith(ExitReason.SHUTDOWN);
+        } else {
+            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
+            assertThat(run.lastExit().detail()).startsWith("software interrupt " + interrupt)
+                    .doesNotContain("exception");
+        }
+    }
+
+    /**
+     * A jump to 0x200000 in real mode: IP past 0xffff, beyond CS's limit. Unicorn jumps there and
+     * stops fetching beyond RAM, which the message must show as EIP and linear address as they are.
+     */
+    @Test
+    @KvmGuest(code = "66 e9 fa ef 1f 00")  // jmp dword 0x200000
+    void aJumpPastTheRealModeSegmentIsShownWhereItWent(KvmVm vm) {
+        vm.memory().writeByte(0, HLT);
+
+        GuestRun run = vm.run();
+
+        if (vm.backend() == Backend.KVM) {
+            assertLimitOnKvm(run, 0x1000);
+        } else {
+            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
+            assertThat(run.lastExit().detail()).contains("fetch", "at 0x200000",
+                    "at CS:EIP 0000:00200000 (linear 0x200000; EIP is past 0xffff, the end of the real-mode code"
+                            + " segment: Unicorn runs on there, where a CPU raises #GP)");
+        }
+    }
+
+    /** Code that runs on past IP 0xffff, where Unicorn's EIP above 0xffff comes from. */
+    @Test
+    @KvmGuest(memory = @Memory(size = 0x2_0000), code = "90")  // nop, then zeros: add [bx+si],al
+    void codeRunningOnPastTheRealModeSegmentIsShownWhereItWent(KvmVm vm) {
+        vm.memory().writeByte(0, HLT);
+
+        GuestRun run = vm.run();
+
+        if (vm.backend() == Backend.KVM) {
+            assertLimitOnKvm(run, 0xffff);
+        } else {
+            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
+            assertThat(run.lastExit().detail()).contains("at CS:EIP 0000:0001", "(linear 0x1",
+                    "EIP is past 0xffff, the end of the real-mode code segment");
+            assertThat(run.registers().rip()).isGreaterThan(0xffff);
+        }
+    }
+
+    /**
+     * On KVM the CPU decides. One that checks CS's limit, as hardware does, raises #GP (vector 13),
+     * which goes through the zeroed IVT to the HLT at 0000:0000, its frame holding the IP of the
+     * instruction that went past. A CPU emulated by QEMU's TCG, as in the kvm-in-qemu stage, does
+     * not check the limit, as Unicorn does not, and fetches beyond RAM, which KVM cannot emulate.
+     */
+    private static void assertLimitOnKvm(GuestRun run, int faultingIp) {
+        if (run.lastExit().reason() == ExitReason.HLT) {
+            assertThat(run).registers().hasRip(1);
+            assertThat(run).as("the #GP frame: IP of the instruction past the limit, then CS 0")
+                    .memoryAt(run.registers().rsp() & 0xffff, 4)
+                    .containsExactly(faultingIp & 0xff, faultingIp >> 8, 0, 0);
+        } else {
+            assertThat(run).stoppedWith(ExitReason.INTERNAL_ERROR);
+        }
+    }
+
+    @Test
+    @KvmGuest(code = "b0 b0 e6 80 f4")  // mov al,0xb0; out 0x80,al; hlt
+    void memoryAndPortMismatchesShowBytesInHex(GuestRun run) {
+        assertThatThrownBy(() -> assertThat(run).memoryAt(0x1000, 2).containsExactly(0xb0, 0xb1))
+                .hasMessageContaining("  [0xB0, 0xB0]\nto contain exactly (and in same order):\n  [0xB0, 0xB1]")
+                .hasMessageNotContaining("-80");
+        assertThatThrownBy(() -> assertThat(run).portOutput(0x80).containsExactly(0xb1))
+                .hasMessageContaining("  [0xB0]\nto contain exactly (and in same order):\n  [0xB1]");
+    }
+
+    /* An IN, unlike an OUT, reaches its handler at once on the emulator too, whose worker batches OUTs. */
+    @Test
+    @KvmGuest(code = "e4 80 eb fe", timeoutMillis = 60_000)  // in al,0x80; jmp $
+    void aRunStoppedByClosingItsVmFromAnotherThreadSaysSo(KvmVm vm) throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        vm.onPortIn(0x80, (port, size) -> {
+            running.countDown();
+            return 0;
+        });
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try {
+            Future<GuestRun> runs = runner.submit(() -> vm.run());
+            assertThat(running.await(30, TimeUnit.SECONDS)).as("the guest started").isTrue();
+
+            vm.close();
+
+            assertClosedDuringTheRun(runs.get(30, TimeUnit.SECONDS));
+        } finally {
+            runner.shutdownNow();
+        }
+    }
+
+    @Test
+    @KvmGuest(code = "e4 80 eb fe", timeoutMillis = 60_000)
+    void aRunStoppedByClosingItsVmFromAHandlerSaysSo(KvmVm vm) {
+        vm.onPortIn(0x80, (port, size) -> {
+            vm.close();
+            return 0;
+        });
+
+        assertClosedDuringTheRun(vm.run());
+    }
+
+    private static void assertClosedDuringTheRun(GuestRun run) {
+        assertThat(run).stoppedWith(ExitReason.CLOSED);
+        assertThatThrownBy(() -> assertThat(run).haltedNormally())
+                .hasMessageContaining("stopped by CLOSED (stopped because KvmVm.close() was called during the run)")
+                .hasMessageNotContaining("time limit");
+    }
+}
