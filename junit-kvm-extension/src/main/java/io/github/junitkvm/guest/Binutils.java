@@ -35,8 +35,11 @@ import java.util.stream.Stream;
  */
 final class Binutils implements Assembler {
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(30);
-    /** What {@code as}'s object file may have beyond the code: symbols, relocations, headers. */
-    private static final long OBJECT_OVERHEAD = 64L << 20;
+    /**
+     * What {@code as}'s object file may have beyond the code: symbols, relocations, headers. Some
+     * 700,000 relocations; a test guest has a few hundred.
+     */
+    private static final long OBJECT_OVERHEAD = 16L << 20;
     /** The address space of a tool with little code to make: eight times what as and ld need then. */
     private static final long MEMORY_BASE = 512L << 20;
     /** The address space a tool may use per byte of code: as keeps some 40 bytes per instruction. */

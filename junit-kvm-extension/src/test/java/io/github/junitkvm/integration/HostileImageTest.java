@@ -35,7 +35,7 @@ class HostileImageTest {
             arabicIndicDigit   | not valid hex: U+0663 at position 1 is not a hex digit
             fullwidthLetter    | not valid hex: U+FF46 at position 0 is not a hex digit
             """)
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void failsTheTestNamingTheAttribute(String method, String message) {
         assertThat(FixtureRuns.failureOf(Fixture.class, method, KvmVm.class.getName())).hasMessageContaining(message);
     }
