@@ -25,7 +25,18 @@ final class HostileElfs {
                 "far-program-headers.elf", ElfBuilder.elf64().entry(0x1000).load(0x1000, HLT, HLT.length)
                         .programHeaderOffset(0x7fff_ffff_ffff_fff8L).build(),
                 // One byte of code, then almost 2 GiB of bss.
-                "bss-2gib.elf", ElfBuilder.elf32().entry(0x1000).load(0x1000, HLT, 0x7fff_f000L).build());
+                "bss-2gib.elf", ElfBuilder.elf32().entry(0x1000).load(0x1000, HLT, 0x7fff_f000L).build(),
+                // 65535 program headers in a file that has one.
+                "many-program-headers.elf", ElfBuilder.elf32().entry(0x1000).load(0x1000, HLT, HLT.length)
+                        .programHeaderCount(0xffff).build(),
+                // A segment whose 4 KiB in the file start where the file ends.
+                "segment-past-file.elf", ElfBuilder.elf32().entry(0x1000).load(0x1000, HLT, HLT.length)
+                        .loadClaiming(0x80, 0x2000, 0x1000, 0x1000).build(),
+                // A segment from 2^64 - 4 KiB, 8 KiB long.
+                "wrapping-segment.elf", ElfBuilder.elf64().entry(0x1000).load(0x1000, HLT, HLT.length)
+                        .loadClaiming(0, 0xffff_ffff_ffff_f000L, 0, 0x2000).build(),
+                // Code at 0x1000, the entry point far outside RAM.
+                "entry-outside-ram.elf", ElfBuilder.elf32().entry(0xfff0_0000L).load(0x1000, HLT, HLT.length).build());
     }
 
     /**

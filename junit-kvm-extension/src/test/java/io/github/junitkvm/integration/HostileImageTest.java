@@ -25,6 +25,10 @@ class HostileImageTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             farProgramHeaders  | @KvmGuest(resource = "/guests/hostile/far-program-headers.elf"): truncated ELF file: 121 bytes end before 1 program headers at offset 0x7ffffffffffffff8
+            manyProgramHeaders | @KvmGuest(resource = "/guests/hostile/many-program-headers.elf"): truncated ELF file: 85 bytes end before 65535 program headers at offset 0x34
+            segmentPastFile    | @KvmGuest(resource = "/guests/hostile/segment-past-file.elf"): truncated ELF file: 117 bytes end before segment 1 (0x1000 bytes at offset 0x80)
+            wrappingSegment    | @KvmGuest(resource = "/guests/hostile/wrapping-segment.elf"): segment 1 at 0xfffffffffffff000 with 0x2000 bytes in memory runs past the end of the address space
+            entryOutsideRam    | @KvmGuest(resource = "/guests/hostile/entry-outside-ram.elf" (ELF entry 0xfff00000)): the entry point is outside guest RAM [0x0, 0x200000)
             hugeBss            | @KvmGuest(resource = "/guests/hostile/bss-2gib.elf"): segment 0 at 0x1000 (0x7ffff000 bytes) is outside guest RAM [0x0, 0x2000)
             elf32InLongMode    | @KvmGuest(resource = "/guests/elf32-bss.elf", mode = LONG): an ELF32 i386 executable (EM_386) holds 16- or 32-bit code, which runs in REAL, PROTECTED or PAGED mode, not LONG
             elf64InProtected   | @KvmGuest(resource = "/guests/reports-64.elf", mode = PROTECTED): an ELF64 x86-64 executable (EM_X86_64) holds 64-bit code, which runs in LONG mode only, not PROTECTED
@@ -46,6 +50,26 @@ class HostileImageTest {
         @Test
         @KvmGuest(resource = "/guests/hostile/far-program-headers.elf")
         void farProgramHeaders(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(resource = "/guests/hostile/many-program-headers.elf")
+        void manyProgramHeaders(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(resource = "/guests/hostile/segment-past-file.elf")
+        void segmentPastFile(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(mode = CpuMode.LONG, resource = "/guests/hostile/wrapping-segment.elf")
+        void wrappingSegment(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(resource = "/guests/hostile/entry-outside-ram.elf")
+        void entryOutsideRam(KvmVm vm) {
         }
 
         @Test
