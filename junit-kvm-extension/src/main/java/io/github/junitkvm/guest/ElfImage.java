@@ -35,8 +35,6 @@ final class ElfImage {
     private static final int HEADER_SIZE_64 = 64;
     private static final int PROGRAM_HEADER_SIZE_32 = 32;
     private static final int PROGRAM_HEADER_SIZE_64 = 56;
-    /** The most a segment can have in the file: its bytes are held in one Java array. */
-    private static final long MAX_FILE_SIZE = Integer.MAX_VALUE - 8;
 
     private final boolean is64;
     private final int machine;
@@ -185,7 +183,7 @@ final class ElfImage {
     /** Reads the file's bytes from the head segment's offset to {@code end}, or fewer if the file ends first. */
     private static byte[] readRun(FileRanges ranges, Loadable head, long end) throws IOException {
         long length = end - head.offset();
-        if (Long.compareUnsigned(length, MAX_FILE_SIZE) > 0) {
+        if (Long.compareUnsigned(length, ImageFile.MAX_READ) > 0) {
             // Past the end of the file, or more bytes than one array holds: the file says which.
             ranges.read(head.offset(), 0);
             if (ranges.length() >= 0) {
@@ -241,7 +239,7 @@ final class ElfImage {
                     "segment %d at 0x%x with 0x%x bytes in memory runs past the end of the address space",
                     index, address, memorySize));
         }
-        if (fileSize > MAX_FILE_SIZE) {
+        if (Long.compareUnsigned(fileSize, ImageFile.MAX_READ) > 0) {
             throw new InvalidImageException(String.format(
                     "segment %d at 0x%x is too large (0x%x bytes in the file)", index, address, fileSize));
         }

@@ -30,8 +30,6 @@ public final class GuestSpecReader {
     static final long REAL_MODE_STACK_CEILING = 0xfff0;
     private static final long RFLAGS_RESERVED = 0x2;
     private static final long STACK_ALIGNMENT = 16;
-    /** A flat binary is read into one Java array. */
-    private static final long MAX_FLAT_BINARY = Integer.MAX_VALUE - 8;
 
     private final ClassLoader resources;
     private final Assembler assembler;
@@ -188,7 +186,7 @@ public final class GuestSpecReader {
 
     /** Reads a flat binary no further than the {@code room} it has in RAM. */
     private static byte[] readFlatBinary(Resource resource, long loadAddress, RamRegion region, long room) {
-        int limit = (int) Math.min(room, MAX_FLAT_BINARY);
+        int limit = (int) Math.min(room, ImageFile.MAX_READ);
         byte[] code = resource.readAtMost(limit).orElseThrow(() -> room > limit
                 ? problem(resource.attribute(), "the flat binary is larger than %d bytes, the most one Java array holds",
                         limit)
@@ -213,7 +211,8 @@ public final class GuestSpecReader {
                     "@KvmGuest(" + resource.attribute() + ", mode = " + mode + "): " + e.getMessage(), e);
         }
         for (ElfImage.Loadable segment : elf.segments()) {
-            if (ram.regionHolding(segment.address(), segment.memorySize()).isEmpty()) {
+            // Unsigned sizes: one of 2^63 or more is larger than any RAM.
+            if (segment.memorySize() < 0 || ram.regionHolding(segment.address(), segment.memorySize()).isEmpty()) {
                 throw problem(resource.attribute(), "segment %d at 0x%x (0x%x bytes) is outside guest RAM %s",
                         segment.index(), segment.address(), segment.memorySize(), ram.describe());
             }

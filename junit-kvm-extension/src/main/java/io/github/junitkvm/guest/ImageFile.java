@@ -9,6 +9,9 @@ import java.io.InputStream;
  */
 @FunctionalInterface
 interface ImageFile {
+    /** The most bytes read from an image file at once: they go into one Java array. */
+    int MAX_READ = Integer.MAX_VALUE - 8;
+
     /**
      * @return a new stream of the file from its first byte, which the caller closes
      * @throws IOException if the file cannot be opened

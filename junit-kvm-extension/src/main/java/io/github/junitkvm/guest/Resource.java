@@ -71,7 +71,7 @@ final class Resource implements ImageFile {
      * Reads the whole resource if it has at most {@code limit} bytes, and no more than one byte
      * past the limit if it has more.
      *
-     * @param limit the most bytes it may have, less than {@link Integer#MAX_VALUE}
+     * @param limit the most bytes it may have, at most {@link ImageFile#MAX_READ}
      * @return its bytes, or empty if it has more than {@code limit}
      * @throws KvmGuestConfigurationException if it cannot be read
      */

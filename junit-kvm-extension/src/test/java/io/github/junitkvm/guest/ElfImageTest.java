@@ -187,6 +187,14 @@ class ElfImageTest {
                 "segment 0 at 0xfffffffffffff000 with 0x2000 bytes in memory runs past the end of the address space");
     }
 
+    @Test
+    void rejectsASegmentWithMoreBytesInTheFileThanOneArrayHolds() {
+        byte[] file = ElfBuilder.elf64().loadClaiming(0, 0, -1L, -1L).build();
+
+        assertThatThrownBy(() -> read(file))
+                .hasMessage("segment 0 at 0x0 is too large (0xffffffffffffffff bytes in the file)");
+    }
+
     @ParameterizedTest(name = "p_offset 0x{0}")
     @ValueSource(strings = {"1000", "7ffffffffffffff8", "fffffffffffffff8"})
     void aSegmentWhoseBytesAreNotInTheFileIsTruncation(String offset) throws IOException {

@@ -30,7 +30,8 @@ class GuestSpecReaderImageTest {
             "bss.elf", ElfBuilder.elf64().entry(0x1000).load(0x1000, CODE, 0x7fff_f000L).build(),
             "farTable.elf", ElfBuilder.elf64().entry(0x1000).load(0x1000, CODE, 1)
                     .programHeaderOffset(0x7fff_ffff_ffff_ff00L).build(),
-            "elf64.elf", ElfBuilder.elf64().entry(0x1000).load(0x1000, CODE, 1).build());
+            "elf64.elf", ElfBuilder.elf64().entry(0x1000).load(0x1000, CODE, 1).build(),
+            "wholeAddressSpace.elf", ElfBuilder.elf64().loadClaiming(0, 0, 0, -1L).build());
     /** A resource with no end, whose reads are counted. */
     private static final String ENDLESS = "endless.bin";
 
@@ -79,6 +80,10 @@ class GuestSpecReaderImageTest {
 
     @KvmGuest(memory = @Memory(size = 0x2000), resource = "bss.elf", mode = CpuMode.LONG)
     void bssBeyondRam() {
+    }
+
+    @KvmGuest(resource = "wholeAddressSpace.elf", mode = CpuMode.LONG)
+    void segmentOfTheWholeAddressSpace() {
     }
 
     @KvmGuest(resource = "farTable.elf", mode = CpuMode.LONG)
@@ -179,6 +184,13 @@ class GuestSpecReaderImageTest {
                 .hasMessage("@KvmGuest(resource = \"bss.elf\"): segment 0 at 0x1000 (0x7ffff000 bytes) "
                         + "is outside guest RAM [0x0, 0x2000)");
         assertThat(allocatedBytes() - allocated).as("bytes allocated on the heap").isLessThan(16 << 20);
+    }
+
+    @Test
+    void takesSegmentSizesUnsigned() {
+        assertThatThrownBy(() -> read("segmentOfTheWholeAddressSpace")).hasMessage("@KvmGuest(resource = "
+                + "\"wholeAddressSpace.elf\"): segment 0 at 0x0 (0xffffffffffffffff bytes) is outside guest RAM "
+                + "[0x0, 0x200000)");
     }
 
     @Test
