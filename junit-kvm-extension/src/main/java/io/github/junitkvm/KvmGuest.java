@@ -32,13 +32,20 @@ public @interface KvmGuest {
     /** @return the CPU mode the vCPU starts in */
     CpuMode mode() default CpuMode.REAL;
 
-    /** @return machine code as hex byte pairs, whitespace between bytes allowed */
+    /** @return machine code as hex byte pairs (ASCII {@code 0-9a-fA-F}), ASCII whitespace between bytes allowed */
     String code() default "";
 
-    /** @return a classpath resource holding a flat binary (or an ELF image, recognised by its magic) */
+    /**
+     * @return a classpath resource holding a flat binary that fits at {@link #loadAddress()}, or an
+     *     ELF image (recognised by its magic) whose code runs in the {@link #mode()}: i386 code in
+     *     {@code REAL}, {@code PROTECTED} or {@code PAGED}, x86-64 code in {@code LONG}
+     */
     String resource() default "";
 
-    /** @return assembly source in GNU as syntax, assembled for the mode at {@link #loadAddress()} */
+    /**
+     * @return assembly source in GNU as syntax, assembled for the mode at {@link #loadAddress()}, into
+     *     no more code than the RAM from there to the end of its region holds
+     */
     String asm() default "";
 
     /** @return the guest physical address where the code is placed; the default entry point */

@@ -9,7 +9,6 @@ import io.github.junitkvm.Registers;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.TraceRecorder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,28 +132,28 @@ public final class GuestSpecReader {
         if (sources.size() > 1) {
             throw problem(String.join(", ", sources), "set together: set at most one of code, resource and asm");
         }
-        byte[] resource = guest.resource().isEmpty() ? null : readResource(guest.resource());
-        if (resource != null && ElfImage.hasMagic(resource)) {
-            return readElf(guest.resource(), resource, ram);
+        Resource resource = guest.resource().isEmpty() ? null : Resource.find(resources, guest.resource());
+        if (resource != null && isElf(resource)) {
+            return readElf(resource, mode, ram);
         }
         long loadAddress = guest.loadAddress();
-        if (ram.regionHolding(loadAddress, 1).isEmpty()) {
-            throw problem(hex("loadAddress", loadAddress), "outside guest RAM %s", ram.describe());
-        }
+        RamRegion region = ram.regionHolding(loadAddress, 1).orElseThrow(
+                () -> problem(hex("loadAddress", loadAddress), "outside guest RAM %s", ram.describe()));
+        // Whatever the code is, no more than this is read, assembled or kept.
+        long room = region.end() - loadAddress;
         String attribute;
         byte[] code;
         if (resource != null) {
-            attribute = resourceAttribute(guest.resource());
-            code = resource;
+            attribute = resource.attribute();
+            code = readFlatBinary(resource, loadAddress, region, room);
         } else if (!guest.asm().isEmpty()) {
             attribute = "asm";
-            code = assemble(guest.asm(), mode, loadAddress);
+            code = assemble(guest.asm(), mode, loadAddress, room);
         } else {
             attribute = "code";
             code = parseHex(guest.code());
         }
-        if (ram.regionHolding(loadAddress, code.length).isEmpty()) {
-            RamRegion region = ram.regionHolding(loadAddress, 1).orElseThrow();
+        if (code.length > room) {
             throw problem(attribute, "%d bytes at loadAddress 0x%x do not fit in RAM region [0x%x, 0x%x)",
                     code.length, loadAddress, region.guestAddress(), region.end());
         }
@@ -165,56 +164,72 @@ public final class GuestSpecReader {
         try {
             return HexCode.parse(code);
         } catch (IllegalArgumentException e) {
-            throw problem("code = \"" + abbreviate(code) + "\"", "not valid hex: %s", e.getMessage());
+            throw problem("code = \"" + RunSummary.escape(abbreviate(code)) + "\"", "not valid hex: %s", e.getMessage());
         }
     }
 
-    private byte[] assemble(String source, CpuMode mode, long loadAddress) {
+    private byte[] assemble(String source, CpuMode mode, long loadAddress, long limit) {
         try {
-            return assembler.assemble(source, mode, loadAddress);
+            return assembler.assemble(source, mode, loadAddress, limit);
         } catch (InvalidImageException e) {
             throw new KvmGuestConfigurationException("@KvmGuest(asm): " + e.getMessage(), e);
         }
     }
 
-    private byte[] readResource(String name) {
-        String path = name.startsWith("/") ? name.substring(1) : name;
-        byte[] image;
-        try (InputStream in = resources.getResourceAsStream(path)) {
-            if (in == null) {
-                throw problem(resourceAttribute(name),
-                        "no such classpath resource: put the file at src/test/resources/%s (or in a jar on the test classpath)",
-                        path);
-            }
-            image = in.readAllBytes();
+    private static boolean isElf(Resource resource) {
+        try {
+            return ElfImage.hasMagic(resource);
         } catch (IOException e) {
-            throw new KvmGuestConfigurationException(
-                    "@KvmGuest(" + resourceAttribute(name) + "): cannot be read: " + e.getMessage(), e);
+            throw resource.unreadable(e);
         }
-        if (image.length == 0) {
-            throw problem(resourceAttribute(name), "the resource is empty");
-        }
-        return image;
     }
 
-    /** Loads the ELF's segments where they say; {@code loadAddress} plays no part. */
-    private static LoadedCode readElf(String name, byte[] file, RamLayout ram) {
-        ElfImage elf;
+    /** Reads a flat binary no further than the {@code room} it has in RAM. */
+    private static byte[] readFlatBinary(Resource resource, long loadAddress, RamRegion region, long room) {
+        int limit = (int) Math.min(room, ImageFile.MAX_READ);
+        byte[] code = resource.readAtMost(limit).orElseThrow(() -> room > limit
+                ? problem(resource.attribute(), "the flat binary is larger than %d bytes, the most one Java array holds",
+                        limit)
+                : problem(resource.attribute(), "the flat binary is larger than the %d bytes from loadAddress 0x%x to "
+                        + "the end of RAM region [0x%x, 0x%x)", limit, loadAddress, region.guestAddress(), region.end()));
+        if (code.length == 0) {
+            throw problem(resource.attribute(), "the resource is empty");
+        }
+        return code;
+    }
+
+    /**
+     * Loads the ELF's segments where they say; {@code loadAddress} plays no part. The headers are
+     * checked against the mode and the RAM before any segment's bytes are read.
+     */
+    private static LoadedCode readElf(Resource resource, CpuMode mode, RamLayout ram) {
+        ElfImage elf = readingElf(resource, () -> ElfImage.read(resource));
         try {
-            elf = ElfImage.parse(file);
+            elf.checkRunsIn(mode);
         } catch (InvalidImageException e) {
-            throw new KvmGuestConfigurationException("@KvmGuest(" + resourceAttribute(name) + "): " + e.getMessage(), e);
+            throw new KvmGuestConfigurationException(
+                    "@KvmGuest(" + resource.attribute() + ", mode = " + mode + "): " + e.getMessage(), e);
         }
-        List<ImageSegment> image = new ArrayList<>();
-        for (ElfImage.Loadable loadable : elf.segments()) {
-            ImageSegment segment = loadable.segment();
-            if (ram.regionHolding(segment.address(), segment.bytes().length).isEmpty()) {
-                throw problem(resourceAttribute(name), "segment %d at 0x%x (0x%x bytes) is outside guest RAM %s",
-                        loadable.index(), segment.address(), segment.bytes().length, ram.describe());
+        for (ElfImage.Loadable segment : elf.segments()) {
+            // Unsigned sizes: one of 2^63 or more is larger than any RAM.
+            if (segment.memorySize() < 0 || ram.regionHolding(segment.address(), segment.memorySize()).isEmpty()) {
+                throw problem(resource.attribute(), "segment %d at 0x%x (0x%x bytes) is outside guest RAM %s",
+                        segment.index(), segment.address(), segment.memorySize(), ram.describe());
             }
-            image.add(segment);
         }
-        return new LoadedCode(image, elf.entry(), String.format("%s (ELF entry 0x%x)", resourceAttribute(name), elf.entry()));
+        return new LoadedCode(readingElf(resource, () -> elf.load(resource)), elf.entry(),
+                String.format("%s (ELF entry 0x%x)", resource.attribute(), elf.entry()));
+    }
+
+    /** @return what {@code reading} reads of the ELF resource; what stops it fails the test naming the resource */
+    private static <T> T readingElf(Resource resource, ElfReading<T> reading) {
+        try {
+            return reading.read();
+        } catch (InvalidImageException e) {
+            throw new KvmGuestConfigurationException("@KvmGuest(" + resource.attribute() + "): " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw resource.unreadable(e);
+        }
     }
 
     private static GeneralRegisters readRegisters(Registers r, CpuMode mode, LoadedCode code, RamLayout ram,
@@ -281,7 +296,7 @@ public final class GuestSpecReader {
 
     private static String describe(List<ImageSegment> image) {
         return image.stream()
-                .map(segment -> String.format("[0x%x, 0x%x)", segment.address(), segment.address() + segment.bytes().length))
+                .map(segment -> String.format("[0x%x, 0x%x)", segment.address(), segment.end()))
                 .collect(Collectors.joining(", "));
     }
 
@@ -289,12 +304,14 @@ public final class GuestSpecReader {
         return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 
-    private static String resourceAttribute(String name) {
-        return "resource = \"" + name + "\"";
-    }
-
     private static String hex(String attribute, long value) {
         return String.format("%s = 0x%x", attribute, value);
+    }
+
+    /** A step of reading an ELF resource. */
+    @FunctionalInterface
+    private interface ElfReading<T> {
+        T read() throws IOException;
     }
 
     /**

@@ -2,8 +2,14 @@ package io.github.junitkvm.guest;
 
 import java.io.ByteArrayOutputStream;
 
-/** Parses machine code written as hex byte pairs, such as {@code "ba f8 03 00 ee f4"}. */
+/**
+ * Parses machine code written as hex byte pairs, such as {@code "ba f8 03 00 ee f4"}: ASCII digits
+ * and letters only ({@link Character#digit} would take Arabic-Indic digits and fullwidth letters
+ * too), separated by ASCII whitespace.
+ */
 final class HexCode {
+    private static final String WHITESPACE = " \t\n\r\f\u000b";
+
     private HexCode() {
     }
 
@@ -17,7 +23,7 @@ final class HexCode {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
-            if (Character.isWhitespace(c)) {
+            if (isWhitespace(c)) {
                 i++;
                 continue;
             }
@@ -33,14 +39,28 @@ final class HexCode {
         return bytes.toByteArray();
     }
 
+    private static boolean isWhitespace(char c) {
+        return WHITESPACE.indexOf(c) >= 0;
+    }
+
     private static int digit(String text, int position) {
         char c = text.charAt(position);
-        int value = Character.digit(c, 16);
-        if (value < 0) {
-            String shown = Character.isWhitespace(c) ? "whitespace" : "'" + c + "'";
-            throw new IllegalArgumentException(String.format(
-                    "%s at position %d is not a hex digit (bytes are pairs such as \"f4\")", shown, position));
+        if (c >= '0' && c <= '9') {
+            return c - '0';
         }
-        return value;
+        if (c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+            return Character.toLowerCase(c) - 'a' + 10;
+        }
+        throw new IllegalArgumentException(String.format(
+                "%s at position %d is not a hex digit (bytes are pairs of 0-9, a-f or A-F, such as \"f4\")",
+                describe(c), position));
+    }
+
+    /** The character as the message shows it: printable ASCII quoted, anything else by its code point. */
+    private static String describe(char c) {
+        if (isWhitespace(c)) {
+            return "whitespace";
+        }
+        return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
     }
 }

@@ -55,8 +55,8 @@ final class SystemArea {
 
     private static Optional<ImageSegment> overlapped(List<ImageSegment> image, long start, long size) {
         return image.stream()
-                .filter(segment -> segment.bytes().length > 0)
-                .filter(segment -> segment.address() < start + size && start < segment.address() + segment.bytes().length)
+                .filter(segment -> segment.size() > 0)
+                .filter(segment -> segment.address() < start + size && start < segment.end())
                 .min(Comparator.comparingLong(ImageSegment::address));
     }
 }

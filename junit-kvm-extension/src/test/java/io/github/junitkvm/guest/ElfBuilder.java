@@ -20,6 +20,9 @@ final class ElfBuilder {
     private int machine;
     private long entry;
     private final List<ProgramHeader> headers = new ArrayList<>();
+    private Long tableOffset;
+    private Integer tableEntrySize;
+    private Integer tableCount;
 
     private ElfBuilder(boolean is64) {
         this.is64 = is64;
@@ -55,7 +58,38 @@ final class ElfBuilder {
     }
 
     ElfBuilder segment(int segmentType, long address, byte[] data, long memorySize) {
-        headers.add(new ProgramHeader(segmentType, address, data, memorySize));
+        headers.add(new ProgramHeader(segmentType, address, data, memorySize, null, null));
+        return this;
+    }
+
+    /**
+     * Adds a PT_LOAD program header with any numbers, and no bytes in the file.
+     *
+     * @param offset {@code p_offset}
+     * @param address {@code p_paddr}
+     * @param fileSize {@code p_filesz}
+     * @param memorySize {@code p_memsz}
+     */
+    ElfBuilder loadClaiming(long offset, long address, long fileSize, long memorySize) {
+        headers.add(new ProgramHeader(PT_LOAD, address, new byte[0], memorySize, offset, fileSize));
+        return this;
+    }
+
+    /** Sets {@code e_phoff}, which otherwise is right after the header. */
+    ElfBuilder programHeaderOffset(long value) {
+        tableOffset = value;
+        return this;
+    }
+
+    /** Sets {@code e_phentsize}, which otherwise is the size of the class's program header. */
+    ElfBuilder programHeaderEntrySize(int value) {
+        tableEntrySize = value;
+        return this;
+    }
+
+    /** Sets {@code e_phnum}, which otherwise is the number of program headers added. */
+    ElfBuilder programHeaderCount(int value) {
+        tableCount = value;
         return this;
     }
 
@@ -67,25 +101,30 @@ final class ElfBuilder {
         ByteBuffer out = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         out.put(new byte[] {0x7f, 'E', 'L', 'F', (byte) (is64 ? 2 : 1), 1, 1});
         out.putShort(16, (short) type).putShort(18, (short) machine).putInt(20, 1);
+        long phoff = tableOffset == null ? headerSize : tableOffset;
+        short phentsize = (short) (tableEntrySize == null ? entrySize : tableEntrySize);
+        short phnum = (short) (tableCount == null ? headers.size() : tableCount);
         if (is64) {
-            out.putLong(24, entry).putLong(32, headerSize).putShort(52, (short) headerSize)
-                    .putShort(54, (short) entrySize).putShort(56, (short) headers.size());
+            out.putLong(24, entry).putLong(32, phoff).putShort(52, (short) headerSize)
+                    .putShort(54, phentsize).putShort(56, phnum);
         } else {
-            out.putInt(24, (int) entry).putInt(28, headerSize).putShort(40, (short) headerSize)
-                    .putShort(42, (short) entrySize).putShort(44, (short) headers.size());
+            out.putInt(24, (int) entry).putInt(28, (int) phoff).putShort(40, (short) headerSize)
+                    .putShort(42, phentsize).putShort(44, phnum);
         }
         int offset = dataStart;
         for (int i = 0; i < headers.size(); i++) {
             ProgramHeader h = headers.get(i);
             int at = headerSize + i * entrySize;
+            long fileOffset = h.offset() == null ? offset : h.offset();
+            long fileSize = h.fileSize() == null ? h.data().length : h.fileSize();
             if (is64) {
-                out.putInt(at, h.type()).putInt(at + 4, 7).putLong(at + 8, offset)
+                out.putInt(at, h.type()).putInt(at + 4, 7).putLong(at + 8, fileOffset)
                         .putLong(at + 16, h.address() + VIRTUAL_OFFSET).putLong(at + 24, h.address())
-                        .putLong(at + 32, h.data().length).putLong(at + 40, h.memorySize()).putLong(at + 48, 1);
+                        .putLong(at + 32, fileSize).putLong(at + 40, h.memorySize()).putLong(at + 48, 1);
             } else {
-                out.putInt(at, h.type()).putInt(at + 4, offset)
+                out.putInt(at, h.type()).putInt(at + 4, (int) fileOffset)
                         .putInt(at + 8, (int) (h.address() + VIRTUAL_OFFSET)).putInt(at + 12, (int) h.address())
-                        .putInt(at + 16, h.data().length).putInt(at + 20, (int) h.memorySize())
+                        .putInt(at + 16, (int) fileSize).putInt(at + 20, (int) h.memorySize())
                         .putInt(at + 24, 7).putInt(at + 28, 1);
             }
             out.put(offset, h.data());
@@ -94,6 +133,7 @@ final class ElfBuilder {
         return out.array();
     }
 
-    private record ProgramHeader(int type, long address, byte[] data, long memorySize) {
+    /** A program header; {@code offset} and {@code fileSize} are those of {@code data} unless given. */
+    private record ProgramHeader(int type, long address, byte[] data, long memorySize, Long offset, Long fileSize) {
     }
 }

@@ -138,6 +138,10 @@ class GuestSpecReaderTest {
     void badHex() {
     }
 
+    @KvmGuest(code = "f4\r\u001b[2J")
+    void controlCharactersInHex() {
+    }
+
     @KvmGuest(memory = @Memory(guestAddress = 0x1000, size = 0x1000), code = "90 90 90 90 f4", loadAddress = 0x1ffe)
     void doesNotFit() {
     }
@@ -264,6 +268,7 @@ class GuestSpecReaderTest {
             emptyRegion           | @KvmGuest(memory[0].size = 0x0): not a positive multiple of 4096
             overlapping           | @KvmGuest(memory[1]): [0x2000, 0x3000) overlaps memory[0] [0x0, 0x4000)
             badHex                | @KvmGuest(code = "ba f8 0x03 f4"): not valid hex: 'x' at position 7 is not a hex digit
+            controlCharactersInHex | @KvmGuest(code = "f4\\r\\x1b[2J"): not valid hex: U+001B at position 3 is not a hex digit
             doesNotFit            | @KvmGuest(code): 5 bytes at loadAddress 0x1ffe do not fit in RAM region [0x1000, 0x2000)
             loadAddressOutsideRam | @KvmGuest(loadAddress = 0x8000): outside guest RAM [0x1000, 0x2000)
             twoSources            | @KvmGuest(code, resource): set together: set at most one of code, resource and asm

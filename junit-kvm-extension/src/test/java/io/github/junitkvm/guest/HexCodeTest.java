@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class HexCodeTest {
     @Test
@@ -37,5 +39,25 @@ class HexCodeTest {
     void refusesAHalfByteAtTheEnd() {
         assertThatIllegalArgumentException().isThrownBy(() -> HexCode.parse("f4 0"))
                 .withMessageContaining("'0' at position 3 is half a byte");
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            f\u0663     | U+0663 at position 1
+            \uff464     | U+FF46 at position 0
+            \u0ed0\u0ed0 | U+0ED0 at position 0
+            f4\u00a0f4   | U+00A0 at position 2
+            f4\u001cf4   | U+001C at position 2
+            '\u001b[2J' | U+001B at position 0
+            """)
+    void takesOnlyAsciiDigitsAndWhitespaceNamingAnyOtherCharacterByItsCodePoint(String text, String named) {
+        assertThatIllegalArgumentException().isThrownBy(() -> HexCode.parse(text))
+                .withMessage("%s is not a hex digit (bytes are pairs of 0-9, a-f or A-F, such as \"f4\")", named);
+    }
+
+    @Test
+    void parsesEveryAsciiDigitAndLetter() {
+        assertThat(HexCode.parse("0123456789abcdefABCDEF")).containsExactly(
+                0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xab, 0xcd, 0xef);
     }
 }

@@ -18,8 +18,12 @@ import io.github.junitkvm.testsupport.SelectedHypervisor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Random {@code @KvmGuest} values — hex, RAM regions, load addresses, registers, time limits, and
- * ELF images with random bytes changed — are either read and run, or refused with a
+ * ELF32 and ELF64 images with random bytes, or a whole field, changed — are either read and run, or refused with a
  * {@link KvmGuestConfigurationException} naming the attribute; a value the reader accepts but the
  * backend cannot honour is a {@link HypervisorException} or {@link IllegalArgumentException} with a
  * message. Nothing else may escape: no JNA error, no index or null pointer exception, no crash. The
@@ -42,8 +46,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ConfigurationFuzzTest {
     private static final int CONFIGS = Integer.getInteger("junitkvm.fuzz.configs", 2_000);
     private static final long SEED = Long.getLong("junitkvm.fuzz.seed", System.nanoTime());
-    /** The ELF the fuzzed resource starts from, one of the project's test guests. */
-    private static final String ELF = "guests/elf32-bss.elf";
+    /** The ELF files the fuzzed resource starts from, the project's test guests: ELF32 and ELF64. */
+    private static final List<String> ELFS = List.of("guests/elf32-bss.elf", "guests/reports-64.elf");
+    /** Values that header fields such as offsets, counts, addresses and sizes are set to. */
+    private static final long[] EXTREMES = {0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x7fff_ffff_ffff_fff8L,
+            0xffff_ffffL, 0x8000_0000L, 0x7fff_f000L, 0xffff};
     /** The name under which each configuration's fuzzed image is served. */
     private static final String FUZZED_ELF = "fuzzed.elf";
     private static final String HEX_ALPHABET = "0123456789abcdefABCDEF  \t\ng-x";
@@ -52,14 +59,16 @@ class ConfigurationFuzzTest {
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
     void everyValueIsReadOrRefusedByName(Hypervisor hypervisor) throws IOException {
-        byte[] elf;
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream(ELF)) {
-            elf = in.readAllBytes();
+        List<byte[]> elfs = new ArrayList<>();
+        for (String elf : ELFS) {
+            try (InputStream in = getClass().getClassLoader().getResourceAsStream(elf)) {
+                elfs.add(in.readAllBytes());
+            }
         }
         int refused = 0;
         for (int i = 0; i < CONFIGS; i++) {
             SplittableRandom random = new SplittableRandom(SEED + i);
-            FuzzedResources resources = new FuzzedResources(mutated(elf, random));
+            FuzzedResources resources = new FuzzedResources(mutated(elfs.get(random.nextInt(elfs.size())), random));
             KvmGuest guest = randomGuest(random);
             try {
                 GuestSpec spec = new GuestSpecReader(resources).read(guest);
@@ -150,11 +159,17 @@ class ConfigurationFuzzTest {
         return hex.toString();
     }
 
-    /** A few random bytes changed, sometimes cut short. */
+    /** A few random bytes changed, or a field of the headers set to an extreme value; sometimes cut short. */
     private static byte[] mutated(byte[] elf, SplittableRandom random) {
         byte[] bytes = elf.clone();
-        for (int flips = random.nextInt(1, 6); flips > 0; flips--) {
-            bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+        if (random.nextInt(3) == 0) {
+            // 8 bytes at a 4-byte boundary of the headers: an ELF64 field, or two ELF32 ones.
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(4 * random.nextInt(0, 0x40),
+                    EXTREMES[random.nextInt(EXTREMES.length)]);
+        } else {
+            for (int flips = random.nextInt(1, 6); flips > 0; flips--) {
+                bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+            }
         }
         return random.nextInt(5) == 0 ? java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length)) : bytes;
     }
