@@ -27,8 +27,14 @@ import org.junit.jupiter.api.Test;
  */
 class DebugRegistersTest {
     private static final int DEBUG = 1;
-    /** The handler, at 0x2000: mov al,0xee; out 0x80,al; hlt. */
-    private static final byte[] HANDLER = {(byte) 0xb0, (byte) 0xee, (byte) 0xe6, (byte) 0x80, (byte) 0xf4};
+    /**
+     * The handler, at 0x2000: xor eax,eax; mov dr7,eax; mov al,0xee; out 0x80,al; hlt. It disarms
+     * the breakpoints before halting because QEMU's emulated SVM (the kvm-in-qemu stage) keeps a
+     * guest's breakpoints armed in its vCPU after that guest's VM is gone, where they hit the code of
+     * later tests' guests; a {@code mov} to DR7 by the guest itself removes them.
+     */
+    private static final byte[] HANDLER = {0x66, 0x31, (byte) 0xc0, 0x0f, 0x23, (byte) 0xf8,
+        (byte) 0xb0, (byte) 0xee, (byte) 0xe6, (byte) 0x80, (byte) 0xf4};
 
     @Test
     @KvmGuest(asm = """
