@@ -10,6 +10,7 @@ import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.Memory;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,7 +88,7 @@ class StopMessagesTest {
         GuestRun run = vm.run();
 
         if (vm.backend() == Backend.KVM) {
-            assertLimitOnKvm(run, 0x1000);
+            assertLimitOnKvm(run);
         } else {
             assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
             assertThat(run.lastExit().detail()).contains("fetch", "at 0x200000",
@@ -102,10 +103,10 @@ class StopMessagesTest {
     void codeRunningOnPastTheRealModeSegmentIsShownWhereItWent(KvmVm vm) {
         vm.memory().writeByte(0, HLT);
 
-        GuestRun run = vm.run();
+        GuestRun run = vm.run(Duration.ofSeconds(2));
 
         if (vm.backend() == Backend.KVM) {
-            assertLimitOnKvm(run, 0xffff);
+            assertLimitOnKvm(run);
         } else {
             assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
             assertThat(run.lastExit().detail()).contains("at CS:EIP 0000:0001", "(linear 0x1",
@@ -115,19 +116,18 @@ class StopMessagesTest {
     }
 
     /**
-     * On KVM the CPU decides. One that checks CS's limit, as hardware does, raises #GP (vector 13),
-     * which goes through the zeroed IVT to the HLT at 0000:0000, its frame holding the IP of the
-     * instruction that went past. A CPU emulated by QEMU's TCG, as in the kvm-in-qemu stage, does
-     * not check the limit, as Unicorn does not, and fetches beyond RAM, which KVM cannot emulate.
+     * On KVM the CPU decides, and CPUs differ. Hardware checks CS's limit and raises #GP (vector
+     * 13), which goes through the zeroed IVT to the HLT at 0000:0000. QEMU's TCG, which runs the
+     * guest in the kvm-in-qemu stage, does not check it, as Unicorn does not, and either wraps IP or
+     * fetches beyond RAM (which KVM cannot emulate) or runs on in zeros. What holds everywhere: the
+     * run ends by itself or at its limit, and an end at a HLT is the one at 0000:0000, reached through
+     * the interrupt table.
      */
-    private static void assertLimitOnKvm(GuestRun run, int faultingIp) {
+    private static void assertLimitOnKvm(GuestRun run) {
+        assertThat(run.lastExit().reason()).isIn(ExitReason.HLT, ExitReason.INTERNAL_ERROR, ExitReason.TIMEOUT);
         if (run.lastExit().reason() == ExitReason.HLT) {
             assertThat(run).registers().hasRip(1);
-            assertThat(run).as("the #GP frame: IP of the instruction past the limit, then CS 0")
-                    .memoryAt(run.registers().rsp() & 0xffff, 4)
-                    .containsExactly(faultingIp & 0xff, faultingIp >> 8, 0, 0);
-        } else {
-            assertThat(run).stoppedWith(ExitReason.INTERNAL_ERROR);
+            assertThat(run.specialRegisters().cs().base()).isZero();
         }
     }
 
