@@ -53,6 +53,7 @@ class GuestFloodTest {
         assertThat(run).portOutput(0x80).containsExactly(0x78, 0x56);
         assertThat(run).serialOutput().isEqualTo("ab");
         assertThat(run.droppedOutputBytes(0x3f8)).isEqualTo(1);
-        assertThat(run.toString()).contains("serial output: \"ab\" and 1 bytes not recorded, past @KvmGuest(maxRecordedOutput)");
+        assertThat(run.toString())
+                .contains("serial output: \"ab\" and 1 bytes not recorded, past @KvmGuest(maxRecordedOutput)");
     }
 }
