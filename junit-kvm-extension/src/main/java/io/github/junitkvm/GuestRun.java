@@ -32,9 +32,10 @@ public interface GuestRun {
 
     /**
      * @param port an I/O port
-     * @return how many bytes written to that port beyond {@link KvmGuest#maxRecordedOutput()} are
-     *     missing from {@link #portOutput(int)} (and, for COM1, from {@link #serialOutput()}); 0 when
-     *     all were kept
+     * @return how many bytes written to that port are missing from {@link #portOutput(int)} (and,
+     *     for COM1, from {@link #serialOutput()}): those written once the run had kept
+     *     {@link KvmGuest#maxRecordedOutput()} bytes of the output of all ports together; 0 when all
+     *     were kept
      */
     long droppedOutputBytes(int port);
 

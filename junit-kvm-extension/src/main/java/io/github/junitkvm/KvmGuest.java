@@ -69,8 +69,9 @@ public @interface KvmGuest {
     int maxRecordedExits() default 100_000;
 
     /**
-     * @return how many bytes a run keeps of the output to each port, and of the serial output, and
-     *     how many characters of the guest log; later ones are only counted
+     * @return how many bytes a run keeps of the output to ports, all ports together (the serial
+     *     output is part of COM1's), and how many characters of the guest log; later ones are only
+     *     counted
      *     ({@link GuestRun#droppedOutputBytes(int)}, {@link GuestRun#droppedGuestLogLines()})
      */
     int maxRecordedOutput() default 1 << 20;

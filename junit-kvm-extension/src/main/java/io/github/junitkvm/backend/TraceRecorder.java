@@ -36,6 +36,20 @@ public final class TraceRecorder {
         executed++;
     }
 
+    /**
+     * Records a later part of the same run, such as the next of the runs of the machine that one
+     * guest run is made of when the guest library logs.
+     *
+     * @param part what a recorder of the same capacity recorded of the instructions executed after
+     *     those recorded so far
+     */
+    public void append(InstructionTrace part) {
+        // The part's instructions that it no longer holds came before those it holds, which then
+        // fill the ring: the ring holds the part's last addresses however the count moves its slots.
+        executed += part.executed() - part.addresses().size();
+        part.addresses().forEach(this::record);
+    }
+
     /** @return what was recorded, oldest first */
     public InstructionTrace snapshot() {
         int kept = (int) Math.min(executed, ring.length);

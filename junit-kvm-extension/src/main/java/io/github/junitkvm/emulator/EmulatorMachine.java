@@ -8,6 +8,7 @@ import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.protocol.Message;
+import io.github.junitkvm.emulator.protocol.MessageCodec;
 import io.github.junitkvm.emulator.protocol.Message.Answer;
 import io.github.junitkvm.emulator.protocol.Message.Destroy;
 import io.github.junitkvm.emulator.protocol.Message.Done;
@@ -47,8 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class EmulatorMachine implements VirtualMachine {
     /** A worker that has not ended a run this long after a stop request is wedged and gets killed. */
     private static final long STOP_GRACE_MILLIS = 5_000;
-    /** Large transfers go in pieces, so that the worker's small heap never holds a whole RAM image. */
-    private static final int TRANSFER_CHUNK = 1 << 20;
+    /** Large transfers go in pieces, as large as a message carries. */
+    private static final int TRANSFER_CHUNK = MessageCodec.MAX_BYTES;
     /** How long close waits for a run in another thread to end before killing the worker. */
     private static final long CLOSE_GRACE_MILLIS = 10_000;
 

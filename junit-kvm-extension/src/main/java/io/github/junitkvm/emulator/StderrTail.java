@@ -1,9 +1,9 @@
 package io.github.junitkvm.emulator;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -34,11 +34,28 @@ final class StderrTail {
         reader.start();
     }
 
+    /**
+     * Keeps at most one character more of a line than {@link #cut} shows, so that a line that
+     * never ends costs no more memory than a short one; carriage returns are dropped.
+     */
     private void pump(InputStream stderr) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                add(line);
+        try (Reader in = new InputStreamReader(stderr, StandardCharsets.UTF_8)) {
+            char[] buffer = new char[8192];
+            StringBuilder line = new StringBuilder();
+            for (int read = in.read(buffer); read != -1; read = in.read(buffer)) {
+                for (int i = 0; i < read; i++) {
+                    char c = buffer[i];
+                    if (c == '\n') {
+                        add(line.toString());
+                        line.setLength(0);
+                    } else if (c != '\r' && line.length() <= MAX_LINE_LENGTH) {
+                        // One character past the length shown tells cut() that the line was longer.
+                        line.append(c);
+                    }
+                }
+            }
+            if (line.length() > 0) {
+                add(line.toString());
             }
         } catch (IOException e) {
             add("(stderr unreadable: " + e + ")");

@@ -35,6 +35,8 @@ final class ExitRecorder implements ExitListener {
     private final List<VmExit> exits = new ArrayList<>();
     private final Map<Integer, ByteArrayOutputStream> portOutput = new HashMap<>();
     private final Map<Integer, Long> droppedOutput = new HashMap<>();
+    /** Bytes kept in {@link #portOutput}, all ports together. */
+    private long keptPortOutput;
     private final ByteArrayOutputStream serialOutput = new ByteArrayOutputStream();
     private long droppedExits;
     private final GuestLog guestLog;
@@ -57,8 +59,8 @@ final class ExitRecorder implements ExitListener {
 
     @Override
     public void portOut(int port, int size, long value) {
-        recordOut(VmExit.ioOut(port, size, value));
-        if (devices.isSerialTransmit(port) && serialOutput.size() < limits.maxOutputBytes()) {
+        // The serial output is the transmitted bytes of COM1's kept output, so no budget of its own.
+        if (recordOut(VmExit.ioOut(port, size, value)) > 0 && devices.isSerialTransmit(port)) {
             serialOutput.write((int) value);
         }
         served(() -> {
@@ -90,16 +92,27 @@ final class ExitRecorder implements ExitListener {
         guestAssertionFailure = assertion;
     }
 
-    private void recordOut(VmExit exit) {
+    /**
+     * Keeps the bytes of an {@code OUT} while the output of all ports together is within the
+     * limit: a limit per port would let a guest that writes to each of the 65536 ports keep 65536
+     * times as much.
+     *
+     * @return how many of its bytes, the low ones, were kept
+     */
+    private int recordOut(VmExit exit) {
         record(exit);
-        ByteArrayOutputStream bytes = portOutput.computeIfAbsent(exit.port(), p -> new ByteArrayOutputStream());
-        for (int i = 0; i < exit.size(); i++) {
-            if (bytes.size() < limits.maxOutputBytes()) {
+        int kept = (int) Math.min(exit.size(), limits.maxOutputBytes() - keptPortOutput);
+        if (kept > 0) {
+            ByteArrayOutputStream bytes = portOutput.computeIfAbsent(exit.port(), p -> new ByteArrayOutputStream());
+            for (int i = 0; i < kept; i++) {
                 bytes.write((int) (exit.value() >>> (8 * i)));
-            } else {
-                droppedOutput.merge(exit.port(), 1L, Long::sum);
             }
+            keptPortOutput += kept;
         }
+        if (kept < exit.size()) {
+            droppedOutput.merge(exit.port(), (long) (exit.size() - kept), Long::sum);
+        }
+        return kept;
     }
 
     @Override

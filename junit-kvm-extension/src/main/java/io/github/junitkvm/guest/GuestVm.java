@@ -17,6 +17,7 @@ import io.github.junitkvm.VmExit;
 import io.github.junitkvm.backend.Hypervisor;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
+import io.github.junitkvm.backend.TraceRecorder;
 import io.github.junitkvm.backend.VirtualMachine;
 import java.time.Duration;
 import java.util.Objects;
@@ -233,6 +234,8 @@ public final class GuestVm implements KvmVm {
     private GuestRun recordRun(Duration timeout) {
         int runGeneration = ++generation;
         ExitRecorder recorder = new ExitRecorder(devices, spec.limits(), machine::requestStop);
+        // A run is one machine run per guest library log line, and one more: its trace joins theirs.
+        TraceRecorder trace = spec.trace() > 0 ? new TraceRecorder(spec.trace()) : null;
         long start = System.nanoTime();
         VmExit last;
         try (RunWatchdog.Watch watch = RunWatchdog.watchCurrentThread(timeout, machine::requestStop)) {
@@ -243,7 +246,7 @@ public final class GuestVm implements KvmVm {
                 }
             }
             try {
-                last = runUntilStop(recorder, watch, timeout);
+                last = runUntilStop(recorder, trace, watch, timeout);
             } finally {
                 synchronized (lifecycle) {
                     runWatch = null;
@@ -253,10 +256,9 @@ public final class GuestVm implements KvmVm {
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         recorder.rethrowHandlerFailure();
         recorder.stoppedBy(last);
-        Optional<InstructionTrace> trace = spec.trace() > 0 ? Optional.of(lastRunTrace()) : Optional.empty();
         GuestRun run = new RecordedRun(recorder, StateAtStop.read(machine),
                 new RamView(machine, layout, () -> ensureCurrent(runGeneration)), duration, backend, spec.mode(),
-                trace);
+                Optional.ofNullable(trace).map(TraceRecorder::snapshot));
         runObserver.accept(run);
         return run;
     }
@@ -291,9 +293,10 @@ public final class GuestVm implements KvmVm {
      * {@link ExitReason#CLOSED}, also when it came before the machine could stop the run, so that
      * the closed machine, or the memory of a guest library report, refused to go on.
      */
-    private VmExit runUntilStop(ExitRecorder recorder, RunWatchdog.Watch watch, Duration timeout) {
+    private VmExit runUntilStop(ExitRecorder recorder, TraceRecorder trace, RunWatchdog.Watch watch,
+                                Duration timeout) {
         try {
-            return runServingReports(recorder, watch, timeout);
+            return runServingReports(recorder, trace, watch, timeout);
         } catch (IllegalStateException refused) {
             if (watch.verdict() != RunWatchdog.Verdict.CLOSED) {
                 throw refused;
@@ -307,10 +310,16 @@ public final class GuestVm implements KvmVm {
      * machine too (its port is a stop port, so that the guest waits while the host reads the report
      * from its memory); a log line is recorded and the machine goes on, unless the run was meanwhile
      * asked to stop.
+     *
+     * @param trace collects the trace of each run of the machine, or null when the guest is not traced
      */
-    private VmExit runServingReports(ExitRecorder recorder, RunWatchdog.Watch watch, Duration timeout) {
+    private VmExit runServingReports(ExitRecorder recorder, TraceRecorder trace, RunWatchdog.Watch watch,
+                                     Duration timeout) {
         while (true) {
             StopCause cause = machine.run(devices.stopPorts(), recorder);
+            if (trace != null) {
+                trace.append(lastRunTrace());
+            }
             if (cause.kind() != StopCause.Kind.STOP_PORT || cause.port() != GuestLibrary.PORT) {
                 return lastExit(cause, watch.verdict(), timeout);
             }

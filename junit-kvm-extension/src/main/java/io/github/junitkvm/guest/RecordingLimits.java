@@ -5,7 +5,7 @@ package io.github.junitkvm.guest;
  * exhaust the test JVM's memory: past a limit, exits and output bytes are counted, not kept.
  *
  * @param maxExits exits kept per run, besides the one that stopped it (which always is)
- * @param maxOutputBytes bytes kept per port, and of COM1's serial output
+ * @param maxOutputBytes bytes kept of the output of all ports together (COM1's serial output is part of it)
  */
 public record RecordingLimits(int maxExits, int maxOutputBytes) {
     /** The limits of {@link io.github.junitkvm.KvmGuest}'s defaults. */

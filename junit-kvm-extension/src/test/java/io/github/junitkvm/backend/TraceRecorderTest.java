@@ -33,6 +33,25 @@ class TraceRecorderTest {
     }
 
     @Test
+    void appendedPartsJoinAsOneRun() {
+        TraceRecorder recorder = new TraceRecorder(4);
+        recorder.append(new InstructionTrace(List.of(1L, 2L), 2));
+        recorder.append(new InstructionTrace(List.of(3L), 1));
+
+        assertThat(recorder.snapshot()).isEqualTo(new InstructionTrace(List.of(1L, 2L, 3L), 3));
+    }
+
+    @Test
+    void anAppendedPartThatKeptOnlyItsLastAddressesKeepsThoseAndCountsAll() {
+        TraceRecorder recorder = new TraceRecorder(3);
+        recorder.append(new InstructionTrace(List.of(1L, 2L), 2));
+        recorder.append(new InstructionTrace(List.of(8L, 9L, 10L), 10));
+        recorder.append(new InstructionTrace(List.of(11L), 1));
+
+        assertThat(recorder.snapshot()).isEqualTo(new InstructionTrace(List.of(9L, 10L, 11L), 13));
+    }
+
+    @Test
     void anUnusedRecorderHasAnEmptyTrace() {
         assertThat(new TraceRecorder(1).snapshot()).isEqualTo(InstructionTrace.empty());
     }

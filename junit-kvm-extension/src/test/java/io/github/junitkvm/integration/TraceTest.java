@@ -129,6 +129,24 @@ class TraceTest {
     }
 
     @Test
+    @KvmGuest(trace = 1000, asm = """
+                    .include "junitkvm.inc"
+                    mov $50, %cx
+            again:  nop
+                    loop again
+                    KVM_LOG "looped"
+                    hlt
+            """)
+    void aRunsTraceGoesBackPastTheGuestLibrarysLogLines(GuestRun run) {
+        // The host serves a log line between two runs of the machine: the trace of the run is theirs joined.
+        assertThat(run).haltedNormally().guestLog().containsExactly("looped");
+        InstructionTrace trace = run.trace().orElseThrow();
+        assertThat(trace.complete()).isTrue();
+        assertThat(trace.addresses().get(0)).isEqualTo(0x1000L);
+        assertThat(Collections.frequency(trace.addresses(), 0x1003L)).as("the NOP at 0x1003").isEqualTo(50);
+    }
+
+    @Test
     @KvmGuest(code = REAL_AB)
     void anUntracedRunHasNoTrace(GuestRun run) {
         assertThat(run.trace()).isEmpty();

@@ -74,8 +74,12 @@ public final class MessageCodec {
     private static final byte MMIO_READ = 30;
     private static final byte STOPPED = 31;
 
-    /** A memory transfer larger than this is taken for a corrupt stream, not allocated. */
-    private static final int MAX_BYTES = 1 << 30;
+    /**
+     * The most bytes one message carries: memory travels in pieces of at most this many, so that
+     * the worker's small heap never holds a whole RAM image. A longer byte count read from the
+     * stream is taken for a corrupt stream, not allocated.
+     */
+    public static final int MAX_BYTES = 1 << 20;
 
     private MessageCodec() {
     }

@@ -42,6 +42,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -123,6 +124,16 @@ class MessageCodecTest {
         assertThatThrownBy(() -> decode(new byte[] {99})).isInstanceOf(IOException.class).hasMessageContaining("tag 99");
         assertThatThrownBy(() -> decode(new byte[] {24, -1, -1, -1, -1})).isInstanceOf(IOException.class)
                 .hasMessageContaining("byte count -1");
+    }
+
+    @Test
+    void takesAByteCountBeyondTheLargestTransferForACorruptStream() throws IOException {
+        assertThat(decode(encode(new MemoryContent(new byte[MessageCodec.MAX_BYTES]))))
+                .isInstanceOf(MemoryContent.class);
+        byte[] claim = ByteBuffer.allocate(5).put((byte) 24).putInt(MessageCodec.MAX_BYTES + 1).array();
+
+        assertThatThrownBy(() -> decode(claim)).isInstanceOf(IOException.class)
+                .hasMessage("corrupt protocol stream: byte count " + (MessageCodec.MAX_BYTES + 1));
     }
 
     @Test
