@@ -3,10 +3,13 @@ package io.github.junitkvm.integration;
 import static io.github.junitkvm.KvmAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.github.junitkvm.DescriptorTable;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.MmioHandler;
+import io.github.junitkvm.Segment;
+import io.github.junitkvm.SpecialRegisters;
 import java.lang.management.ManagementFactory;
 import java.time.temporal.ChronoUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -92,5 +95,23 @@ class ApiMisuseTest {
                 .withMessageContaining("at guest address " + address + ": not inside guest RAM [0x0, 0x200000)");
 
         assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated").isLessThan(ALLOCATION_BOUND);
+    }
+
+    @Test
+    @KvmGuest(code = "f4")
+    void systemRegisterFieldsWiderThanTheCpuHoldsAreRefusedNotCutShort(KvmVm vm) {
+        SpecialRegisters registers = vm.specialRegisters();
+        Segment cs = registers.cs();
+
+        assertThatIllegalArgumentException().isThrownBy(() -> cs.withSelector(0x10000))
+                .withMessage("segment selector 0x10000, type 0xb, dpl 0: a selector has 16 bits, a type 4, a dpl 2");
+        assertThatIllegalArgumentException().isThrownBy(() -> cs.withSelector(-1)).withMessageContaining("0xffffffff");
+        assertThatIllegalArgumentException().isThrownBy(() -> cs.withType(0x1b)).withMessageContaining("type 0x1b");
+        assertThatIllegalArgumentException().isThrownBy(() -> cs.withDpl(4)).withMessageContaining("dpl 4");
+        assertThatIllegalArgumentException().isThrownBy(() -> new DescriptorTable(0x3000, 0x10000))
+                .withMessage("descriptor table limit 0x10000 is not 0 to 0xffff (the table's size in bytes, minus one)");
+
+        vm.setSpecialRegisters(registers.withIdt(new DescriptorTable(0x3000, 0xffff)));
+        assertThat(vm.specialRegisters().idt()).isEqualTo(new DescriptorTable(0x3000, 0xffff));
     }
 }
