@@ -25,7 +25,10 @@ public interface KvmVm extends AutoCloseable {
     /** @return the vCPU's general registers now */
     GeneralRegisters registers();
 
-    /** @param registers the general registers the vCPU continues with */
+    /**
+     * @param registers the general registers the vCPU continues with
+     * @throws IllegalArgumentException if RFLAGS has a reserved bit (3, 5, 15, 22 to 63) set
+     */
     void setRegisters(GeneralRegisters registers);
 
     /** @return the vCPU's control registers, EFER, segments and descriptor tables now */

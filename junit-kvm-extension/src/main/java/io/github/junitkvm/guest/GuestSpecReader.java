@@ -274,6 +274,9 @@ public final class GuestSpecReader {
                 throw problem(hex("registers.rsp", rsp), "%s", why);
             });
         }
+        Rflags.startProblem(r.rflags()).ifPresent(why -> {
+            throw problem(hex("registers.rflags", r.rflags()), "%s", why);
+        });
         return new GeneralRegisters(r.rax(), r.rbx(), r.rcx(), r.rdx(), r.rsi(), r.rdi(), rsp, r.rbp(),
                 r.r8(), r.r9(), r.r10(), r.r11(), r.r12(), r.r13(), r.r14(), r.r15(), rip,
                 r.rflags() | RFLAGS_RESERVED);

@@ -148,7 +148,11 @@ public final class GuestVm implements KvmVm {
     @Override
     public void setRegisters(GeneralRegisters registers) {
         ensureUsable("KvmVm.setRegisters()");
-        machine.setRegisters(Objects.requireNonNull(registers, "registers"));
+        Objects.requireNonNull(registers, "registers");
+        Rflags.problem(registers.rflags()).ifPresent(why -> {
+            throw new IllegalArgumentException(String.format("cannot set rflags to 0x%x: %s", registers.rflags(), why));
+        });
+        machine.setRegisters(registers);
     }
 
     @Override

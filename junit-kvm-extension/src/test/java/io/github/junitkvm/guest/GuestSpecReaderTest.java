@@ -289,6 +289,8 @@ class GuestSpecReaderTest {
             hugeTrace             | @KvmGuest(trace = 100001): not between 0 (no trace) and 100000 instructions
             pastPhysicalAddresses | @KvmGuest(memory[1]): 0xffffffffff000 with size 0x2000 runs past the end of the guest physical address space (2^52
             beyondAnyHost         | @KvmGuest(memory[0]): it brings the guest's RAM to 2147483648 MiB, more than the
+            reservedFlag          | @KvmGuest(registers.rflags = 0x8000000000000022): reserved bits 0x8000000000000020 set: RFLAGS bits 3, 5, 15 and 22 to 63 are 0
+            virtual8086           | @KvmGuest(registers.rflags = 0x20002): the VM flag (bit 17) set: no guest starts in virtual-8086 mode
             """)
     void namesTheAttributeAndValueAtFault(String method, String message) {
         assertThatThrownBy(() -> read(method))
@@ -302,6 +304,14 @@ class GuestSpecReaderTest {
 
     @KvmGuest(memory = @Memory(size = 1L << 51))
     void beyondAnyHost() {
+    }
+
+    @KvmGuest(code = "f4", registers = @Registers(rflags = 0x8000000000000022L))
+    void reservedFlag() {
+    }
+
+    @KvmGuest(code = "f4", mode = CpuMode.PROTECTED, registers = @Registers(rflags = 0x20002))
+    void virtual8086() {
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.github.junitkvm.KvmAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.github.junitkvm.DescriptorTable;
+import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
@@ -113,5 +114,18 @@ class ApiMisuseTest {
 
         vm.setSpecialRegisters(registers.withIdt(new DescriptorTable(0x3000, 0xffff)));
         assertThat(vm.specialRegisters().idt()).isEqualTo(new DescriptorTable(0x3000, 0xffff));
+    }
+
+    @Test
+    @KvmGuest(code = "f4")
+    void reservedFlagsAreRefusedBeforeTheVcpuSeesThem(KvmVm vm) {
+        GeneralRegisters registers = vm.registers();
+
+        assertThatIllegalArgumentException().isThrownBy(() -> vm.setRegisters(registers.withRflags(0x2 | 1L << 32)))
+                .withMessage("cannot set rflags to 0x100000002: reserved bits 0x100000000 set: RFLAGS bits 3, 5, 15"
+                        + " and 22 to 63 are 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> vm.setRegisters(registers.withRflags(0x2 | 1 << 15)))
+                .withMessageContaining("reserved bits 0x8000 set");
+        assertThat(vm.run()).haltedNormally();
     }
 }

@@ -7,6 +7,7 @@ import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.Memory;
+import io.github.junitkvm.Registers;
 import io.github.junitkvm.testsupport.FixtureRuns;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +36,7 @@ class MisconfigurationTest {
             noRoomForPageTables | @KvmGuest(mode = LONG): no room for the page tables and the GDT (28672 bytes)
             moreRamThanTheHost  | @KvmGuest(memory[0]): it brings the guest's RAM to 1073741824 MiB, more than the
             ramPastPhysicalAddresses | @KvmGuest(memory[1]): 0x10000000000000 with size 0x1000 runs past the end of the guest physical address space
+            reservedFlag        | @KvmGuest(registers.rflags = 0x8): reserved bits 0x8 set: RFLAGS bits 3, 5, 15 and 22 to 63 are 0
             """)
     void failsTheTestNamingTheFault(String method, String message) {
         boolean beforeAll = method.equals("injectedInBeforeAll");
@@ -92,6 +94,11 @@ class MisconfigurationTest {
         @Test
         @KvmGuest(mode = CpuMode.LONG, memory = @Memory(guestAddress = 0x1000, size = 0x4000), code = "f4")
         void noRoomForPageTables(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(code = "f4", registers = @Registers(rflags = 0x8))
+        void reservedFlag(KvmVm vm) {
         }
 
         @Test
