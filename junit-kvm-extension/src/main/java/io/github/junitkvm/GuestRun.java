@@ -20,6 +20,7 @@ public interface GuestRun {
      * @param port an I/O port
      * @return every byte written to that port, in order (wider writes contribute their bytes,
      *     little-endian)
+     * @throws IllegalArgumentException if the port is not 0 to 0xffff
      */
     byte[] portOutput(int port);
 
@@ -35,6 +36,7 @@ public interface GuestRun {
      * @return how many bytes written to that port beyond {@link KvmGuest#maxRecordedOutput()} are
      *     missing from {@link #portOutput(int)} (and, for COM1, from {@link #serialOutput()}); 0 when
      *     all were kept
+     * @throws IllegalArgumentException if the port is not 0 to 0xffff
      */
     long droppedOutputBytes(int port);
 

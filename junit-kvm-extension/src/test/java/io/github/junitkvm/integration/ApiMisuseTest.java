@@ -128,4 +128,17 @@ class ApiMisuseTest {
                 .withMessageContaining("reserved bits 0x8000 set");
         assertThat(vm.run()).haltedNormally();
     }
+
+    @Test
+    @KvmGuest(code = "b0 2a e6 80 f4")  // mov al,42; out 0x80,al; hlt
+    void aPortOutsideTheIoSpaceIsRefusedNotReportedSilent(GuestRun run) {
+        assertThatIllegalArgumentException().isThrownBy(() -> run.portOutput(0x10080))
+                .withMessage("port 0x10080 is not an I/O port (0 to 0xffff)");
+        assertThatIllegalArgumentException().isThrownBy(() -> run.droppedOutputBytes(-1))
+                .withMessage("port 0xffffffff is not an I/O port (0 to 0xffff)");
+        assertThatIllegalArgumentException().isThrownBy(() -> assertThat(run).portOutput(0x10080));
+
+        assertThat(run).portOutput(0x80).containsExactly(42);
+        assertThat(run.portOutput(0xffff)).isEmpty();
+    }
 }
