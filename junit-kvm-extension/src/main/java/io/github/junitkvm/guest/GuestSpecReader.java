@@ -28,7 +28,6 @@ public final class GuestSpecReader {
     static final long REAL_MODE_IP_LIMIT = 0x10000;
     /** The default real-mode stack top: word-aligned and below 64 KiB, since SS = 0. */
     static final long REAL_MODE_STACK_CEILING = 0xfff0;
-    private static final long RFLAGS_RESERVED = 0x2;
     private static final long STACK_ALIGNMENT = 16;
     /**
      * The end of the largest physical address space of an x86-64 CPU (MAXPHYADDR is at most 52):
@@ -104,7 +103,7 @@ public final class GuestSpecReader {
             if (m.size() <= 0 || m.size() % PAGE_SIZE != 0) {
                 throw problem(hex("memory[" + i + "].size", m.size()), "not a positive multiple of 4096");
             }
-            // Both are positive: neither the difference nor the sum below can overflow.
+            // Neither is negative, and 509 regions of at most 2^52 bytes: nothing below can overflow.
             if (m.size() > PHYSICAL_ADDRESS_LIMIT - m.guestAddress()) {
                 throw problem("memory[" + i + "]", "0x%x with size 0x%x runs past the end of the guest physical"
                         + " address space (2^52, the most an x86-64 CPU addresses)", m.guestAddress(), m.size());
@@ -279,7 +278,7 @@ public final class GuestSpecReader {
         });
         return new GeneralRegisters(r.rax(), r.rbx(), r.rcx(), r.rdx(), r.rsi(), r.rdi(), rsp, r.rbp(),
                 r.r8(), r.r9(), r.r10(), r.r11(), r.r12(), r.r13(), r.r14(), r.r15(), rip,
-                r.rflags() | RFLAGS_RESERVED);
+                r.rflags() | Rflags.FIXED);
     }
 
     /**

@@ -9,7 +9,9 @@ import java.util.Optional;
  * differently on each.
  */
 final class Rflags {
-    /** Bits 3, 5, 15 and 22 to 63. */
+    /** Bit 1, which is always 1. */
+    static final long FIXED = 0x2;
+    /** Bits 3, 5, 15 and 22 to 63, which are always 0. */
     static final long RESERVED = ~0x3f7fd7L;
     /** The virtual-8086 mode flag, bit 17. */
     static final long VM = 1L << 17;
