@@ -20,6 +20,7 @@ public interface GuestRun {
      * @param port an I/O port
      * @return every byte written to that port, in order (wider writes contribute their bytes,
      *     little-endian)
+     * @throws IllegalArgumentException if the port is not 0 to 0xffff
      */
     byte[] portOutput(int port);
 
@@ -36,6 +37,7 @@ public interface GuestRun {
      *     for COM1, from {@link #serialOutput()}): those written once the run had kept
      *     {@link KvmGuest#maxRecordedOutput()} bytes of the output of all ports together; 0 when all
      *     were kept
+     * @throws IllegalArgumentException if the port is not 0 to 0xffff
      */
     long droppedOutputBytes(int port);
 

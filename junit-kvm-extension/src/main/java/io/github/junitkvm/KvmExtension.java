@@ -14,6 +14,7 @@ import io.github.junitkvm.junit.TestGuest;
 import io.github.junitkvm.kvm.KvmHypervisor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Method;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -232,7 +233,7 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
      * and closed (with every parked machine) when the run ends.
      */
     private static MachineSource machineSource(ExtensionContext context, Hypervisor hypervisor) {
-        if (!context.getConfigurationParameter(REUSE_VMS_PARAMETER, Boolean::parseBoolean).orElse(false)) {
+        if (!flag(context, REUSE_VMS_PARAMETER)) {
             return MachineSource.fresh(hypervisor);
         }
         return context.getRoot().getStore(NAMESPACE)
@@ -241,7 +242,22 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
     }
 
     private static boolean reportsRuns(ExtensionContext context) {
-        return context.getConfigurationParameter(REPORT_RUNS_PARAMETER, Boolean::parseBoolean).orElse(false);
+        return flag(context, REPORT_RUNS_PARAMETER);
+    }
+
+    /**
+     * @return the on/off configuration parameter's value, off when it is not set
+     * @throws KvmGuestConfigurationException if it is set to anything but {@code true} or {@code false}
+     *     (in any case, blanks around ignored): a misspelt switch must not be silently off
+     */
+    private static boolean flag(ExtensionContext context, String parameter) {
+        Optional<String> setting = context.getConfigurationParameter(parameter);
+        return switch (setting.map(value -> value.trim().toLowerCase(Locale.ROOT)).orElse("false")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new KvmGuestConfigurationException(String.format(
+                    "%s=%s is neither true nor false", parameter, setting.orElseThrow()));
+        };
     }
 
     private static Optional<String> setting(ExtensionContext context) {

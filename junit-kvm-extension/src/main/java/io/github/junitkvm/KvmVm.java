@@ -9,6 +9,10 @@ import java.time.Duration;
  * <p>Handlers registered here take precedence over the built-in devices (COM1 at
  * {@code 0x3f8}–{@code 0x3ff}, the debug-exit port {@code 0xf4}, the {@link GuestLibrary}'s report
  * port {@value GuestLibrary#PORT}) on the same port or address.
+ * Handlers run on the thread that called {@link #run()}, inside the run: a handler may
+ * {@link #close()} the VM or register handlers, but reading or writing its memory or registers, or
+ * running it, throws {@link IllegalStateException} (which ends the run, as any exception of a
+ * handler does); do those between runs.
  * After {@link #close()} every method but {@code close()} throws {@link IllegalStateException}.
  */
 public interface KvmVm extends AutoCloseable {
@@ -21,7 +25,10 @@ public interface KvmVm extends AutoCloseable {
     /** @return the vCPU's general registers now */
     GeneralRegisters registers();
 
-    /** @param registers the general registers the vCPU continues with */
+    /**
+     * @param registers the general registers the vCPU continues with
+     * @throws IllegalArgumentException if RFLAGS has a reserved bit (3, 5, 15, 22 to 63) set
+     */
     void setRegisters(GeneralRegisters registers);
 
     /** @return the vCPU's control registers, EFER, segments and descriptor tables now */

@@ -9,7 +9,9 @@ import java.lang.annotation.Target;
  * One region of guest physical RAM, inside {@link KvmGuest#memory()}.
  *
  * <p>The address must be page-aligned (4096), the size a positive multiple of 4096, and regions of
- * one guest must not overlap; otherwise the test fails naming the region.
+ * one guest must not overlap; a guest has at most 509 regions, each below 2^52 (the largest
+ * physical address space of x86-64), together no larger than the host's physical memory; otherwise
+ * the test fails naming the region.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -74,6 +74,9 @@ public @interface Registers {
     /** @return the initial RIP; -1 means the entry point ({@code loadAddress}, or the ELF entry) */
     long rip() default -1;
 
-    /** @return the initial RFLAGS */
+    /**
+     * @return the initial RFLAGS: no reserved bit (3, 5, 15, 22 to 63) set, nor the VM flag (bit 17),
+     *     since no guest starts in virtual-8086 mode
+     */
     long rflags() default 0x2;
 }

@@ -21,6 +21,20 @@ public record Segment(int selector, long base, int limit, int type, boolean pres
                       boolean db, boolean s, boolean l, boolean g, boolean avl, boolean unusable) {
 
     /**
+     * Checks the fields narrower than their Java types, which the CPU would otherwise get cut short.
+     *
+     * @throws IllegalArgumentException if the selector is not 16 bits, the type not 4 bits, or the
+     *     DPL not 0 to 3
+     */
+    public Segment {
+        if (selector >>> 16 != 0 || type >>> 4 != 0 || dpl >>> 2 != 0) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "segment selector 0x%x, type 0x%x, dpl %d: a selector has 16 bits, a type 4, a dpl 2",
+                    selector, type, dpl));
+        }
+    }
+
+    /**
      * A real-mode segment: base {@code selector * 16}, limit 64 KiB.
      *
      * @param selector the paragraph number

@@ -110,7 +110,12 @@ final class Devices {
         return size >= 8 ? -1L : (1L << (8 * size)) - 1;
     }
 
-    private static int checkPort(int port) {
+    /**
+     * @param port a port number a test gave
+     * @return the port
+     * @throws IllegalArgumentException if it is not an I/O port
+     */
+    static int checkPort(int port) {
         if (port < 0 || port > 0xffff) {
             throw new IllegalArgumentException(String.format("port 0x%x is not an I/O port (0 to 0xffff)", port));
         }

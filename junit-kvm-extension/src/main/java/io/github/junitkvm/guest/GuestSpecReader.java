@@ -28,8 +28,18 @@ public final class GuestSpecReader {
     static final long REAL_MODE_IP_LIMIT = 0x10000;
     /** The default real-mode stack top: word-aligned and below 64 KiB, since SS = 0. */
     static final long REAL_MODE_STACK_CEILING = 0xfff0;
-    private static final long RFLAGS_RESERVED = 0x2;
     private static final long STACK_ALIGNMENT = 16;
+    /**
+     * The end of the largest physical address space of an x86-64 CPU (MAXPHYADDR is at most 52):
+     * RAM past it could not be reached by any guest.
+     */
+    static final long PHYSICAL_ADDRESS_LIMIT = 1L << 52;
+    /**
+     * The most RAM regions a guest may have, each a KVM memory slot: the 509 slots x86 KVM offered
+     * ({@code KVM_CAP_NR_MEMSLOTS}) until Linux 5.12 raised it to 32764.
+     */
+    static final int MAX_REGIONS = 509;
+    private static final long MIB = 1 << 20;
 
     private final ClassLoader resources;
     private final Assembler assembler;
@@ -80,7 +90,11 @@ public final class GuestSpecReader {
         if (memory.length == 0) {
             return List.of(new RamRegion(0, DEFAULT_RAM_SIZE, false));
         }
+        if (memory.length > MAX_REGIONS) {
+            throw problem("memory", "%d regions, more than the %d a guest may have", memory.length, MAX_REGIONS);
+        }
         List<RamRegion> regions = new ArrayList<>();
+        long total = 0;
         for (int i = 0; i < memory.length; i++) {
             Memory m = memory[i];
             if (m.guestAddress() < 0 || m.guestAddress() % PAGE_SIZE != 0) {
@@ -89,9 +103,15 @@ public final class GuestSpecReader {
             if (m.size() <= 0 || m.size() % PAGE_SIZE != 0) {
                 throw problem(hex("memory[" + i + "].size", m.size()), "not a positive multiple of 4096");
             }
-            if (m.guestAddress() + m.size() < 0) {
-                throw problem("memory[" + i + "]", "0x%x with size 0x%x runs past the end of the address space",
-                        m.guestAddress(), m.size());
+            // Neither is negative, and 509 regions of at most 2^52 bytes: nothing below can overflow.
+            if (m.size() > PHYSICAL_ADDRESS_LIMIT - m.guestAddress()) {
+                throw problem("memory[" + i + "]", "0x%x with size 0x%x runs past the end of the guest physical"
+                        + " address space (2^52, the most an x86-64 CPU addresses)", m.guestAddress(), m.size());
+            }
+            total += m.size();
+            if (total > HostMemory.total()) {
+                throw problem("memory[" + i + "]", "it brings the guest's RAM to %d MiB, more than the %d MiB of"
+                        + " physical memory of this host", (total + MIB - 1) / MIB, HostMemory.total() / MIB);
             }
             RamRegion region = new RamRegion(m.guestAddress(), m.size(), m.readOnly());
             for (int j = 0; j < regions.size(); j++) {
@@ -253,9 +273,12 @@ public final class GuestSpecReader {
                 throw problem(hex("registers.rsp", rsp), "%s", why);
             });
         }
+        Rflags.startProblem(r.rflags()).ifPresent(why -> {
+            throw problem(hex("registers.rflags", r.rflags()), "%s", why);
+        });
         return new GeneralRegisters(r.rax(), r.rbx(), r.rcx(), r.rdx(), r.rsi(), r.rdi(), rsp, r.rbp(),
                 r.r8(), r.r9(), r.r10(), r.r11(), r.r12(), r.r13(), r.r14(), r.r15(), rip,
-                r.rflags() | RFLAGS_RESERVED);
+                r.rflags() | Rflags.FIXED);
     }
 
     /**

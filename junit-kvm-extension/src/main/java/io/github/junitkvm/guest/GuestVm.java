@@ -37,13 +37,18 @@ public final class GuestVm implements KvmVm {
     private final GuestSpec spec;
     private final RamLayout layout;
     private final Devices devices = new Devices();
+    /** The memory as the VM itself reads and writes it, also during a run (guest library reports). */
     private final GuestMemory memory;
+    /** The memory as {@link #memory()} gives it to the test: not for a handler during its run. */
+    private final GuestMemory testMemory;
     private final GuestReportReader reports;
     private final Consumer<GuestRun> runObserver;
     /** Guards {@link #closed} and {@link #running}, so that a machine is never released mid-run. */
     private final Object lifecycle = new Object();
     private boolean closed;
     private boolean running;
+    /** The thread running the VM, whose handlers run on it; null between runs. */
+    private volatile Thread runner;
     /** The watch of the run in progress, told when the VM is closed under it; null between runs. */
     private RunWatchdog.Watch runWatch;
     /**
@@ -65,6 +70,7 @@ public final class GuestVm implements KvmVm {
         this.runObserver = runObserver;
         this.layout = new RamLayout(spec.ram());
         this.memory = new RamView(machine, layout, this::ensureOpen);
+        this.testMemory = new RamView(machine, layout, () -> ensureUsable("KvmVm.memory()"));
         this.reports = new GuestReportReader(memory);
     }
 
@@ -131,30 +137,34 @@ public final class GuestVm implements KvmVm {
     @Override
     public GuestMemory memory() {
         ensureOpen();
-        return memory;
+        return testMemory;
     }
 
     @Override
     public GeneralRegisters registers() {
-        ensureOpen();
+        ensureUsable("KvmVm.registers()");
         return machine.registers();
     }
 
     @Override
     public void setRegisters(GeneralRegisters registers) {
-        ensureOpen();
-        machine.setRegisters(Objects.requireNonNull(registers, "registers"));
+        ensureUsable("KvmVm.setRegisters()");
+        Objects.requireNonNull(registers, "registers");
+        Rflags.problem(registers.rflags()).ifPresent(why -> {
+            throw new IllegalArgumentException(String.format("cannot set rflags to 0x%x: %s", registers.rflags(), why));
+        });
+        machine.setRegisters(registers);
     }
 
     @Override
     public SpecialRegisters specialRegisters() {
-        ensureOpen();
+        ensureUsable("KvmVm.specialRegisters()");
         return machine.specialRegisters();
     }
 
     @Override
     public void setSpecialRegisters(SpecialRegisters registers) {
-        ensureOpen();
+        ensureUsable("KvmVm.setSpecialRegisters()");
         machine.setSpecialRegisters(Objects.requireNonNull(registers, "registers"));
     }
 
@@ -210,8 +220,9 @@ public final class GuestVm implements KvmVm {
             throw new IllegalArgumentException("run timeout " + timeout + " is not positive");
         }
         synchronized (lifecycle) {
-            ensureOpen();
+            ensureUsable("KvmVm.run()");
             running = true;
+            runner = Thread.currentThread();
             cleanSoFar = false; // until the run has ended cleanly
         }
         try {
@@ -227,6 +238,7 @@ public final class GuestVm implements KvmVm {
         } finally {
             synchronized (lifecycle) {
                 running = false;
+                runner = null;
             }
         }
     }
@@ -374,6 +386,19 @@ public final class GuestVm implements KvmVm {
         }
         if (isClosed) {
             throw new IllegalStateException("this KvmVm is closed");
+        }
+    }
+
+    /**
+     * Checks that the VM is open and that the caller is not a handler of a run in progress: the
+     * vCPU is inside an instruction then, whose state only the run's end settles (KVM completes an
+     * {@code IN} at the next entry; the emulator's worker is busy in the run and cannot answer).
+     */
+    private void ensureUsable(String operation) {
+        ensureOpen();
+        if (runner == Thread.currentThread()) {
+            throw new IllegalStateException(operation + " was called by a handler during the run: a handler may"
+                    + " close() its VM but not use it; read and write memory and registers between runs");
         }
     }
 

@@ -69,7 +69,7 @@ final class RecordedRun implements GuestRun {
 
     @Override
     public byte[] portOutput(int port) {
-        byte[] bytes = portOutput.get(port);
+        byte[] bytes = portOutput.get(Devices.checkPort(port));
         return bytes == null ? new byte[0] : bytes.clone();
     }
 
@@ -80,7 +80,7 @@ final class RecordedRun implements GuestRun {
 
     @Override
     public long droppedOutputBytes(int port) {
-        return droppedOutput.getOrDefault(port, 0L);
+        return droppedOutput.getOrDefault(Devices.checkPort(port), 0L);
     }
 
     @Override

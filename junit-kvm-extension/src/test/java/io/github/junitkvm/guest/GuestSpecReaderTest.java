@@ -9,7 +9,10 @@ import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.Memory;
 import io.github.junitkvm.Registers;
 import io.github.junitkvm.backend.RamRegion;
+import io.github.junitkvm.testsupport.AnnotationInstances;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -284,11 +287,73 @@ class GuestSpecReaderTest {
             noOutputKept          | @KvmGuest(maxRecordedOutput = -1): not positive
             negativeTrace         | @KvmGuest(trace = -1): not between 0 (no trace) and 100000 instructions
             hugeTrace             | @KvmGuest(trace = 100001): not between 0 (no trace) and 100000 instructions
+            pastPhysicalAddresses | @KvmGuest(memory[1]): 0xffffffffff000 with size 0x2000 runs past the end of the guest physical address space (2^52
+            beyondAnyHost         | @KvmGuest(memory[0]): it brings the guest's RAM to 2147483648 MiB, more than the
+            reservedFlag          | @KvmGuest(registers.rflags = 0x8000000000000022): reserved bits 0x8000000000000020 set: RFLAGS bits 3, 5, 15 and 22 to 63 are 0
+            virtual8086           | @KvmGuest(registers.rflags = 0x20002): the VM flag (bit 17) set: no guest starts in virtual-8086 mode
             """)
     void namesTheAttributeAndValueAtFault(String method, String message) {
         assertThatThrownBy(() -> read(method))
                 .isInstanceOf(KvmGuestConfigurationException.class)
                 .hasMessageStartingWith(message);
+    }
+
+    @KvmGuest(memory = {@Memory(size = 0x200000), @Memory(guestAddress = (1L << 52) - 0x1000, size = 0x2000)})
+    void pastPhysicalAddresses() {
+    }
+
+    @KvmGuest(memory = @Memory(size = 1L << 51))
+    void beyondAnyHost() {
+    }
+
+    @KvmGuest(code = "f4", registers = @Registers(rflags = 0x8000000000000022L))
+    void reservedFlag() {
+    }
+
+    @KvmGuest(code = "f4", mode = CpuMode.PROTECTED, registers = @Registers(rflags = 0x20002))
+    void virtual8086() {
+    }
+
+    @Test
+    void ramMayEndAtTheEndOfThePhysicalAddressSpace() {
+        GuestSpec spec = reader.read(guest(new Memory[] {region(0, 0x200000), region((1L << 52) - 0x1000, 0x1000)}));
+
+        assertThat(spec.ram()).extracting(RamRegion::end).containsExactly(0x200000L, 1L << 52);
+    }
+
+    @Test
+    void regionsThatFitTheHostOneByOneButNotTogetherAreRefusedAtTheOneTooMany() {
+        long half = (HostMemory.total() / 2 + 0x1000) & -0x1000L;
+        Memory[] memory = {region(0, half), region(1L << 48, half)};
+
+        assertThatThrownBy(() -> reader.read(guest(memory)))
+                .isInstanceOf(KvmGuestConfigurationException.class)
+                .hasMessageStartingWith("@KvmGuest(memory[1]): it brings the guest's RAM to ")
+                .hasMessageEndingWith(String.format(" more than the %d MiB of physical memory of this host",
+                        HostMemory.total() >> 20));
+    }
+
+    @Test
+    void aGuestHasAtMostAsManyRegionsAsKvmHasMemorySlots() {
+        Memory[] most = new Memory[GuestSpecReader.MAX_REGIONS];
+        for (int i = 0; i < most.length; i++) {
+            most[i] = region(0x1000 + i * 0x2000L, 0x1000);
+        }
+        Memory[] tooMany = Arrays.copyOf(most, most.length + 1);
+        tooMany[most.length] = region(0x10000000, 0x1000);
+
+        assertThat(reader.read(guest(most)).ram()).hasSize(509);
+        assertThatThrownBy(() -> reader.read(guest(tooMany)))
+                .isInstanceOf(KvmGuestConfigurationException.class)
+                .hasMessage("@KvmGuest(memory): 510 regions, more than the 509 a guest may have");
+    }
+
+    private static KvmGuest guest(Memory[] memory) {
+        return AnnotationInstances.of(KvmGuest.class, Map.of("memory", memory, "code", "f4"));
+    }
+
+    private static Memory region(long address, long size) {
+        return AnnotationInstances.of(Memory.class, Map.of("guestAddress", address, "size", size));
     }
 
     private static byte[] code(GuestSpec spec) {

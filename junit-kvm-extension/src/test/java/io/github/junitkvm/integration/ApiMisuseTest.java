@@ -3,10 +3,14 @@ package io.github.junitkvm.integration;
 import static io.github.junitkvm.KvmAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.github.junitkvm.DescriptorTable;
+import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.MmioHandler;
+import io.github.junitkvm.Segment;
+import io.github.junitkvm.SpecialRegisters;
 import java.lang.management.ManagementFactory;
 import java.time.temporal.ChronoUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -92,5 +96,49 @@ class ApiMisuseTest {
                 .withMessageContaining("at guest address " + address + ": not inside guest RAM [0x0, 0x200000)");
 
         assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated").isLessThan(ALLOCATION_BOUND);
+    }
+
+    @Test
+    @KvmGuest(code = "f4")
+    void systemRegisterFieldsWiderThanTheCpuHoldsAreRefusedNotCutShort(KvmVm vm) {
+        SpecialRegisters registers = vm.specialRegisters();
+        Segment cs = registers.cs();
+
+        assertThatIllegalArgumentException().isThrownBy(() -> cs.withSelector(0x10000))
+                .withMessage("segment selector 0x10000, type 0xb, dpl 0: a selector has 16 bits, a type 4, a dpl 2");
+        assertThatIllegalArgumentException().isThrownBy(() -> cs.withSelector(-1)).withMessageContaining("0xffffffff");
+        assertThatIllegalArgumentException().isThrownBy(() -> cs.withType(0x1b)).withMessageContaining("type 0x1b");
+        assertThatIllegalArgumentException().isThrownBy(() -> cs.withDpl(4)).withMessageContaining("dpl 4");
+        assertThatIllegalArgumentException().isThrownBy(() -> new DescriptorTable(0x3000, 0x10000))
+                .withMessage("descriptor table limit 0x10000 is not 0 to 0xffff (the table's size in bytes, minus one)");
+
+        vm.setSpecialRegisters(registers.withIdt(new DescriptorTable(0x3000, 0xffff)));
+        assertThat(vm.specialRegisters().idt()).isEqualTo(new DescriptorTable(0x3000, 0xffff));
+    }
+
+    @Test
+    @KvmGuest(code = "f4")
+    void reservedFlagsAreRefusedBeforeTheVcpuSeesThem(KvmVm vm) {
+        GeneralRegisters registers = vm.registers();
+
+        assertThatIllegalArgumentException().isThrownBy(() -> vm.setRegisters(registers.withRflags(0x2 | 1L << 32)))
+                .withMessage("cannot set rflags to 0x100000002: reserved bits 0x100000000 set: RFLAGS bits 3, 5, 15"
+                        + " and 22 to 63 are 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> vm.setRegisters(registers.withRflags(0x2 | 1 << 15)))
+                .withMessageContaining("reserved bits 0x8000 set");
+        assertThat(vm.run()).haltedNormally();
+    }
+
+    @Test
+    @KvmGuest(code = "b0 2a e6 80 f4")  // mov al,42; out 0x80,al; hlt
+    void aPortOutsideTheIoSpaceIsRefusedNotReportedSilent(GuestRun run) {
+        assertThatIllegalArgumentException().isThrownBy(() -> run.portOutput(0x10080))
+                .withMessage("port 0x10080 is not an I/O port (0 to 0xffff)");
+        assertThatIllegalArgumentException().isThrownBy(() -> run.droppedOutputBytes(-1))
+                .withMessage("port 0xffffffff is not an I/O port (0 to 0xffff)");
+        assertThatIllegalArgumentException().isThrownBy(() -> assertThat(run).portOutput(0x10080));
+
+        assertThat(run).portOutput(0x80).containsExactly(42);
+        assertThat(run.portOutput(0xffff)).isEmpty();
     }
 }

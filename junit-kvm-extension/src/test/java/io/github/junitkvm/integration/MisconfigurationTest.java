@@ -1,17 +1,21 @@
 package io.github.junitkvm.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.Memory;
+import io.github.junitkvm.Registers;
 import io.github.junitkvm.testsupport.FixtureRuns;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** A guest that cannot be honoured fails its test — never skips it — with a message naming the fault. */
 class MisconfigurationTest {
@@ -30,6 +34,9 @@ class MisconfigurationTest {
             negativeLength   | cannot read a negative length -1 at guest address 0x1000
             injectedInBeforeAll | KvmVm cannot be injected into
             noRoomForPageTables | @KvmGuest(mode = LONG): no room for the page tables and the GDT (28672 bytes)
+            moreRamThanTheHost  | @KvmGuest(memory[0]): it brings the guest's RAM to 1073741824 MiB, more than the
+            ramPastPhysicalAddresses | @KvmGuest(memory[1]): 0x10000000000000 with size 0x1000 runs past the end of the guest physical address space
+            reservedFlag        | @KvmGuest(registers.rflags = 0x8): reserved bits 0x8 set: RFLAGS bits 3, 5, 15 and 22 to 63 are 0
             """)
     void failsTheTestNamingTheFault(String method, String message) {
         boolean beforeAll = method.equals("injectedInBeforeAll");
@@ -38,9 +45,42 @@ class MisconfigurationTest {
         assertThat(failure).hasMessageContaining(message);
     }
 
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            junitkvm.reuseVms    | maybe
+            junitkvm.reuseVms    | 1
+            junitkvm.report.runs | yes
+            """)
+    void aSwitchSetToNeitherTrueNorFalseFailsTheTestInsteadOfStayingOff(String parameter, String value) {
+        Throwable failure = FixtureRuns.failureOf(Fixture.class, "halts", KvmVm.class.getName(),
+                Map.of(parameter, value));
+
+        assertThat(failure).hasMessage(parameter + "=" + value + " is neither true nor false");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            junitkvm.reuseVms    | ' TRUE '
+            junitkvm.report.runs | False
+            """)
+    void aSwitchIsReadInAnyCase(String parameter, String value) {
+        EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("junitkvm.backend", System.getProperty("junitkvm.backend", "auto"))
+                .configurationParameter(parameter, value)
+                .selectors(selectMethod(Fixture.class, "halts", KvmVm.class.getName()))
+                .execute().testEvents()
+                .assertStatistics(stats -> stats.started(1).succeeded(1));
+    }
+
     /** Run by {@link #failsTheTestNamingTheFault} only, one method at a time. */
     @Tag("fixture")
     static class Fixture {
+        @Test
+        @KvmGuest(code = "f4")
+        void halts(KvmVm vm) {
+            vm.run();
+        }
+
         @Test
         @KvmGuest(code = "ba f8 zz")
         void badHex(KvmVm vm) {
@@ -54,6 +94,21 @@ class MisconfigurationTest {
         @Test
         @KvmGuest(mode = CpuMode.LONG, memory = @Memory(guestAddress = 0x1000, size = 0x4000), code = "f4")
         void noRoomForPageTables(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(code = "f4", registers = @Registers(rflags = 0x8))
+        void reservedFlag(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(memory = @Memory(size = 1L << 50), code = "f4")
+        void moreRamThanTheHost(KvmVm vm) {
+        }
+
+        @Test
+        @KvmGuest(memory = {@Memory(size = 0x200000), @Memory(guestAddress = 1L << 52, size = 0x1000)}, code = "f4")
+        void ramPastPhysicalAddresses(KvmVm vm) {
         }
 
         @Test
