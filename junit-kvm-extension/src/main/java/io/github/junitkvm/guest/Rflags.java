@@ -1,5 +1,6 @@
 package io.github.junitkvm.guest;
 
+import io.github.junitkvm.GeneralRegisters;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -9,8 +10,8 @@ import java.util.Optional;
  * differently on each.
  */
 final class Rflags {
-    /** Bit 1, which is always 1. */
-    static final long FIXED = 0x2;
+    /** Bit 1, which is always 1: as the public API's initial registers have it. */
+    static final long FIXED = GeneralRegisters.initial().rflags();
     /** Bits 3, 5, 15 and 22 to 63, which are always 0. */
     static final long RESERVED = ~0x3f7fd7L;
     /** The virtual-8086 mode flag, bit 17. */
