@@ -40,5 +40,11 @@ public enum ExitReason {
      */
     GUEST_ASSERTION_FAILED,
     /** The guest reported, with the {@link GuestLibrary}'s {@code KVM_DONE}, that it finished. */
-    GUEST_DONE
+    GUEST_DONE,
+    /**
+     * The test stopped the run with {@link KvmVm#stopRun(String)}, usually from a handler; the
+     * reason it gave is {@link VmExit#detail()}. The guest stopped after the exit being handled
+     * completed, and can be run again from there.
+     */
+    STOPPED
 }

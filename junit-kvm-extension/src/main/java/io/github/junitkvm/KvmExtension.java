@@ -1,21 +1,18 @@
 package io.github.junitkvm;
 
 import io.github.junitkvm.backend.Hypervisor;
-import io.github.junitkvm.emulator.EmulatorHypervisor;
-import io.github.junitkvm.guest.BackendSelector;
 import io.github.junitkvm.guest.GuestSpec;
 import io.github.junitkvm.guest.GuestSpecReader;
 import io.github.junitkvm.guest.MachinePool;
 import io.github.junitkvm.guest.MachineSource;
 import io.github.junitkvm.guest.RunDigest;
+import io.github.junitkvm.junit.Backends;
 import io.github.junitkvm.junit.EffectiveGuest;
 import io.github.junitkvm.junit.GuestAssertionFailure;
 import io.github.junitkvm.junit.TestGuest;
-import io.github.junitkvm.kvm.KvmHypervisor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Method;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -60,6 +57,15 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
     public static final String BACKEND_REPORT_KEY = "junitkvm.backend";
 
     /**
+     * The key of the report entry each test whose guest runs on the emulator publishes, whose value
+     * is the version and file of the Unicorn library that runs it: for example
+     * {@code 2.1.4 /home/me/.local/lib/python3.11/site-packages/unicorn/lib/libunicorn.so.2}, or
+     * {@code 2.0.1 (the system's libunicorn.so.2)}. The configuration parameter of the same name
+     * chooses the library (see the README).
+     */
+    public static final String UNICORN_REPORT_KEY = "junitkvm.unicorn";
+
+    /**
      * The configuration parameter that, set to {@code true}, makes every run publish a report entry
      * {@link #RUN_REPORT_KEY} describing it in one line ({@link RunDigest}): how it stopped, the
      * serial output, the exits, the registers. Off by default, to keep reports small.
@@ -86,9 +92,6 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
     public static final String RUN_REPORT_KEY = "junitkvm.run";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KvmExtension.class);
-    private static final BackendSelector BACKENDS = new BackendSelector(Map.of(
-            Backend.KVM, KvmHypervisor::open,
-            Backend.EMULATOR, EmulatorHypervisor::open));
 
     /** Creates the extension; JUnit does, through {@link KvmGuest}'s {@code @ExtendWith}. */
     public KvmExtension() {
@@ -99,7 +102,7 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
         if (EffectiveGuest.of(context).isEmpty()) {
             return ConditionEvaluationResult.enabled("no @KvmGuest here");
         }
-        return BACKENDS.whyNoBackend(setting(context))
+        return Backends.whyNoBackend(context)
                 .map(ConditionEvaluationResult::disabled)
                 .orElseGet(() -> ConditionEvaluationResult.enabled("a backend is available"));
     }
@@ -109,13 +112,14 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
         Optional<KvmGuest> guest = EffectiveGuest.of(context);
         if (guest.isPresent()) {
             GuestSpec spec = new GuestSpecReader(context.getRequiredTestClass().getClassLoader()).read(guest.get());
-            Hypervisor hypervisor = BACKENDS.select(setting(context));
+            Hypervisor hypervisor = Backends.select(context);
             Consumer<GuestRun> runReporter = reportsRuns(context)
                     ? run -> context.publishReportEntry(RUN_REPORT_KEY, RunDigest.of(run))
                     : run -> { };
             context.getStore(NAMESPACE).put(TestGuest.class,
                     new TestGuest(spec, machineSource(context, hypervisor), runReporter));
             context.publishReportEntry(BACKEND_REPORT_KEY, hypervisor.backend().name());
+            hypervisor.libraryDescription().ifPresent(library -> context.publishReportEntry(UNICORN_REPORT_KEY, library));
         }
     }
 
@@ -258,9 +262,5 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
             default -> throw new KvmGuestConfigurationException(String.format(
                     "%s=%s is neither true nor false", parameter, setting.orElseThrow()));
         };
-    }
-
-    private static Optional<String> setting(ExtensionContext context) {
-        return context.getConfigurationParameter(BackendSelector.PARAMETER);
     }
 }

@@ -9,10 +9,35 @@ import java.time.Duration;
  * <p>Handlers registered here take precedence over the built-in devices (COM1 at
  * {@code 0x3f8}–{@code 0x3ff}, the debug-exit port {@code 0xf4}, the {@link GuestLibrary}'s report
  * port {@value GuestLibrary#PORT}) on the same port or address.
- * Handlers run on the thread that called {@link #run()}, inside the run: a handler may
- * {@link #close()} the VM or register handlers, but reading or writing its memory or registers, or
- * running it, throws {@link IllegalStateException} (which ends the run, as any exception of a
- * handler does); do those between runs.
+ *
+ * <h2>The machine at an exit</h2>
+ * Handlers run on the thread that called {@link #run()}, at the guest's access, while the guest
+ * waits: a handler may use this VM as a test does between runs ({@link #memory()},
+ * {@link #registers()}, {@link #specialRegisters()} and their setters), on the vCPU as it stands at
+ * that exit, and the guest goes on from the state the handler leaves. That is how a test answers a
+ * hypercall in registers, lets a device copy data into guest memory, or plays firmware.
+ * <ul>
+ *   <li>The vCPU stands at the instruction that made the access: it completes when the handler
+ *       returns (an {@code IN} or MMIO read then loads the handler's value, RIP moves past it).
+ *       For a port access and an MMIO read, RIP points at that instruction and the registers are as
+ *       before it; one element of a string instruction ({@code rep outsb}) shows its RSI, RDI and
+ *       RCX as before that element. After an MMIO write, RIP is the one difference the backends
+ *       keep: KVM has already moved it past the instruction, the emulator has not (see the
+ *       README's table of emulator differences).
+ *   <li>A handler may change any register but the instruction pointer (RIP, and CS in
+ *       {@link #setSpecialRegisters}): that throws {@link IllegalStateException}, as running the VM
+ *       from a handler does. To send the guest elsewhere, {@link #stopRun(String)} and set the
+ *       registers between runs.
+ *   <li>{@link #stopRun(String)} ends the run once the handler returns, with
+ *       {@link ExitReason#STOPPED} and the handler's reason; {@link #close()} ends it with
+ *       {@link ExitReason#CLOSED}. A handler that throws, any {@link Throwable} (checked ones too),
+ *       ends the run at once and fails the test with what it threw.
+ *   <li>Writes to ports no handler observes may reach the record later than the access (the
+ *       emulator streams them), but always in order, and before the next exit a handler sees.
+ * </ul>
+ * While a run is in progress, only its handlers may use the VM: another thread calling any method
+ * but {@link #close()} and {@link #stopRun(String)} gets {@link IllegalStateException}, and so does
+ * a second {@link #run()}.
  * After {@link #close()} every method but {@code close()} throws {@link IllegalStateException}.
  */
 public interface KvmVm extends AutoCloseable {
@@ -89,6 +114,17 @@ public interface KvmVm extends AutoCloseable {
      * @return what happened
      */
     GuestRun run(Duration timeout);
+
+    /**
+     * Ends the run in progress once the exit being handled completes, with
+     * {@link ExitReason#STOPPED} and this reason as the last exit's {@link VmExit#detail()}. Meant
+     * for handlers (a device saw what the test waited for); another thread may call it too. The
+     * first reason given in a run wins.
+     *
+     * @param reason why, for the test's assertions and the failure report
+     * @throws IllegalStateException if no run is in progress, or the VM is closed
+     */
+    void stopRun(String reason);
 
     /**
      * Releases the VM's native resources; idempotent, and safe while another thread runs it: a

@@ -31,7 +31,7 @@ public final class JnaUnicornExits {
     private static final long ADDRESS = 0x1000;
     private static final long SIZE = 0x1000;
 
-    private final UnicornLibrary uc = UnicornLibrary.load();
+    private final UnicornLibrary uc = UnicornLibrary.load(UnicornLibrary.SYSTEM);
 
     /**
      * @param guest the OUT loop guest: its code and port

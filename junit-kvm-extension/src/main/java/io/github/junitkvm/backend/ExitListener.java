@@ -1,11 +1,26 @@
 package io.github.junitkvm.backend;
 
+import java.util.Set;
+
 /**
  * Receives, during {@link VirtualMachine#run}, every exit that does not stop the run, in the order
  * the guest caused them, on the thread that called {@code run}. A string instruction
  * ({@code rep outsb}) arrives as one call per element.
+ *
+ * <p>Reads, MMIO writes and the {@code OUT}s to {@link #observedPorts()} arrive at the access,
+ * while the vCPU waits at it: the listener may read and change the machine's memory and registers
+ * through the same {@link VirtualMachine}, and the guest goes on from the state it leaves. The
+ * {@code OUT}s to other ports may arrive later, in order, but always before the next exit that
+ * arrives at the access and before {@code run} returns: that is how the emulator streams a
+ * guest's output without a round trip per byte.
  */
 public interface ExitListener {
+    /**
+     * @return the ports whose {@code OUT}s must reach {@link #portOut} at the access; asked at most
+     *     once per run, before the run's first {@code OUT} reaches {@link #portOut}
+     */
+    Set<Integer> observedPorts();
+
     /**
      * @param port the port
      * @param size 1, 2 or 4

@@ -1,6 +1,7 @@
 package io.github.junitkvm.backend;
 
 import io.github.junitkvm.Backend;
+import java.util.Optional;
 
 /**
  * An opened hypervisor, shared by every VM of the JVM: it creates machines. Implementations are
@@ -9,6 +10,14 @@ import io.github.junitkvm.Backend;
 public interface Hypervisor {
     /** @return which backend this is */
     Backend backend();
+
+    /**
+     * @return the native library that runs the guests, its version and where it was loaded from,
+     *     for the test's report; empty where {@link #backend()} says it all (KVM: the kernel's)
+     */
+    default Optional<String> libraryDescription() {
+        return Optional.empty();
+    }
 
     /**
      * Creates a machine with the given RAM and one vCPU.

@@ -2,47 +2,102 @@ package io.github.junitkvm.emulator;
 
 import io.github.junitkvm.Backend;
 import io.github.junitkvm.backend.Hypervisor;
+import io.github.junitkvm.backend.GuardedMachine;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.HypervisorUnavailableException;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Create;
-import io.github.junitkvm.emulator.protocol.Message.Done;
+import io.github.junitkvm.emulator.protocol.Message.Reply;
 import io.github.junitkvm.emulator.protocol.Message.Failed;
+import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The EMULATOR backend: machines emulated by Unicorn 2 ({@code libunicorn.so.2}), each in a worker
- * process leased from a pool shared by the whole JVM, so that Unicorn's {@code abort()} on some
- * guest code ends a worker, not the tests. Thread-safe.
+ * process leased from a pool shared by the whole JVM (one pool per library file), so that
+ * Unicorn's {@code abort()} on some guest code ends a worker, not the tests. Which library the
+ * workers load is the {@value #UNICORN_PARAMETER} setting's choice ({@link UnicornChoice}).
+ * Thread-safe.
  *
  * <p>Every {@link io.github.junitkvm.CpuMode} runs, each in a Unicorn engine of its own width (16-bit
  * for {@code REAL}, 32-bit for {@code PROTECTED} and {@code PAGED}, 64-bit for {@code LONG}); RAM is
  * read-write.
  */
 public final class EmulatorHypervisor implements Hypervisor {
-    private static final WorkerPool POOL = new WorkerPool(WorkerProcess::start,
-            Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors())));
+    /** The configuration parameter (or system property) that names the Unicorn library. */
+    public static final String UNICORN_PARAMETER = "junitkvm.unicorn";
+
+    private static final int MAX_IDLE_WORKERS = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    /** By library: {@code UnicornLibrary.SYSTEM} or an absolute path. */
+    private static final Map<String, WorkerPool> POOLS = new ConcurrentHashMap<>();
 
     private final WorkerPool pool;
+    private final String unicornVersion;
+    private final String library;
 
-    private EmulatorHypervisor(WorkerPool pool) {
+    private EmulatorHypervisor(WorkerPool pool, String unicornVersion, String library) {
         this.pool = pool;
+        this.unicornVersion = unicornVersion;
+        this.library = library;
     }
 
     /**
-     * Checks that a worker can load Unicorn (starting one, which then waits in the pool for the
-     * first machine).
+     * Opens the emulator on the Unicorn library that the system property
+     * {@value #UNICORN_PARAMETER} names, as {@link #open(Optional)} does.
      *
      * @return the hypervisor
-     * @throws HypervisorUnavailableException if Unicorn cannot be loaded, saying what to install and
-     *     what the worker reported
+     */
+    public static EmulatorHypervisor open() {
+        return open(Optional.ofNullable(System.getProperty(UNICORN_PARAMETER)));
+    }
+
+    /**
+     * Checks that a worker can load the chosen Unicorn library (starting one, which then waits in
+     * the pool for the first machine).
+     *
+     * @param unicorn the {@value #UNICORN_PARAMETER} setting: {@code auto} when empty
+     * @return the hypervisor
+     * @throws io.github.junitkvm.KvmGuestConfigurationException if the setting names a library that
+     *     cannot be used, saying which and why
+     * @throws HypervisorUnavailableException if {@code auto} finds no Unicorn 2, saying what to
+     *     install and what the worker reported
      * @throws io.github.junitkvm.backend.TransientHypervisorException if no worker could be started,
      *     or it died before it was ready: out of file descriptors or memory for a moment, say
      */
-    public static EmulatorHypervisor open() {
-        POOL.giveBack(POOL.lease());
-        return new EmulatorHypervisor(POOL);
+    public static EmulatorHypervisor open(Optional<String> unicorn) {
+        return UnicornChoice.of(unicorn, UnicornWheel.onPath()).open(library -> {
+            WorkerPool pool = POOLS.computeIfAbsent(library,
+                    name -> new WorkerPool(() -> WorkerProcess.start(name), MAX_IDLE_WORKERS));
+            WorkerProcess worker = pool.lease();
+            String version = worker.unicornVersion();
+            pool.giveBack(worker);
+            return new EmulatorHypervisor(pool, version, library);
+        });
+    }
+
+    /** @return the version of the Unicorn library the workers load, for example {@code 2.0.1} */
+    public String unicornVersion() {
+        return unicornVersion;
+    }
+
+    /**
+     * @return the file of the Unicorn library the workers load; empty for the system's, which the
+     *     dynamic linker finds
+     */
+    public Optional<Path> libraryFile() {
+        return library.equals(UnicornLibrary.SYSTEM) ? Optional.empty() : Optional.of(Path.of(library));
+    }
+
+    /** @return the version and file of the Unicorn library the workers load */
+    @Override
+    public Optional<String> libraryDescription() {
+        return Optional.of(unicornVersion + " " + libraryFile().map(Path::toString)
+                .orElse("(the system's libunicorn.so.2)"));
     }
 
     @Override
@@ -66,8 +121,8 @@ public final class EmulatorHypervisor implements Hypervisor {
             pool.discard(worker);
             throw new HypervisorException("cannot create an emulator machine: " + e.getMessage(), e);
         }
-        if (reply instanceof Done) {
-            return new EmulatorMachine(worker, pool);
+        if (reply instanceof Reply) {
+            return GuardedMachine.of(new EmulatorMachine(worker, pool));
         }
         if (reply instanceof Failed failed) {
             pool.giveBack(worker);

@@ -4,44 +4,40 @@ import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.ExitListener;
+import io.github.junitkvm.backend.GuardedMachine;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.emulator.protocol.MachineCall;
+import io.github.junitkvm.emulator.protocol.MachineCall.GetRegisters;
+import io.github.junitkvm.emulator.protocol.MachineCall.GetSpecialRegisters;
+import io.github.junitkvm.emulator.protocol.MachineCall.LastRunTrace;
+import io.github.junitkvm.emulator.protocol.MachineCall.ReadMemory;
+import io.github.junitkvm.emulator.protocol.MachineCall.Reset;
+import io.github.junitkvm.emulator.protocol.MachineCall.Run;
+import io.github.junitkvm.emulator.protocol.MachineCall.SetRegisters;
+import io.github.junitkvm.emulator.protocol.MachineCall.SetSpecialRegisters;
+import io.github.junitkvm.emulator.protocol.MachineCall.WriteMemory;
 import io.github.junitkvm.emulator.protocol.Message;
-import io.github.junitkvm.emulator.protocol.MessageCodec;
-import io.github.junitkvm.emulator.protocol.Message.Answer;
 import io.github.junitkvm.emulator.protocol.Message.Destroy;
-import io.github.junitkvm.emulator.protocol.Message.Done;
+import io.github.junitkvm.emulator.protocol.Message.Exit;
 import io.github.junitkvm.emulator.protocol.Message.Failed;
-import io.github.junitkvm.emulator.protocol.Message.GetRegisters;
-import io.github.junitkvm.emulator.protocol.Message.GetSpecialRegisters;
-import io.github.junitkvm.emulator.protocol.Message.MemoryContent;
-import io.github.junitkvm.emulator.protocol.Message.MmioRead;
-import io.github.junitkvm.emulator.protocol.Message.MmioWrite;
-import io.github.junitkvm.emulator.protocol.Message.PortIn;
-import io.github.junitkvm.emulator.protocol.Message.PortOut;
-import io.github.junitkvm.emulator.protocol.Message.ReadMemory;
-import io.github.junitkvm.emulator.protocol.Message.RegistersContent;
-import io.github.junitkvm.emulator.protocol.Message.Reset;
-import io.github.junitkvm.emulator.protocol.Message.Run;
-import io.github.junitkvm.emulator.protocol.Message.SetRegisters;
-import io.github.junitkvm.emulator.protocol.Message.SetSpecialRegisters;
-import io.github.junitkvm.emulator.protocol.Message.SpecialRegistersContent;
+import io.github.junitkvm.emulator.protocol.Message.Reply;
+import io.github.junitkvm.emulator.protocol.Message.Request;
 import io.github.junitkvm.emulator.protocol.Message.Stop;
-import io.github.junitkvm.emulator.protocol.Message.Stopped;
-import io.github.junitkvm.emulator.protocol.Message.WriteMemory;
+import io.github.junitkvm.emulator.protocol.MessageCodec;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ScheduledFuture;
 
 /**
  * A machine of the EMULATOR backend, as the test JVM sees it: every call becomes a request to the
  * worker it leased, and a run relays the worker's exits to the listener as they arrive.
  *
- * <p>Calls other than {@link #requestStop()} and {@link #close()} hold {@link #operation}, so that
- * one conversation with the worker is in progress at a time. {@code requestStop} only writes a
- * {@link Stop} to the worker, which the worker reads even while the guest runs. If the worker dies,
+ * <p>Called by one thread at a time and closed between calls, as {@link GuardedMachine} ensures for
+ * the machines {@link EmulatorHypervisor} hands out, so one conversation with the worker is in
+ * progress at a time. {@code requestStop} only writes a {@link Stop} to the worker, which the
+ * worker reads even while the guest runs. If the worker dies,
  * the call in progress fails (a run returns an {@code EMULATOR_FAULT} saying how it died) and every
  * later call but {@code close} throws {@link IllegalStateException} with the same text.
  */
@@ -50,22 +46,21 @@ final class EmulatorMachine implements VirtualMachine {
     private static final long STOP_GRACE_MILLIS = 5_000;
     /** Large transfers go in pieces, as large as a message carries. */
     private static final int TRANSFER_CHUNK = MessageCodec.MAX_BYTES;
-    /** How long close waits for a run in another thread to end before killing the worker. */
-    private static final long CLOSE_GRACE_MILLIS = 10_000;
+    /**
+     * How long a call waits for the worker's reply; a worker that takes longer (stopped, wedged) is
+     * killed, and the call fails saying so, rather than hang the test.
+     */
+    private static final long REPLY_MILLIS = 30_000;
 
     private final WorkerProcess worker;
     private final WorkerPool pool;
-    private final ReentrantLock operation = new ReentrantLock();
     /** Orders run starts and stop requests: a Stop is only ever sent for a run already requested. */
     private final Object runs = new Object();
     private int lastRunId;
     private int activeRunId;
     private volatile boolean awaitingWorker;
-    private volatile boolean closed;
     private volatile String deathNotice;
     private boolean released;
-    /** Written and read under {@link #operation}. */
-    private InstructionTrace lastTrace = InstructionTrace.empty();
 
     /**
      * @param worker a worker that hosts this machine's engine
@@ -79,47 +74,43 @@ final class EmulatorMachine implements VirtualMachine {
     @Override
     public byte[] readMemory(long address, int length) {
         if (length <= TRANSFER_CHUNK) {
-            return call(new ReadMemory(address, length), MemoryContent.class).data();
+            return call(new ReadMemory(address, length));
         }
         byte[] data = new byte[length];
         for (int done = 0; done < length; done += TRANSFER_CHUNK) {
             int size = Math.min(TRANSFER_CHUNK, length - done);
-            byte[] chunk = call(new ReadMemory(address + done, size), MemoryContent.class).data();
-            System.arraycopy(chunk, 0, data, done, size);
+            System.arraycopy(call(new ReadMemory(address + done, size)), 0, data, done, size);
         }
         return data;
     }
 
     @Override
     public void writeMemory(long address, byte[] data) {
-        if (data.length <= TRANSFER_CHUNK) {
-            call(new WriteMemory(address, data), Done.class);
-            return;
-        }
-        for (int done = 0; done < data.length; done += TRANSFER_CHUNK) {
+        for (int done = 0; done == 0 || done < data.length; done += TRANSFER_CHUNK) {
             int end = Math.min(data.length, done + TRANSFER_CHUNK);
-            call(new WriteMemory(address + done, Arrays.copyOfRange(data, done, end)), Done.class);
+            call(new WriteMemory(address + done, done == 0 && end == data.length ? data
+                    : Arrays.copyOfRange(data, done, end)));
         }
     }
 
     @Override
     public GeneralRegisters registers() {
-        return call(new GetRegisters(), RegistersContent.class).registers();
+        return call(new GetRegisters());
     }
 
     @Override
     public void setRegisters(GeneralRegisters registers) {
-        call(new SetRegisters(registers), Done.class);
+        call(new SetRegisters(registers));
     }
 
     @Override
     public SpecialRegisters specialRegisters() {
-        return call(new GetSpecialRegisters(), SpecialRegistersContent.class).registers();
+        return call(new GetSpecialRegisters());
     }
 
     @Override
     public void setSpecialRegisters(SpecialRegisters registers) {
-        call(new SetSpecialRegisters(registers), Done.class);
+        call(new SetSpecialRegisters(registers));
     }
 
     /**
@@ -131,30 +122,25 @@ final class EmulatorMachine implements VirtualMachine {
      */
     @Override
     public void reset() {
-        operation.lock();
-        try {
-            pool.engineOpened(worker);
-            call(new Reset(), Done.class);
-            lastTrace = InstructionTrace.empty();
-        } finally {
-            operation.unlock();
-        }
+        ensureUsable();
+        pool.engineOpened(worker);
+        call(new Reset());
     }
 
     @Override
     public StopCause run(Set<Integer> stopPorts, ExitListener listener) {
-        operation.lock();
+        ensureUsable();
         try {
-            ensureUsable();
-            lastTrace = InstructionTrace.empty();
             int runId;
+            Run run;
             synchronized (runs) {
                 runId = ++lastRunId;
-                worker.send(new Run(runId, stopPorts));
+                run = new Run(runId, stopPorts);
+                worker.send(new Request(run));
                 activeRunId = runId;
             }
             try {
-                return relay(runId, listener);
+                return (StopCause) awaitReply(run, listener, runId);
             } finally {
                 synchronized (runs) {
                     activeRunId = 0;
@@ -163,52 +149,52 @@ final class EmulatorMachine implements VirtualMachine {
         } catch (WorkerDiedException e) {
             deathNotice = e.getMessage();
             return StopCause.fault(StopCause.Kind.EMULATOR_FAULT, -1, e.getMessage());
-        } finally {
-            try {
-                if (closed) {
-                    release();
-                }
-            } finally {
-                operation.unlock();
-            }
         }
     }
 
-    /** Passes the run's exits to the listener until the worker says the run stopped. */
-    private StopCause relay(int runId, ExitListener listener) {
+    /**
+     * Waits for the reply to a call. During a run, the run's exits come first: each goes to the
+     * listener, whose calls of this machine (a handler at the exit) the worker serves while it waits
+     * for the exit's reply. A call outside a run gets its reply within {@link #REPLY_MILLIS}, or the
+     * worker is killed.
+     *
+     * @param listener the run's listener; null for a call that is not a run
+     */
+    private Object awaitReply(MachineCall<?> call, ExitListener listener, int runId) {
         while (true) {
-            awaitingWorker = true;
-            Message message = worker.receive();
-            awaitingWorker = false;
-            if (message instanceof Stopped stopped) {
-                lastTrace = stopped.trace();
-                return stopped.cause();
+            Message message;
+            if (listener == null) {
+                message = receiveWithin(REPLY_MILLIS, call);
+            } else {
+                awaitingWorker = true;
+                message = worker.receive();
+                awaitingWorker = false;
+            }
+            if (message instanceof Reply reply) {
+                return reply.value();
             }
             if (message instanceof Failed failed) {
                 throw new HypervisorException(failed.message());
             }
-            try {
-                deliver(message, listener);
-            } catch (WorkerDiedException e) {
-                throw e;
-            } catch (RuntimeException | Error failure) {
-                abandon(runId, message);
-                throw failure;
+            if (listener == null || !(message instanceof Exit exit)) {
+                throw unexpected(message);
             }
+            deliver(exit, listener, runId);
         }
     }
 
-    private void deliver(Message message, ExitListener listener) {
-        if (message instanceof PortOut out) {
-            listener.portOut(out.port(), out.size(), out.value());
-        } else if (message instanceof PortIn in) {
-            worker.send(new Answer(listener.portIn(in.port(), in.size())));
-        } else if (message instanceof MmioWrite write) {
-            listener.mmioWrite(write.address(), write.size(), write.value());
-        } else if (message instanceof MmioRead read) {
-            worker.send(new Answer(listener.mmioRead(read.address(), read.size())));
-        } else {
-            throw unexpected(message);
+    private void deliver(Exit exit, ExitListener listener, int runId) {
+        Object result;
+        try {
+            result = exit.call().invoke(listener);
+        } catch (WorkerDiedException e) {
+            throw e;
+        } catch (Throwable failure) {
+            abandon(runId, exit);
+            throw failure;
+        }
+        if (exit.awaitsReply()) {
+            worker.send(new Reply(result));
         }
     }
 
@@ -216,16 +202,16 @@ final class EmulatorMachine implements VirtualMachine {
      * The listener failed: stop the run and drain it, so that the worker is ready for the next
      * request; reads still waiting get 0. A worker that dies meanwhile is marked dead.
      */
-    private void abandon(int runId, Message pending) {
+    private void abandon(int runId, Exit pending) {
         if (deathNotice != null) {
             return;
         }
         try {
             worker.send(new Stop(runId));
             Message message = pending;
-            while (!(message instanceof Stopped)) {
-                if (message instanceof PortIn || message instanceof MmioRead) {
-                    worker.send(new Answer(0));
+            while (!(message instanceof Reply || message instanceof Failed)) {
+                if (message instanceof Exit exit && exit.awaitsReply()) {
+                    worker.send(new Reply(exit.call().fallback()));
                 }
                 message = worker.receive();
             }
@@ -234,18 +220,10 @@ final class EmulatorMachine implements VirtualMachine {
         }
     }
 
-    /** {@inheritDoc} The trace travels with the worker's {@link Stopped}; a worker that dies takes it along. */
+    /** {@inheritDoc} A worker that died took the trace along. */
     @Override
     public InstructionTrace lastRunTrace() {
-        operation.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("this emulator machine is closed");
-            }
-            return lastTrace;
-        } finally {
-            operation.unlock();
-        }
+        return deathNotice != null ? InstructionTrace.empty() : call(new LastRunTrace());
     }
 
     @Override
@@ -274,33 +252,10 @@ final class EmulatorMachine implements VirtualMachine {
         }
     }
 
+    /** {@inheritDoc} Never called while another call is in progress. */
     @Override
     public void close() {
-        synchronized (runs) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        requestStop();
-        if (operation.isHeldByCurrentThread()) {
-            return; // called from the listener of a run: the run releases the worker as it returns
-        }
-        boolean locked = false;
-        try {
-            locked = operation.tryLock(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!locked) {
-            worker.kill("its machine was closed while a run did not stop");
-            operation.lock();
-        }
-        try {
-            release();
-        } finally {
-            operation.unlock();
-        }
+        release();
     }
 
     /** Hands the worker back to the pool without its engine, or drops it if it is dead. */
@@ -314,9 +269,10 @@ final class EmulatorMachine implements VirtualMachine {
             return;
         }
         try {
-            worker.send(new Destroy());
-            Message reply = worker.receive();
-            if (reply instanceof Done) {
+            Message destroy = new Destroy();
+            worker.send(destroy);
+            Message reply = receiveWithin(REPLY_MILLIS, destroy);
+            if (reply instanceof Reply) {
                 pool.giveBack(worker);
                 return;
             }
@@ -331,24 +287,26 @@ final class EmulatorMachine implements VirtualMachine {
         return worker.pid();
     }
 
-    private <T extends Message> T call(Message request, Class<T> replyType) {
-        operation.lock();
+    /** Makes a call of the worker's machine and waits for its result. */
+    @SuppressWarnings("unchecked")
+    private <R> R call(MachineCall<R> call) {
+        ensureUsable();
         try {
-            ensureUsable();
-            worker.send(request);
-            Message reply = worker.receive();
-            if (replyType.isInstance(reply)) {
-                return replyType.cast(reply);
-            }
-            if (reply instanceof Failed failed) {
-                throw new HypervisorException(failed.message());
-            }
-            throw unexpected(reply);
+            worker.send(new Request(call));
+            return (R) awaitReply(call, null, 0);
         } catch (WorkerDiedException e) {
             deathNotice = e.getMessage();
             throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private Message receiveWithin(long millis, Object request) {
+        ScheduledFuture<?> deadline = Watchdog.after(millis,
+                () -> worker.kill("it did not answer " + request + " within " + millis / 1000 + " s"));
+        try {
+            return worker.receive();
         } finally {
-            operation.unlock();
+            deadline.cancel(false);
         }
     }
 
@@ -356,7 +314,7 @@ final class EmulatorMachine implements VirtualMachine {
         if (deathNotice != null) {
             throw new IllegalStateException(deathNotice);
         }
-        if (closed) {
+        if (released) {
             throw new IllegalStateException("this emulator machine is closed");
         }
     }

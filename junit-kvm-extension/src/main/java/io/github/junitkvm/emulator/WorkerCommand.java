@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * The command line of a worker: this JVM's own {@code java}, a classpath of exactly the two code
- * sources the worker needs (this extension and JNA), options for a small, quick-starting JVM, and
- * options that send its crash files to a {@link CrashFiles} directory.
+ * sources the worker needs (this extension and JNA), options for a small, quick-starting JVM,
+ * options that send its crash files to a {@link CrashFiles} directory, and the Unicorn library to
+ * load.
  */
 final class WorkerCommand {
     /** JNA's entry class; named, not referenced, so that this JVM never loads JNA's native part. */
@@ -37,10 +38,11 @@ final class WorkerCommand {
 
     /**
      * @param crashFiles where the worker's crash files go
+     * @param library the libunicorn to load: {@code UnicornLibrary.SYSTEM} or an absolute path
      * @return the command that starts a worker
      * @throws HypervisorUnavailableException if the classpath cannot be derived
      */
-    static List<String> build(CrashFiles crashFiles) {
+    static List<String> build(CrashFiles crashFiles, String library) {
         Set<String> classpath = new LinkedHashSet<>();
         classpath.add(location(WorkerMain.class));
         try {
@@ -56,6 +58,7 @@ final class WorkerCommand {
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath));
         command.add(WorkerMain.class.getName());
+        command.add(library);
         return command;
     }
 

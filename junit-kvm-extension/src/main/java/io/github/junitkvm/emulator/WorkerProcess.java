@@ -35,6 +35,7 @@ final class WorkerProcess {
     private final DataOutputStream toWorker;
     private final DataInputStream fromWorker;
     private final StderrTail stderr;
+    private String unicornVersion;
     private volatile String killReason;
     private volatile String deathNotice;
 
@@ -49,13 +50,14 @@ final class WorkerProcess {
     /**
      * Starts a worker and waits until it has loaded Unicorn.
      *
+     * @param library the libunicorn to load: {@code UnicornLibrary.SYSTEM} or an absolute path
      * @return the ready worker
      * @throws HypervisorUnavailableException if it cannot load Unicorn, or JNA is missing here
      * @throws TransientHypervisorException if it cannot be started, or dies or hangs before it is
      *     ready
      */
-    static WorkerProcess start() {
-        return start(WorkerCommand::build);
+    static WorkerProcess start(String library) {
+        return start(crashFiles -> WorkerCommand.build(crashFiles, library));
     }
 
     /**
@@ -79,14 +81,13 @@ final class WorkerProcess {
                 () -> worker.kill("it did not load Unicorn within " + STARTUP_MILLIS / 1000 + " s"));
         try {
             Message hello = worker.receive();
-            if (hello instanceof Ready) {
+            if (hello instanceof Ready ready) {
+                worker.unicornVersion = ready.unicornVersion();
                 return worker;
             }
             worker.discard("it could not load Unicorn");
             if (hello instanceof Unavailable unavailable) {
-                throw new HypervisorUnavailableException("the emulator backend needs libunicorn 2 (libunicorn.so.2);"
-                        + " install it with `apt-get install libunicorn2`. The emulator worker said: "
-                        + unavailable.reason());
+                throw new HypervisorUnavailableException("the emulator worker said: " + unavailable.reason());
             }
             throw new TransientHypervisorException("the emulator worker did not start: it said " + hello
                     + " instead of hello");
@@ -135,6 +136,11 @@ final class WorkerProcess {
         } catch (IOException e) {
             throw died();
         }
+    }
+
+    /** @return the version of the libunicorn the worker loaded, for example {@code 2.0.1} */
+    String unicornVersion() {
+        return unicornVersion;
     }
 
     /** @return the worker's process id */

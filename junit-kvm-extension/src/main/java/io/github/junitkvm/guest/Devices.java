@@ -60,6 +60,11 @@ final class Devices {
         return Set.copyOf(ports);
     }
 
+    /** @return the ports whose writes a test's handler observes, and so must see at the access */
+    Set<Integer> observedPorts() {
+        return Set.copyOf(portOut.keySet());
+    }
+
     long portIn(int port, int size) {
         PortInHandler handler = portIn.get(port);
         if (handler != null) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The listener of one run: records every exit and every byte written to a port, up to its
@@ -41,7 +42,7 @@ final class ExitRecorder implements ExitListener {
     private long droppedExits;
     private final GuestLog guestLog;
     private GuestAssertion guestAssertionFailure;
-    /** What a test's handler threw: only unchecked throwables can come out of a handler. */
+    /** What a test's handler threw, checked exceptions too (Kotlin and sneaky throws make them). */
     private Throwable handlerFailure;
 
     ExitRecorder(Devices devices, RecordingLimits limits, Runnable stopRun) {
@@ -49,6 +50,11 @@ final class ExitRecorder implements ExitListener {
         this.limits = limits;
         this.stopRun = stopRun;
         this.guestLog = new GuestLog(limits);
+    }
+
+    @Override
+    public Set<Integer> observedPorts() {
+        return devices.observedPorts();
     }
 
     @Override
@@ -182,13 +188,10 @@ final class ExitRecorder implements ExitListener {
         return handlerFailure != null;
     }
 
-    /** Rethrows what a test's handler threw during the run, if anything. */
+    /** Rethrows what a test's handler threw during the run, if anything, as it was thrown. */
     void rethrowHandlerFailure() {
-        if (handlerFailure instanceof Error error) {
-            throw error;
-        }
-        if (handlerFailure instanceof RuntimeException exception) {
-            throw exception;
+        if (handlerFailure != null) {
+            throw Sneaky.<RuntimeException>rethrow(handlerFailure);
         }
     }
 
@@ -198,7 +201,7 @@ final class ExitRecorder implements ExitListener {
         }
         try {
             return access.perform();
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             handlerFailure = e;
         }
         stopRun.run();
@@ -209,5 +212,16 @@ final class ExitRecorder implements ExitListener {
     @FunctionalInterface
     private interface Access {
         long perform();
+    }
+
+    /** Lets a checked exception that a handler threw past the compiler leave the run unchanged. */
+    private static final class Sneaky {
+        private Sneaky() {
+        }
+
+        @SuppressWarnings("unchecked")
+        static <T extends Throwable> T rethrow(Throwable failure) throws T {
+            throw (T) failure;
+        }
     }
 }

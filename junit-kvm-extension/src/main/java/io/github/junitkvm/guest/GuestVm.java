@@ -12,6 +12,7 @@ import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.MmioHandler;
 import io.github.junitkvm.PortInHandler;
 import io.github.junitkvm.PortOutHandler;
+import io.github.junitkvm.Segment;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.VmExit;
 import io.github.junitkvm.backend.Hypervisor;
@@ -39,7 +40,7 @@ public final class GuestVm implements KvmVm {
     private final Devices devices = new Devices();
     /** The memory as the VM itself reads and writes it, also during a run (guest library reports). */
     private final GuestMemory memory;
-    /** The memory as {@link #memory()} gives it to the test: not for a handler during its run. */
+    /** The memory as {@link #memory()} gives it to the test: not for another thread during a run. */
     private final GuestMemory testMemory;
     private final GuestReportReader reports;
     private final Consumer<GuestRun> runObserver;
@@ -59,6 +60,8 @@ public final class GuestVm implements KvmVm {
     private boolean cleanSoFar = true;
     /** Counts runs, so that a run's memory view can tell it is no longer current. */
     private volatile int generation;
+    /** Why the test stopped the run in progress ({@link #stopRun}); null if it did not. */
+    private volatile String stopReason;
 
     private GuestVm(VirtualMachine machine, MachineSource source, MachineConfig config, GuestSpec spec,
                     Consumer<GuestRun> runObserver) {
@@ -153,6 +156,12 @@ public final class GuestVm implements KvmVm {
         Rflags.problem(registers.rflags()).ifPresent(why -> {
             throw new IllegalArgumentException(String.format("cannot set rflags to 0x%x: %s", registers.rflags(), why));
         });
+        if (isHandlerThread()) {
+            long rip = machine.registers().rip();
+            if (registers.rip() != rip) {
+                throw movedInHandler(String.format("RIP from 0x%x to 0x%x", rip, registers.rip()));
+            }
+        }
         machine.setRegisters(registers);
     }
 
@@ -165,7 +174,41 @@ public final class GuestVm implements KvmVm {
     @Override
     public void setSpecialRegisters(SpecialRegisters registers) {
         ensureUsable("KvmVm.setSpecialRegisters()");
-        machine.setSpecialRegisters(Objects.requireNonNull(registers, "registers"));
+        Objects.requireNonNull(registers, "registers");
+        if (isHandlerThread()) {
+            Segment cs = machine.specialRegisters().cs();
+            if (!registers.cs().equals(cs)) {
+                throw movedInHandler("CS from " + cs + " to " + registers.cs());
+            }
+        }
+        machine.setSpecialRegisters(registers);
+    }
+
+    /**
+     * A handler runs while the guest's instruction is in progress: the backends complete it at the
+     * address it started from (KVM rewrites RIP after an MMIO access; Unicorn ignores RIP written
+     * in a hook), so moving the guest elsewhere is refused rather than lost on one backend.
+     */
+    private static IllegalStateException movedInHandler(String move) {
+        return new IllegalStateException("a handler cannot move the guest's instruction pointer (" + move
+                + "): the instruction that made the exit completes when the handler returns; stop the run with"
+                + " KvmVm.stopRun(reason) and set the registers between runs");
+    }
+
+    @Override
+    public void stopRun(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        synchronized (lifecycle) {
+            ensureOpen();
+            if (!running) {
+                throw new IllegalStateException("KvmVm.stopRun(\"" + RunSummary.escape(reason)
+                        + "\") was called when no run is in progress");
+            }
+            if (stopReason == null) {
+                stopReason = reason;
+            }
+        }
+        machine.requestStop();
     }
 
     @Override
@@ -221,14 +264,19 @@ public final class GuestVm implements KvmVm {
         }
         synchronized (lifecycle) {
             ensureUsable("KvmVm.run()");
+            if (running) {
+                throw new IllegalStateException("KvmVm.run() was called by a handler during the run; a handler"
+                        + " may use the VM's memory and registers, or stop the run with KvmVm.stopRun(reason)");
+            }
             running = true;
             runner = Thread.currentThread();
+            stopReason = null;
             cleanSoFar = false; // until the run has ended cleanly
         }
         try {
             GuestRun run = recordRun(RunWatchdog.measurable(timeout));
             boolean clean = switch (run.lastExit().reason()) {
-                case HLT, DEBUG_EXIT, GUEST_DONE, GUEST_ASSERTION_FAILED -> true;
+                case HLT, DEBUG_EXIT, GUEST_DONE, GUEST_ASSERTION_FAILED, STOPPED -> true;
                 default -> false;
             };
             synchronized (lifecycle) {
@@ -344,7 +392,7 @@ public final class GuestVm implements KvmVm {
                 return VmExit.guestAssertionFailed().withDetail(failure.assertion().toString());
             }
             recorder.guestLogged(cause.port(), cause.size(), cause.value(), ((GuestReport.Log) report).line());
-            if (watch.verdict() != RunWatchdog.Verdict.NONE || recorder.handlerFailed()) {
+            if (watch.verdict() != RunWatchdog.Verdict.NONE || recorder.handlerFailed() || stopReason != null) {
                 return lastExit(StopCause.stopRequested(), watch.verdict(), timeout);
             }
         }
@@ -359,11 +407,13 @@ public final class GuestVm implements KvmVm {
         }
     }
 
-    private static VmExit lastExit(StopCause cause, RunWatchdog.Verdict verdict, Duration timeout) {
+    private VmExit lastExit(StopCause cause, RunWatchdog.Verdict verdict, Duration timeout) {
         return switch (cause.kind()) {
             case HLT -> VmExit.hlt();
             case STOP_PORT -> VmExit.debugExit(cause.value()); // the one stop port left: see runServingReports
-            case STOP_REQUESTED -> switch (verdict) {
+            case STOP_REQUESTED -> verdict == RunWatchdog.Verdict.NONE && stopReason != null
+                    ? VmExit.of(ExitReason.STOPPED, 0, stopReason)
+                    : switch (verdict) {
                 case CLOSED -> VmExit.of(ExitReason.CLOSED, 0,
                         "stopped because KvmVm.close() was called during the run");
                 case INTERRUPTED -> VmExit.timeout()
@@ -390,16 +440,21 @@ public final class GuestVm implements KvmVm {
     }
 
     /**
-     * Checks that the VM is open and that the caller is not a handler of a run in progress: the
-     * vCPU is inside an instruction then, whose state only the run's end settles (KVM completes an
-     * {@code IN} at the next entry; the emulator's worker is busy in the run and cannot answer).
+     * Checks that the VM is open and that no other thread runs it: during a run, the VM is the
+     * handlers' own, which see and change the vCPU as it stands at their exit.
      */
     private void ensureUsable(String operation) {
         ensureOpen();
-        if (runner == Thread.currentThread()) {
-            throw new IllegalStateException(operation + " was called by a handler during the run: a handler may"
-                    + " close() its VM but not use it; read and write memory and registers between runs");
+        Thread running = runner;
+        if (running != null && running != Thread.currentThread()) {
+            throw new IllegalStateException(operation + " was called while another thread (" + running.getName()
+                    + ") runs this VM: use the VM from that run's handlers, or after the run");
         }
+    }
+
+    /** @return whether the caller is a handler of the run in progress */
+    private boolean isHandlerThread() {
+        return runner == Thread.currentThread();
     }
 
     private void ensureCurrent(int runGeneration) {

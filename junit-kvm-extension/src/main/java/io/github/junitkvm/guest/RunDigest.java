@@ -1,16 +1,13 @@
 package io.github.junitkvm.guest;
 
-import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.VmExit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -20,15 +17,9 @@ import java.util.stream.Collectors;
  * stop. Fields are separated by {@code "; "} and start with their name.
  *
  * <p>RFLAGS is left out: instructions such as {@code DIV} leave flags undefined, and real CPUs
- * and the emulator fill them differently. So is the duration. So is RIP when the run stopped at a
- * port write (the debug-exit port, a guest library report): KVM stops right after the {@code OUT},
- * the emulator at the end of its translation block (the README's emulator table); it shows as
- * {@code -}.
+ * and the emulator fill them differently. So is the duration.
  */
 public final class RunDigest {
-    private static final Set<ExitReason> STOPPED_AT_A_PORT_WRITE =
-            EnumSet.of(ExitReason.DEBUG_EXIT, ExitReason.GUEST_DONE, ExitReason.GUEST_ASSERTION_FAILED);
-
     /** The fields, in order. */
     public static final String[] FIELDS = {"stop", "serial", "exits", "registers"};
 
@@ -53,11 +44,9 @@ public final class RunDigest {
             GeneralRegisters r = run.registers();
             long[] values = r.toArray();
             StringBuilder text = new StringBuilder();
-            boolean ripDiffers = STOPPED_AT_A_PORT_WRITE.contains(run.lastExit().reason());
-            // The last two values are RIP and RFLAGS: see the class comment.
+            // The last value is RFLAGS: see the class comment.
             for (int i = 0; i < values.length - 1; i++) {
-                text.append(i == 0 ? "" : ",")
-                        .append(i == values.length - 2 && ripDiffers ? "-" : Long.toHexString(values[i]));
+                text.append(i == 0 ? "" : ",").append(Long.toHexString(values[i]));
             }
             return text.toString();
         } catch (IllegalStateException e) {

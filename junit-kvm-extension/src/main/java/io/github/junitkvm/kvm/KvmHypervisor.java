@@ -1,6 +1,7 @@
 package io.github.junitkvm.kvm;
 
 import io.github.junitkvm.Backend;
+import io.github.junitkvm.backend.GuardedMachine;
 import io.github.junitkvm.backend.Hypervisor;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.HypervisorUnavailableException;
@@ -140,7 +141,7 @@ public final class KvmHypervisor implements Hypervisor {
                         + "; run traced tests with -Djunitkvm.backend=emulator, or on a KVM with hardware virtualization");
             });
         }
-        return KvmMachine.create(kvmFd, config, vcpuMmapSize, readOnlyMemory, cpuid, resettable);
+        return GuardedMachine.of(KvmMachine.create(kvmFd, config, vcpuMmapSize, readOnlyMemory, cpuid, resettable));
     }
 
     /** Probes once per hypervisor, when the first machine that traces is created. */

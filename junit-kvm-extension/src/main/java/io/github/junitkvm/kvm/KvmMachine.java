@@ -7,21 +7,19 @@ import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.CodeAddress;
 import io.github.junitkvm.backend.ExitListener;
+import io.github.junitkvm.backend.GuardedMachine;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A KVM virtual machine with one vCPU: owns the VM and vCPU file descriptors, the guest RAM
  * mappings and the {@code kvm_run} mapping.
  *
- * <p>Every method that touches native memory holds {@link #lock}, {@link #run} for its whole
- * duration; {@link #close()} first stops a run, then takes the lock, so it frees nothing while
- * another thread still uses it. A {@code close()} from an exit listener, on the running thread
- * itself, only marks the machine closed and asks the run to stop; the run frees the resources on
- * its way out.
+ * <p>Called by one thread at a time and closed between calls, as {@link GuardedMachine} ensures
+ * for the machines {@link KvmHypervisor} hands out; only {@link #requestStop()} comes from other
+ * threads.
  */
 final class KvmMachine implements VirtualMachine {
     /**
@@ -40,9 +38,7 @@ final class KvmMachine implements VirtualMachine {
     private final VcpuInterrupter interrupter;
     /** How many instructions a run's trace keeps; 0: the vCPU is not single-stepped. */
     private final int traceLength;
-    private final ReentrantLock lock = new ReentrantLock();
-    private volatile boolean closed;
-    private boolean running;
+    private boolean closed;
     private InstructionTrace lastTrace = InstructionTrace.empty();
 
     private KvmMachine(NativeResources resources, GuestRam ram, int vcpuFd, KvmRun kvmRun, VcpuState newVcpu,
@@ -98,59 +94,40 @@ final class KvmMachine implements VirtualMachine {
 
     @Override
     public byte[] readMemory(long address, int length) {
-        lock.lock();
-        try {
-            ensureOpen();
-            return ram.read(address, length);
-        } finally {
-            lock.unlock();
-        }
+        ensureOpen();
+        return ram.read(address, length);
     }
 
     @Override
     public void writeMemory(long address, byte[] data) {
-        lock.lock();
-        try {
-            ensureOpen();
-            ram.write(address, data);
-        } finally {
-            lock.unlock();
-        }
+        ensureOpen();
+        ram.write(address, data);
     }
 
     @Override
     public GeneralRegisters registers() {
-        lock.lock();
+        ensureOpen();
         try (Memory regs = new Memory(KvmRegs.SIZE)) {
-            ensureOpen();
             Posix.ioctl(vcpuFd, KvmIoctl.KVM_GET_REGS, Pointer.nativeValue(regs));
             return KvmRegs.read(regs);
-        } finally {
-            lock.unlock();
         }
     }
 
     @Override
     public void setRegisters(GeneralRegisters registers) {
-        lock.lock();
+        ensureOpen();
         try (Memory regs = new Memory(KvmRegs.SIZE)) {
-            ensureOpen();
             KvmRegs.write(regs, registers);
             Posix.ioctl(vcpuFd, KvmIoctl.KVM_SET_REGS, Pointer.nativeValue(regs));
-        } finally {
-            lock.unlock();
         }
     }
 
     @Override
     public SpecialRegisters specialRegisters() {
-        lock.lock();
+        ensureOpen();
         try (Memory sregs = new Memory(KvmSregs.SIZE)) {
-            ensureOpen();
             Posix.ioctl(vcpuFd, KvmIoctl.KVM_GET_SREGS, Pointer.nativeValue(sregs));
             return KvmSregs.read(sregs);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -161,14 +138,11 @@ final class KvmMachine implements VirtualMachine {
      */
     @Override
     public void setSpecialRegisters(SpecialRegisters registers) {
-        lock.lock();
+        ensureOpen();
         try (Memory sregs = new Memory(KvmSregs.SIZE)) {
-            ensureOpen();
             Posix.ioctl(vcpuFd, KvmIoctl.KVM_GET_SREGS, Pointer.nativeValue(sregs));
             KvmSregs.write(sregs, registers);
             Posix.ioctl(vcpuFd, KvmIoctl.KVM_SET_SREGS, Pointer.nativeValue(sregs));
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -178,41 +152,20 @@ final class KvmMachine implements VirtualMachine {
      * <p>A string {@code OUT} to a stop port stops on its first element. A stop request that
      * arrives while an exit is being handled takes effect once that exit's listener calls are done,
      * so an {@code IN} always gets its value.
-     *
-     * @throws IllegalStateException if the machine is closed, or if called from an exit listener of
-     *     a run in progress
      */
     @Override
     public StopCause run(Set<Integer> stopPorts, ExitListener listener) {
-        lock.lock();
+        ensureOpen();
+        lastTrace = InstructionTrace.empty();
+        SingleStepTrace trace = traceLength > 0 ? startSingleStepping() : null;
+        interrupter.begin();
         try {
-            ensureOpen();
-            if (running) {
-                throw new IllegalStateException("run() called from an exit listener while the vCPU runs");
-            }
-            lastTrace = InstructionTrace.empty();
-            SingleStepTrace trace = traceLength > 0 ? startSingleStepping() : null;
-            running = true;
-            interrupter.begin();
-            try {
-                return runUntilStop(stopPorts, listener, trace);
-            } finally {
-                if (trace != null) {
-                    lastTrace = trace.snapshot();
-                }
-                interrupter.end();
-                running = false;
-            }
+            return runUntilStop(stopPorts, listener, trace);
         } finally {
-            try {
-                // A close() from an exit listener of this run left the release to it; a close() from
-                // another thread that waits for the lock finds nothing left to release.
-                if (closed && lock.getHoldCount() == 1) {
-                    resources.close();
-                }
-            } finally {
-                lock.unlock();
+            if (trace != null) {
+                lastTrace = trace.snapshot();
             }
+            interrupter.end();
         }
     }
 
@@ -284,36 +237,23 @@ final class KvmMachine implements VirtualMachine {
      */
     @Override
     public void reset() {
-        lock.lock();
-        try {
-            ensureOpen();
-            if (running) {
-                throw new IllegalStateException("reset() called from an exit listener while the vCPU runs");
-            }
-            if (newVcpu == null) {
-                throw new IllegalStateException("this KVM machine cannot be reset: it was not created by"
-                        + " Hypervisor.createResettableMachine");
-            }
-            ram.zeroWritten();
-            if (traceLength > 0) {
-                KvmGuestDebug.disable(vcpuFd);
-            }
-            newVcpu.restore(vcpuFd);
-            lastTrace = InstructionTrace.empty();
-        } finally {
-            lock.unlock();
+        ensureOpen();
+        if (newVcpu == null) {
+            throw new IllegalStateException("this KVM machine cannot be reset: it was not created by"
+                    + " Hypervisor.createResettableMachine");
         }
+        ram.zeroWritten();
+        if (traceLength > 0) {
+            KvmGuestDebug.disable(vcpuFd);
+        }
+        newVcpu.restore(vcpuFd);
+        lastTrace = InstructionTrace.empty();
     }
 
     @Override
     public InstructionTrace lastRunTrace() {
-        lock.lock();
-        try {
-            ensureOpen();
-            return lastTrace;
-        } finally {
-            lock.unlock();
-        }
+        ensureOpen();
+        return lastTrace;
     }
 
     @Override
@@ -321,18 +261,12 @@ final class KvmMachine implements VirtualMachine {
         interrupter.requestStop();
     }
 
+    /** Releases every native resource; idempotent. Never called while another call is in progress. */
     @Override
     public void close() {
-        closed = true;
-        interrupter.requestStop();
-        lock.lock();
-        try {
-            // Held more than once: called by an exit listener; run() releases on its way out.
-            if (lock.getHoldCount() == 1) {
-                resources.close();
-            }
-        } finally {
-            lock.unlock();
+        if (!closed) {
+            closed = true;
+            resources.close();
         }
     }
 

@@ -88,6 +88,11 @@ final class SingleStepCheck {
     /** The probe's only ordinary exit is the OUT to port 0x80, which needs no answer. */
     private static final ExitListener IGNORED = new ExitListener() {
         @Override
+        public Set<Integer> observedPorts() {
+            return Set.of();
+        }
+
+        @Override
         public long portIn(int port, int size) {
             return 0;
         }

@@ -48,8 +48,14 @@ class EmulatorTraceTest {
         try (VirtualMachine machine = Guests.loadTraced(hypervisor, 4, "90 ff d9 f4")) {
             StopCause cause = machine.run(Set.of(), new RecordingListener());
 
-            assertThat(cause.kind()).isEqualTo(StopCause.Kind.EMULATOR_FAULT);
-            assertThat(machine.lastRunTrace()).isEqualTo(InstructionTrace.empty());
+            if (hypervisor.unicornVersion().startsWith("2.0.")) {
+                assertThat(cause.kind()).isEqualTo(StopCause.Kind.EMULATOR_FAULT);
+                assertThat(machine.lastRunTrace()).isEqualTo(InstructionTrace.empty());
+            } else {
+                // Later versions raise #UD at ff d9 (this machine has no IVT: a triple fault); the trace ends there.
+                assertThat(cause.kind()).isEqualTo(StopCause.Kind.SHUTDOWN);
+                assertThat(machine.lastRunTrace()).isEqualTo(new InstructionTrace(List.of(0x1000L, 0x1001L), 2));
+            }
         }
     }
 
@@ -59,6 +65,6 @@ class EmulatorTraceTest {
         machine.close();
 
         assertThatIllegalStateException().isThrownBy(machine::lastRunTrace)
-                .withMessage("this emulator machine is closed");
+                .withMessage("this machine is closed");
     }
 }

@@ -3,6 +3,7 @@ package io.github.junitkvm.emulator;
 import static io.github.junitkvm.testsupport.RecordingListener.outEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.StopCause.Kind;
@@ -14,10 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Stops, deaths, closes and reuse of worker processes, with real Unicorn. */
@@ -34,6 +37,7 @@ class EmulatorWorkerLifecycleTest {
 
     @Test
     void survivesAGuestThatAbortsUnicornAndReportsItsLastWords() {
+        assumeTrue(hypervisor.unicornVersion().startsWith("2.0."), "only libunicorn 2.0 aborts on ff d9");
         try (VirtualMachine machine = Guests.load(hypervisor, "ff d9 f4")) {
             StopCause cause = machine.run(Set.of(), new RecordingListener());
 
@@ -47,6 +51,20 @@ class EmulatorWorkerLifecycleTest {
             RecordingListener listener = new RecordingListener();
             assertThat(next.run(Set.of(), listener)).isEqualTo(StopCause.hlt());
             assertThat(listener.events).containsExactly(outEvent(0x3f8, 1, '4'), outEvent(0x3f8, 1, '\n'));
+        }
+    }
+
+    @Test
+    void stopsAtAnInvalidInstructionThatLibunicorn20AbortsOn() {
+        assumeTrue(!hypervisor.unicornVersion().startsWith("2.0."), "libunicorn 2.0 aborts on ff d9");
+        try (VirtualMachine machine = Guests.load(hypervisor, "ff d9 f4")) {
+            StopCause cause = machine.run(Set.of(), new RecordingListener());
+
+            // Later versions raise #UD, delivered through an IVT this machine has no RAM for.
+            assertThat(cause.kind()).isEqualTo(Kind.SHUTDOWN);
+            assertThat(cause.detail()).startsWith("triple fault after #UD invalid opcode (vector 6) at linear 0x1000"
+                    + " (delivering #UD invalid opcode: its IVT entry at 0x18 is outside RAM;");
+            assertThat(machine.registers().rip()).as("the worker lives on").isEqualTo(0x1000);
         }
     }
 
@@ -107,7 +125,7 @@ class EmulatorWorkerLifecycleTest {
     @Test
     void reportsAWorkerKilledMidRun() throws Exception {
         VirtualMachine machine = Guests.load(hypervisor, SPIN);
-        long pid = ((EmulatorMachine) machine).workerPid();
+        long pid = Guests.workerPid(machine);
         CompletableFuture<StopCause> run = CompletableFuture.supplyAsync(
                 () -> machine.run(Set.of(), new RecordingListener()));
         Thread.sleep(200);
@@ -120,6 +138,22 @@ class EmulatorWorkerLifecycleTest {
         assertThatThrownBy(() -> machine.readMemory(0x1000, 1)).isInstanceOf(IllegalStateException.class)
                 .hasMessage(cause.detail());
         machine.close();
+        machine.close();
+    }
+
+    @Test
+    @Tag("long")
+    void failsACallToAStoppedWorkerAtItsDeadlineInsteadOfWaitingForever() throws Exception {
+        VirtualMachine machine = Guests.load(hypervisor, SPIN);
+        long pid = Guests.workerPid(machine);
+        assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
+
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> machine.readMemory(0x1000, 1));
+
+        assertThat(read).failsWithin(2, TimeUnit.MINUTES).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOf(IllegalStateException.class)
+                .withMessageContaining("it was killed because it did not answer ReadMemory[address=4096, length=1]"
+                        + " within 30 s");
         machine.close();
     }
 

@@ -3,6 +3,7 @@ package io.github.junitkvm.emulator;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.Segment;
+import io.github.junitkvm.backend.GuardedMachine;
 import io.github.junitkvm.backend.Hypervisor;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.RamRegion;
@@ -22,6 +23,11 @@ final class Guests {
      * @return a machine with one page of RAM at 0x1000, the code loaded there, real-mode segments at
      *     selector 0, RIP 0x1000, RFLAGS 2 and the given RAX/RBX/RDX
      */
+    /** @return the pid of the worker serving a machine of the emulator */
+    static long workerPid(VirtualMachine machine) {
+        return ((EmulatorMachine) GuardedMachine.backendOf(machine)).workerPid();
+    }
+
     static VirtualMachine load(Hypervisor hypervisor, String hex, long rax, long rbx, long rdx) {
         return load(hypervisor, hex, List.of(new RamRegion(0x1000, 0x1000, false)), rax, rbx, rdx);
     }

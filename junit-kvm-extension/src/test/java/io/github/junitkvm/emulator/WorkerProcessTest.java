@@ -13,6 +13,8 @@ import io.github.junitkvm.emulator.worker.CrashingWorker;
 import io.github.junitkvm.emulator.protocol.Message.Create;
 import io.github.junitkvm.emulator.protocol.Message.Ready;
 import io.github.junitkvm.emulator.protocol.MessageCodec;
+import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
+import io.github.junitkvm.emulator.worker.WorkerMain;
 import java.io.DataInputStream;
 import java.io.File;
 import java.nio.file.Path;
@@ -31,10 +33,10 @@ class WorkerProcessTest {
     void buildsTheWorkerCommandFromThisJvmAndTheCodeSources() {
         CrashFiles crashFiles = CrashFiles.create();
         try {
-            List<String> command = WorkerCommand.build(crashFiles);
+            List<String> command = WorkerCommand.build(crashFiles, UnicornLibrary.SYSTEM);
 
             assertThat(command.get(0)).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            assertThat(command).contains("-Xmx64m", "-XX:+UseSerialGC").endsWith("io.github.junitkvm.emulator.worker.WorkerMain");
+            assertThat(command).contains("-Xmx64m", "-XX:+UseSerialGC").endsWith("io.github.junitkvm.emulator.worker.WorkerMain", UnicornLibrary.SYSTEM);
             String classpath = command.get(command.indexOf("-cp") + 1);
             assertThat(classpath.split(File.pathSeparator)).hasSize(2)
                     .anySatisfy(entry -> assertThat(entry).endsWith("classes"))
@@ -47,12 +49,11 @@ class WorkerProcessTest {
     }
 
     @Test
-    void reportsAWorkerThatCannotLoadUnicornWithWhatToInstall() {
+    void reportsAWorkerThatCannotLoadUnicornWithWhatItSaid() {
         assertThatThrownBy(() -> WorkerProcess.start(crashFiles -> standIn(crashFiles, FakeWorker.class,
                 "libunicorn.so.2: cannot open shared object file")))
                 .isInstanceOf(HypervisorUnavailableException.class)
-                .hasMessageContaining("apt-get install libunicorn2")
-                .hasMessageContaining("libunicorn.so.2: cannot open shared object file");
+                .hasMessage("the emulator worker said: libunicorn.so.2: cannot open shared object file");
     }
 
     @Test
@@ -116,7 +117,7 @@ class WorkerProcessTest {
     @Test
     void workerExitsWhenItsStdinCloses() throws Exception {
         CrashFiles crashFiles = CrashFiles.create();
-        Process process = new ProcessBuilder(WorkerCommand.build(crashFiles)).redirectError(ProcessBuilder.Redirect.DISCARD)
+        Process process = new ProcessBuilder(WorkerCommand.build(crashFiles, UnicornLibrary.SYSTEM)).redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         try {
             DataInputStream in = new DataInputStream(process.getInputStream());
@@ -139,11 +140,12 @@ class WorkerProcessTest {
         assertThat(ExitStatus.describe(1)).isEqualTo("exit code 1");
     }
 
-    /** The worker command, with the test classpath and a stand-in main class. */
+    /** The worker command, with the test classpath and a stand-in main class and arguments. */
     private static List<String> standIn(CrashFiles crashFiles, Class<?> main, String... args) {
-        List<String> command = new ArrayList<>(WorkerCommand.build(crashFiles));
+        List<String> command = new ArrayList<>(WorkerCommand.build(crashFiles, UnicornLibrary.SYSTEM));
         command.set(command.indexOf("-cp") + 1, System.getProperty("java.class.path"));
-        command.set(command.size() - 1, main.getName());
+        command.subList(command.indexOf(WorkerMain.class.getName()), command.size()).clear();
+        command.add(main.getName());
         command.addAll(List.of(args));
         return command;
     }

@@ -15,17 +15,14 @@ import org.junit.jupiter.api.Test;
  * both behaviours; running code outside RAM is {@code MmioAccessTest}'s.
  */
 class FaultsTest {
-    private static final int INVALID_OPCODE = 6;
-
     @Test
     @KvmGuest(mode = CpuMode.LONG, code = "90 0f 0b f4")  // nop; ud2; hlt — with no IDT in the guest
-    void anExceptionWithoutAnIdtIsATripleFaultOnKvm(GuestRun run) {
-        if (run.backend() == Backend.KVM) {
-            assertThat(run).stoppedWith(ExitReason.SHUTDOWN);
-        } else {
-            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
-            assertThat(run.lastExit().value()).as("vector").isEqualTo(INVALID_OPCODE);
-            assertThat(run).registers().hasRip(0x1001);
+    void anExceptionWithoutAnIdtIsATripleFault(GuestRun run) {
+        assertThat(run).stoppedWith(ExitReason.SHUTDOWN);
+        if (run.backend() == Backend.EMULATOR) {
+            // KVM reports the shutdown alone; the emulator names the exception that led to it.
+            assertThat(run.lastExit().detail()).contains("#UD invalid opcode (vector 6) at linear 0x1001",
+                    "delivering #DF double fault");
         }
         assertDescribedWithModeAndRegisters(run, CpuMode.LONG);
     }

@@ -10,6 +10,7 @@ import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.Memory;
+import io.github.junitkvm.testsupport.LoadedUnicorn;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +30,30 @@ class StopMessagesTest {
     private static final int HLT = 0xf4;
 
     /**
+     * FXSAVE writes from one of Unicorn's helper functions, which goes on past a failed access: the
+     * emulator's stop still names the FXSAVE, as it does an access the translated code makes
+     * itself (Unicorn 2.0.1, which does not walk the page tables). On KVM and later Unicorn versions
+     * the address, beyond the extension's page tables, is a page fault with no IDT: a triple fault.
+     */
+    @Test
+    @KvmGuest(mode = CpuMode.LONG, asm = """
+                    mov     $0x100000000, %rax
+                    lea     fault(%rip), %rcx
+            fault:  fxsave  (%rax)
+                    hlt
+            """)
+    void aFaultInsideAnInstructionHelperStopsAtThatInstruction(GuestRun run) {
+        if (run.backend() == Backend.KVM || LoadedUnicorn.isAtLeast(2, 1, 0)) {
+            assertThat(run).stoppedWith(ExitReason.SHUTDOWN);
+            assertThat(run.lastExit().detail()).contains("#PF page fault (vector 14) at linear 0x1011");
+        } else {
+            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
+            assertThat(run.lastExit().detail()).contains("write of 2 bytes at 0x100000000", "code there: 0f ae 00 f4");
+            assertThat(run).registers().hasRip(run.registers().rcx());
+        }
+    }
+
+    /**
      * KVM delivers {@code INT 0x10} through the interrupt vector table, whose zeroed entry sends it
      * to 0000:0000; the emulator stops, and must not call vector 16 the x87 error #MF.
      */
@@ -39,46 +64,36 @@ class StopMessagesTest {
 
         GuestRun run = vm.run();
 
-        if (vm.backend() == Backend.KVM) {
-            assertThat(run).haltedNormally().registers().hasRip(1);
-            assertThat(run).as("the interrupt frame: IP after the INT, CS 0")
-                    .memoryAt(run.registers().rsp() & 0xffff, 4).containsExactly(0x03, 0x10, 0, 0);
-        } else {
-            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
-            assertThat(run.lastExit().value()).as("vector").isEqualTo(0x10);
-            assertThat(run.lastExit().detail())
-                    .startsWith("software interrupt INT 0x10 (vector 16), the instruction before CS:IP 0000:1003"
-                            + " (linear 0x1003)")
-                    .doesNotContain("#MF", "exception");
-        }
+        assertThat(run).haltedNormally().registers().hasRip(1);
+        assertThat(run).as("the interrupt frame: IP after the INT, CS 0")
+                .memoryAt(run.registers().rsp() & 0xffff, 4).containsExactly(0x03, 0x10, 0, 0);
     }
 
     /** The extension's IDT is empty: on KVM the INT faults, and the fault shuts the guest down. */
     @Test
     @KvmGuest(mode = CpuMode.PROTECTED, code = "90 cd 10 f4")
     void aSoftwareInterruptInProtectedMode(GuestRun run) {
-        assertSoftwareInterruptWithoutAnIdt(run, "INT 0x10 (vector 16)");
+        assertSoftwareInterruptWithoutAnIdt(run, 16);
     }
 
     @Test
     @KvmGuest(mode = CpuMode.LONG, code = "90 cc f4")  // nop; int3; hlt
     void aBreakpointInLongMode(GuestRun run) {
-        assertSoftwareInterruptWithoutAnIdt(run, "INT3 (vector 3)");
+        assertSoftwareInterruptWithoutAnIdt(run, 3);
     }
 
-    private static void assertSoftwareInterruptWithoutAnIdt(GuestRun run, String interrupt) {
-        if (run.backend() == Backend.KVM) {
-            assertThat(run).stoppedWith(ExitReason.SHUTDOWN);
-        } else {
-            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
-            assertThat(run.lastExit().detail()).startsWith("software interrupt " + interrupt)
-                    .doesNotContain("exception");
+    private static void assertSoftwareInterruptWithoutAnIdt(GuestRun run, int vector) {
+        assertThat(run).stoppedWith(ExitReason.SHUTDOWN);
+        if (run.backend() == Backend.EMULATOR) {
+            // The emulator's description names the interrupt that led to the triple fault.
+            assertThat(run.lastExit().detail()).startsWith("triple fault after software interrupt (vector " + vector
+                    + ")").contains("delivering #DF double fault");
         }
     }
 
     /**
      * A jump to 0x200000 in real mode: IP past 0xffff, beyond CS's limit. Unicorn jumps there and
-     * stops fetching beyond RAM, which the message must show as EIP and linear address as they are.
+     * stops fetching from MMIO, which the message must show as EIP and linear address as they are.
      */
     @Test
     @KvmGuest(code = "66 e9 fa ef 1f 00")  // jmp dword 0x200000
@@ -91,7 +106,7 @@ class StopMessagesTest {
             assertLimitOnKvm(run);
         } else {
             assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
-            assertThat(run.lastExit().detail()).contains("fetch", "at 0x200000",
+            assertThat(run.lastExit().detail()).contains("UC_ERR_FETCH_PROT",
                     "at CS:EIP 0000:00200000 (linear 0x200000; EIP is past 0xffff, the end of the real-mode code"
                             + " segment: Unicorn runs on there, where a CPU raises #GP)");
         }

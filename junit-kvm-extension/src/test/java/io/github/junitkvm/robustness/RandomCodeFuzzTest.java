@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, unit = TimeUnit.MINUTES)
 @ExtendWith(SelectedHypervisor.class)
 class RandomCodeFuzzTest {
-    private static final int RUNS = Integer.getInteger("junitkvm.fuzz.runs", 10_000);
+    private static final int RUNS = Integer.getInteger("junitkvm.fuzz.runs", 5_000);
     private static final long SEED = Long.getLong("junitkvm.fuzz.seed", System.nanoTime());
     private static final int LONGEST_BLOB = 64;
     private static final long LOAD_ADDRESS = 0x1000;

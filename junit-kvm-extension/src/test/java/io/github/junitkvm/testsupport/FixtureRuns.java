@@ -3,6 +3,7 @@ package io.github.junitkvm.testsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import io.github.junitkvm.emulator.EmulatorHypervisor;
 import java.util.Map;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -10,7 +11,7 @@ import org.junit.platform.testkit.engine.Events;
 
 /**
  * Runs one method of a fixture class (tagged {@code fixture}, run only this way) through JUnit's
- * {@code EngineTestKit}, for tests about how a test fails: on the backend this suite runs on, and
+ * {@code EngineTestKit}, for tests about how a test fails: on the backend (and Unicorn library) this suite runs on, and
  * requiring it to fail, not to be skipped.
  */
 public final class FixtureRuns {
@@ -36,8 +37,14 @@ public final class FixtureRuns {
      */
     public static Throwable failureOf(Class<?> fixture, String method, String parameterTypes,
                                       Map<String, String> configuration) {
-        Events events = EngineTestKit.engine("junit-jupiter")
-                .configurationParameter("junitkvm.backend", System.getProperty("junitkvm.backend", "auto"))
+        EngineTestKit.Builder kit = EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("junitkvm.backend", System.getProperty("junitkvm.backend", "auto"));
+        // The Unicorn library of this run's emulator: an EngineTestKit run sees only the parameters it is given.
+        String unicorn = System.getProperty(EmulatorHypervisor.UNICORN_PARAMETER);
+        if (unicorn != null) {
+            kit.configurationParameter(EmulatorHypervisor.UNICORN_PARAMETER, unicorn);
+        }
+        Events events = kit
                 .configurationParameters(configuration)
                 .selectors(selectMethod(fixture, method, parameterTypes))
                 .execute().allEvents();

@@ -4,6 +4,7 @@ import io.github.junitkvm.backend.ExitListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -53,6 +54,12 @@ public class RecordingListener implements ExitListener {
     /** @return how a call is recorded */
     public static String mmioWriteEvent(long address, int size, long value) {
         return String.format(Locale.ROOT, "mmio write 0x%x/%d = 0x%x", address, size, value);
+    }
+
+    /** @return no port: this listener acts on nothing, so every {@code OUT} may be streamed */
+    @Override
+    public Set<Integer> observedPorts() {
+        return Set.of();
     }
 
     @Override

@@ -15,8 +15,10 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * run, how each guest stopped, its serial output, its exits and its final registers. Needs both
  * backends, so it is tagged {@code kvm}: it runs where {@code /dev/kvm} exists and in CI's
  * KVM-in-QEMU stage. Where the backends differ on purpose, the difference is in the README's
- * emulator table and pinned by tests that state both behaviours; the samples avoid those corners,
- * but for {@link ModeSwitchTest}, which is left out here.
+ * emulator table and pinned by tests that state both behaviours; the samples avoid those corners.
+ * {@link ModeSwitchTest}, a guest that switches from real to protected to long mode itself, and
+ * {@link InterruptHandlersTest}, guests whose own IVT and IDT handlers serve software interrupts
+ * and faults, are compared like every other sample.
  */
 @Tag("kvm")
 class BackendsAgreeTest {
@@ -42,9 +44,7 @@ class BackendsAgreeTest {
 
     /** @return per sample test, the digests of its runs in order */
     private static Map<String, List<String>> runSamplesOn(String backend) {
-        // Differs on purpose, and states both behaviours: the emulator has no long mode to switch
-        // into from real mode.
-        EngineExecutionResults results = SampleRuns.run(Map.of("junitkvm.backend", backend), ModeSwitchTest.class);
+        EngineExecutionResults results = SampleRuns.run(Map.of("junitkvm.backend", backend));
         results.testEvents().assertStatistics(stats -> stats.skipped(0));
         return SampleRuns.entries(results, KvmExtension.RUN_REPORT_KEY);
     }

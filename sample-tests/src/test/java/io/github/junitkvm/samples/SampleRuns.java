@@ -5,6 +5,7 @@ import static org.junit.platform.engine.discovery.ClassNameFilter.excludeClassNa
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
 import io.github.junitkvm.KvmExtension;
+import io.github.junitkvm.emulator.EmulatorHypervisor;
 import io.github.junitkvm.guest.RunDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +40,7 @@ final class SampleRuns {
                 ReusedVmsAgreeTest.class.getName(), SampleRuns.class.getName()));
         Arrays.stream(excluded).map(Class::getName).forEach(left::add);
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .configurationParameters(unicornOfThisRun())
                 .configurationParameters(parameters)
                 .configurationParameter(KvmExtension.REPORT_RUNS_PARAMETER, "true")
                 .selectors(selectPackage(SampleRuns.class.getPackageName()))
@@ -56,6 +58,15 @@ final class SampleRuns {
                 .toList();
         assertThat(failures).as("sample tests that failed or aborted with %s", parameters).isEmpty();
         return results;
+    }
+
+    /**
+     * @return the Unicorn library this run's emulator loads, as the system property names it: an
+     *     {@code EngineTestKit} run sees only the parameters it is given
+     */
+    private static Map<String, String> unicornOfThisRun() {
+        String unicorn = System.getProperty(EmulatorHypervisor.UNICORN_PARAMETER);
+        return unicorn == null ? Map.of() : Map.of(EmulatorHypervisor.UNICORN_PARAMETER, unicorn);
     }
 
     /**

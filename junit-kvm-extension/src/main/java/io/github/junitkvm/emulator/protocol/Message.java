@@ -1,122 +1,40 @@
 package io.github.junitkvm.emulator.protocol;
 
-import io.github.junitkvm.GeneralRegisters;
-import io.github.junitkvm.InstructionTrace;
-import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.MachineConfig;
-import io.github.junitkvm.backend.StopCause;
-import java.util.Arrays;
-import java.util.Set;
 
-/** One message between the test JVM (the parent) and an emulator worker. */
+/**
+ * One message between the test JVM (the parent) and an emulator worker: the envelopes that carry
+ * {@link MachineCall}s one way and {@link ExitCall}s the other, and the few messages about the
+ * worker itself.
+ */
 public sealed interface Message {
 
     // ---- parent to worker ----
 
     /**
-     * Creates the worker's machine. Reply: {@link Done} or {@link Failed}.
+     * Creates the worker's machine. Reply: {@link Reply} of null, or {@link Failed}.
      *
      * @param config the RAM, CPU mode and trace length
      */
     record Create(MachineConfig config) implements Message {
     }
 
-    /** Discards the worker's machine, if any. Reply: {@link Done}. */
+    /** Discards the worker's machine, if any. Reply: {@link Reply} of null. */
     record Destroy() implements Message {
     }
 
     /**
-     * Replaces the worker's machine by a new one with the same configuration. Reply: {@link Done}
-     * or {@link Failed}.
-     */
-    record Reset() implements Message {
-    }
-
-    /**
-     * Reply: {@link MemoryContent} or {@link Failed}.
+     * Calls the worker's machine. Reply: {@link Reply} of the call's result, or {@link Failed}; a
+     * {@link MachineCall.Run} sends its exits first.
      *
-     * @param address guest physical address
-     * @param length byte count
+     * @param call the call
      */
-    record ReadMemory(long address, int length) implements Message {
+    record Request(MachineCall<?> call) implements Message {
     }
 
     /**
-     * Reply: {@link Done} or {@link Failed}.
-     *
-     * @param address guest physical address
-     * @param data the bytes
-     */
-    record WriteMemory(long address, byte[] data) implements Message {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof WriteMemory that && address == that.address && Arrays.equals(data, that.data);
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(address) * 31 + Arrays.hashCode(data);
-        }
-
-        @Override
-        public String toString() {
-            return "WriteMemory[address=0x" + Long.toHexString(address) + ", length=" + data.length + "]";
-        }
-    }
-
-    /** Reply: {@link RegistersContent} or {@link Failed}. */
-    record GetRegisters() implements Message {
-    }
-
-    /**
-     * Reply: {@link Done} or {@link Failed}.
-     *
-     * @param registers the new general registers
-     */
-    record SetRegisters(GeneralRegisters registers) implements Message {
-    }
-
-    /** Reply: {@link SpecialRegistersContent} or {@link Failed}. */
-    record GetSpecialRegisters() implements Message {
-    }
-
-    /**
-     * Reply: {@link Done} or {@link Failed}.
-     *
-     * @param registers the new system registers
-     */
-    record SetSpecialRegisters(SpecialRegisters registers) implements Message {
-    }
-
-    /**
-     * Runs the vCPU. Replies: any number of exits ({@link PortOut}, {@link PortIn}, {@link MmioWrite},
-     * {@link MmioRead}), then {@link Stopped} (or {@link Failed} if the run could not start).
-     *
-     * @param runId identifies the run for {@link Stop}; differs from every earlier run's
-     * @param stopPorts ports whose {@code OUT} ends the run
-     */
-    record Run(int runId, Set<Integer> stopPorts) implements Message {
-        /**
-         * Copies the port set.
-         *
-         * @param runId identifies the run
-         * @param stopPorts ports whose {@code OUT} ends the run
-         */
-        public Run {
-            stopPorts = Set.copyOf(stopPorts);
-        }
-    }
-
-    /**
-     * The value for the pending {@link PortIn} or {@link MmioRead}. No reply.
-     *
-     * @param value the value the guest reads
-     */
-    record Answer(long value) implements Message {
-    }
-
-    /**
-     * Stops the run with this id if it is still going; ignored otherwise. No reply.
+     * Stops the run with this id if it is still going; ignored otherwise. No reply. The worker
+     * reads it even while the guest runs.
      *
      * @param runId the run to stop
      */
@@ -141,108 +59,32 @@ public sealed interface Message {
     record Unavailable(String reason) implements Message {
     }
 
-    /** The request succeeded and returns nothing. */
-    record Done() implements Message {
+    /**
+     * An exit of the run in progress.
+     *
+     * @param call what the guest did, as a call of the parent's listener
+     * @param awaitsReply whether the guest waits at the access for the parent's {@link Reply} (of
+     *     the call's result); until it comes, the worker serves the parent's {@link Request}s, but a
+     *     run or a reset, on the machine as it stands at the exit. A streamed exit gets no reply.
+     */
+    record Exit(ExitCall<?> call, boolean awaitsReply) implements Message {
+    }
+
+    // ---- both ways ----
+
+    /**
+     * The result of a call.
+     *
+     * @param value what the call returned; null for a void call
+     */
+    record Reply(Object value) implements Message {
     }
 
     /**
-     * The request failed; the machine is still usable.
+     * The call failed; the machine is still usable.
      *
      * @param message what failed and why
      */
     record Failed(String message) implements Message {
-    }
-
-    /**
-     * Reply to {@link ReadMemory}.
-     *
-     * @param data the bytes
-     */
-    record MemoryContent(byte[] data) implements Message {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof MemoryContent that && Arrays.equals(data, that.data);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(data);
-        }
-
-        @Override
-        public String toString() {
-            return "MemoryContent[length=" + data.length + "]";
-        }
-    }
-
-    /**
-     * Reply to {@link GetRegisters}.
-     *
-     * @param registers the general registers
-     */
-    record RegistersContent(GeneralRegisters registers) implements Message {
-    }
-
-    /**
-     * Reply to {@link GetSpecialRegisters}.
-     *
-     * @param registers the system registers
-     */
-    record SpecialRegistersContent(SpecialRegisters registers) implements Message {
-    }
-
-    /**
-     * The guest executed {@code OUT}; streamed, no answer.
-     *
-     * @param port the port
-     * @param size 1, 2 or 4
-     * @param value the value written
-     */
-    record PortOut(int port, int size, long value) implements Message {
-    }
-
-    /**
-     * The guest executed {@code IN}; the worker waits for an {@link Answer}.
-     *
-     * @param port the port
-     * @param size 1, 2 or 4
-     */
-    record PortIn(int port, int size) implements Message {
-    }
-
-    /**
-     * The guest wrote outside RAM; streamed, no answer.
-     *
-     * @param address guest physical address
-     * @param size access size in bytes
-     * @param value the value written
-     */
-    record MmioWrite(long address, int size, long value) implements Message {
-    }
-
-    /**
-     * The guest read outside RAM; the worker waits for an {@link Answer}.
-     *
-     * @param address guest physical address
-     * @param size access size in bytes
-     */
-    record MmioRead(long address, int size) implements Message {
-    }
-
-    /**
-     * The run ended.
-     *
-     * @param cause why
-     * @param trace the instructions it executed, empty when the machine does not trace
-     */
-    record Stopped(StopCause cause, InstructionTrace trace) implements Message {
-        /**
-         * A run of a machine that does not trace.
-         *
-         * @param cause why it ended
-         */
-        public Stopped(StopCause cause) {
-            this(cause, InstructionTrace.empty());
-        }
     }
 }

@@ -1,12 +1,12 @@
 /**
- * The binary protocol between the test JVM and an emulator worker process: the messages, and their
- * encoding on the worker's stdin and stdout.
+ * The binary protocol between the test JVM and an emulator worker process.
  *
- * <p>The parent sends requests; the worker answers each with exactly one reply, except
- * {@link io.github.junitkvm.emulator.protocol.Message.Run}, whose reply
- * ({@link io.github.junitkvm.emulator.protocol.Message.Stopped}) is preceded by the exits of the
- * run, and {@link io.github.junitkvm.emulator.protocol.Message.Stop} and
- * {@link io.github.junitkvm.emulator.protocol.Message.Answer}, which get none. Exits that need a
- * value ({@code IN}, MMIO reads) wait for an {@code Answer}; the others are streamed without one.
+ * <p>The parent sends {@link io.github.junitkvm.emulator.protocol.MachineCall}s, one record per
+ * method of the backend interface, which the worker invokes on its machine and answers with one
+ * {@link io.github.junitkvm.emulator.protocol.Message.Reply}. During a run the worker sends the
+ * run's exits as {@link io.github.junitkvm.emulator.protocol.ExitCall}s of the parent's listener;
+ * those at which the guest waits get a reply, and meanwhile the parent may call the machine again,
+ * as a handler does. {@link io.github.junitkvm.emulator.protocol.Message.Stop} comes out of turn and
+ * gets no reply. One codec, derived from the records themselves, encodes it all.
  */
 package io.github.junitkvm.emulator.protocol;

@@ -45,6 +45,8 @@ public final class UnicornConstants {
 
     /** {@code uc_mem_type}: a read. */
     public static final int UC_MEM_READ = 16;
+    /** {@code uc_mem_type}: a write. */
+    public static final int UC_MEM_WRITE = 17;
     /** {@code uc_mem_type}: a read of unmapped memory. */
     public static final int UC_MEM_READ_UNMAPPED = 19;
     /** {@code uc_mem_type}: a write to unmapped memory. */
@@ -72,6 +74,8 @@ public final class UnicornConstants {
     /** {@code uc_x86_insn}: the OUT instruction. */
     public static final int UC_X86_INS_OUT = 500;
 
+    /** {@code uc_x86_reg}: DR0; DR1 to DR7 follow it. */
+    public static final int UC_X86_REG_DR0 = 66;
     /** {@code uc_x86_reg}: CR0. */
     public static final int UC_X86_REG_CR0 = 50;
     /** {@code uc_x86_reg}: CR2. */

@@ -16,14 +16,30 @@ import com.sun.jna.ptr.PointerByReference;
  */
 public interface UnicornLibrary extends Library {
 
+    /** The name under which the dynamic linker finds the system's {@code libunicorn.so}. */
+    String SYSTEM = "unicorn";
+
     /**
-     * Loads {@code libunicorn.so.2} from the system's library path.
+     * Loads a libunicorn.
      *
+     * @param library {@link #SYSTEM}, for the one on the system's library path, or the absolute
+     *     path of a library file
      * @return the bound library
      * @throws UnsatisfiedLinkError if the library cannot be found or loaded
      */
-    static UnicornLibrary load() {
-        return Native.load("unicorn", UnicornLibrary.class);
+    static UnicornLibrary load(String library) {
+        return Native.load(library, UnicornLibrary.class);
+    }
+
+    /**
+     * Formats {@link #uc_version}'s result, which holds major, minor and patch level in its bytes
+     * 3, 2 and 1.
+     *
+     * @param combined the combined version number
+     * @return the version, for example {@code 2.0.1}
+     */
+    static String versionName(int combined) {
+        return (combined >>> 24) + "." + (combined >>> 16 & 0xff) + "." + (combined >>> 8 & 0xff);
     }
 
     /**
@@ -144,6 +160,22 @@ public interface UnicornLibrary extends Library {
                     long begin, long end, Object... extra);
 
     /**
+     * Adds a hook whose callback is a native function.
+     *
+     * @param uc the engine
+     * @param hh receives the hook's handle
+     * @param type {@code UC_HOOK_*}
+     * @param function the native function Unicorn calls
+     * @param userData passed back to the function
+     * @param begin first address the hook covers
+     * @param end last address the hook covers ({@code begin > end}: everywhere)
+     * @param extra the variadic arguments
+     * @return a {@code uc_err}
+     */
+    int uc_hook_add(Pointer uc, LongByReference hh, int type, Pointer function, Pointer userData,
+                    long begin, long end, Object... extra);
+
+    /**
      * @param uc the engine
      * @param address guest physical address, page-aligned
      * @param size bytes, a page multiple
@@ -166,4 +198,43 @@ public interface UnicornLibrary extends Library {
      */
     int uc_mmio_map(Pointer uc, long address, long size, MmioReadCallback readCallback,
                     Pointer readUserData, MmioWriteCallback writeCallback, Pointer writeUserData);
+
+    /**
+     * @param uc the engine
+     * @return the bytes a context takes: C's {@code struct uc_context} header, then a copy of the
+     *     CPU's state ({@code CPUX86State} up to {@code retaddr})
+     */
+    long uc_context_size(Pointer uc);
+
+    /**
+     * @param uc the engine
+     * @param context receives a context of {@link #uc_context_size} bytes; free it with
+     *     {@link #uc_context_free}
+     * @return a {@code uc_err}
+     */
+    int uc_context_alloc(Pointer uc, PointerByReference context);
+
+    /**
+     * Copies the CPU's whole state into the context.
+     *
+     * @param uc the engine
+     * @param context a context of this engine
+     * @return a {@code uc_err}
+     */
+    int uc_context_save(Pointer uc, Pointer context);
+
+    /**
+     * Copies the context's state into the CPU, as it is, hidden parts (segment caches, mode flags) included.
+     *
+     * @param uc the engine
+     * @param context a context of this engine
+     * @return a {@code uc_err}
+     */
+    int uc_context_restore(Pointer uc, Pointer context);
+
+    /**
+     * @param context a context from {@link #uc_context_alloc}
+     * @return a {@code uc_err}
+     */
+    int uc_context_free(Pointer context);
 }

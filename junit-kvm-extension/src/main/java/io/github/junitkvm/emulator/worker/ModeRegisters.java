@@ -4,8 +4,8 @@ import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.SpecialRegisters;
 
 /**
- * The part of an engine that depends on its Unicorn mode: which registers exist, how segments are
- * derived, and where the next instruction is.
+ * An engine's registers, read and written in the terms of the public API, and where the next
+ * instruction is.
  */
 interface ModeRegisters {
     /** @return the guest's general registers */
@@ -26,6 +26,12 @@ interface ModeRegisters {
      */
     void setSpecialRegisters(SpecialRegisters registers);
 
-    /** @return the linear address of the next instruction, as {@code uc_emu_start} takes it */
+    /** @return the linear address of the next instruction */
     long instructionAddress();
+
+    /** @return the {@code begin} of {@code uc_emu_start} that continues at the next instruction */
+    long startAddress();
+
+    /** @return the width of the code the CPU runs now */
+    EngineKind codeWidth();
 }

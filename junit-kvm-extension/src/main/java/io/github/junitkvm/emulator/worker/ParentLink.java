@@ -1,29 +1,21 @@
 package io.github.junitkvm.emulator.worker;
 
 import io.github.junitkvm.emulator.protocol.Message;
-import io.github.junitkvm.emulator.protocol.Message.MmioRead;
-import io.github.junitkvm.emulator.protocol.Message.MmioWrite;
-import io.github.junitkvm.emulator.protocol.Message.PortIn;
-import io.github.junitkvm.emulator.protocol.Message.PortOut;
 import io.github.junitkvm.emulator.protocol.MessageCodec;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The worker's side of the conversation with its parent: replies and exits go out through one
- * buffered stream, written by the engine thread only; answers to {@code IN} and MMIO reads come
- * back through {@link #answer}, called by the thread that reads stdin.
+ * buffered stream, written by the engine thread only.
  *
  * <p>Exits that need no answer stay in the buffer until something needs the parent's attention (a
  * reply, a read, the end of the run), so a guest that writes a port in a loop does not pay a pipe
  * round trip per write.
  */
-final class ParentLink implements ExitChannel {
+final class ParentLink {
     private final DataOutputStream out;
-    private final BlockingQueue<Long> answers = new LinkedBlockingQueue<>();
 
     /** @param out the worker's protocol stream (its real stdout) */
     ParentLink(OutputStream out) {
@@ -44,47 +36,16 @@ final class ParentLink implements ExitChannel {
         }
     }
 
-    /** @param value the value the parent supplied for the pending read */
-    void answer(long value) {
-        answers.add(value);
-    }
-
-    @Override
-    public void portOut(int port, int size, long value) {
-        stream(new PortOut(port, size, value));
-    }
-
-    @Override
-    public long portIn(int port, int size) {
-        reply(new PortIn(port, size));
-        return awaitAnswer();
-    }
-
-    @Override
-    public void mmioWrite(long address, int size, long value) {
-        stream(new MmioWrite(address, size, value));
-    }
-
-    @Override
-    public long mmioRead(long address, int size) {
-        reply(new MmioRead(address, size));
-        return awaitAnswer();
-    }
-
-    private void stream(Message message) {
+    /**
+     * Buffers a message that needs no answer; it goes out with the next {@link #reply}.
+     *
+     * @param message the message
+     */
+    void stream(Message message) {
         try {
             MessageCodec.write(out, message);
         } catch (IOException e) {
             parentGone(e);
-        }
-    }
-
-    private long awaitAnswer() {
-        try {
-            return answers.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the parent's answer", e);
         }
     }
 

@@ -60,12 +60,6 @@ final class RegisterPort {
         check(uc.uc_reg_write(handle, id, scratch), "uc_reg_write(" + id + ", " + table + ")");
     }
 
-    /** @return EFER through the MSR interface; an engine that refuses reports 0, the reset value */
-    long readEfer() {
-        X86Msr.select(scratch, X86Msr.MSR_EFER);
-        return uc.uc_reg_read(handle, UC_X86_REG_MSR, scratch) == UC_ERR_OK ? X86Msr.value(scratch) : 0;
-    }
-
     /** @param value the new EFER */
     void writeEfer(long value) {
         X86Msr.write(scratch, X86Msr.MSR_EFER, value);

@@ -5,13 +5,13 @@ package io.github.junitkvm.emulator.worker;
  * {@link StopClassifier} can decide why without touching the engine.
  *
  * @param state what the hooks recorded
- * @param kind the engine's kind, which names the instruction pointer (IP, EIP or RIP)
+ * @param kind the width of the code at the stop, which names the instruction pointer (IP, EIP or RIP)
  * @param error the {@code uc_err} of {@code uc_emu_start}
  * @param errorText {@code uc_strerror(error)}, empty for {@code UC_ERR_OK}
  * @param stopRequested whether the parent asked this run to stop
  * @param timedOut whether Unicorn reports a timeout
  * @param cs the CS selector at the stop
- * @param ip the instruction pointer at the stop (EIP in 16- and 32-bit engines, RIP in 64-bit ones)
+ * @param ip the instruction pointer at the stop (RIP; EIP and IP are its low bits)
  * @param linearIp the linear address CS:IP stands for (selector × 16 + EIP in real mode, the
  *     code segment's base + EIP in 32-bit mode, RIP in 64-bit mode)
  * @param byteBeforeIp the byte before linear CS:IP, or -1 if that is not RAM

@@ -17,6 +17,12 @@ final class RunState {
     private int vector = -1;
     private long vectorAddress;
     private String unmappedAccess;
+    private long unmappedRip;
+    private String undelivered;
+    private String shutdown;
+    private boolean changedByHandler;
+    private boolean blockEnded;
+    private AbandonedAccess abandoned;
 
     /**
      * @param stopPorts ports whose {@code OUT} ends the run
@@ -37,7 +43,7 @@ final class RunState {
      *     block, whose exits are then dropped
      */
     boolean stopped() {
-        return stopPortWrite != null || vector >= 0;
+        return stopPortWrite != null || vector >= 0 || shutdown != null;
     }
 
     /**
@@ -57,24 +63,120 @@ final class RunState {
         return trace == null ? InstructionTrace.empty() : trace.snapshot();
     }
 
+    /** A handler changed memory or the system registers during an exit. */
+    void changedByHandler() {
+        changedByHandler = true;
+    }
+
+    /**
+     * @return whether the exit now handled must end Unicorn's translation block, as a handler
+     *     changed what it was translated from; the run is then to go on ({@link #takeBlockEnded})
+     */
+    boolean endBlockForChange() {
+        if (!changedByHandler) {
+            return false;
+        }
+        changedByHandler = false;
+        blockEnded = true;
+        return true;
+    }
+
+    /** @return whether an exit ended the translation block for a change, cleared by the call */
+    boolean takeBlockEnded() {
+        boolean ended = blockEnded;
+        blockEnded = false;
+        return ended;
+    }
+
+    /**
+     * Ending the run inside a memory access abandons its instruction after the access: the access
+     * reached its handler, but the instruction runs again when the run goes on.
+     *
+     * @param access the access its handler has seen
+     */
+    void abandoned(AbandonedAccess access) {
+        abandoned = access;
+    }
+
+    /**
+     * @param type {@code UC_MEM_READ} or {@code UC_MEM_WRITE}
+     * @param address where the guest accesses
+     * @param size how many bytes
+     * @return the access an abandoned instruction made, if this is its repetition; then the guest
+     *     gets what the handler gave it the first time, and the handler is not called again. Any
+     *     other access forgets it.
+     */
+    AbandonedAccess repeated(int type, long address, int size) {
+        AbandonedAccess access = abandoned;
+        abandoned = null;
+        return access != null && access.type() == type && access.address() == address && access.size() == size
+                ? access : null;
+    }
+
+    /**
+     * Forgets the abandoned access unless the run is to go on at its instruction: otherwise the
+     * instruction completed after all, and the next such access is a new one.
+     *
+     * @param rip where the run goes on
+     */
+    void resumingAt(long rip) {
+        if (abandoned != null && abandoned.rip() != rip) {
+            abandoned = null;
+        }
+    }
+
+    /**
+     * An access to MMIO, or a write to ROM, that an exit abandoned.
+     *
+     * @param type {@code UC_MEM_READ} or {@code UC_MEM_WRITE}
+     * @param address where the guest accessed
+     * @param size how many bytes
+     * @param value the value read or written
+     * @param rip the instruction that made it
+     */
+    record AbandonedAccess(int type, long address, int size, long value, long rip) {
+    }
+
     /** @param cause the stop-port write that ends the run */
     void stopPort(StopCause cause) {
         stopPortWrite = cause;
     }
 
+
     /**
-     * @param vector the CPU exception or interrupt that ends the run
+     * @param vector the CPU exception or interrupt that ends the run, as the emulator cannot deliver it
      * @param address the linear address of the instruction the vCPU was at when it was raised
+     * @param reason why it was not delivered
      */
-    void interrupt(int vector, long address) {
+    void interrupt(int vector, long address, String reason) {
         this.vector = vector;
         this.vectorAddress = address;
+        this.undelivered = reason;
     }
 
-    /** @param description what the guest touched where nothing is mapped */
-    void unmapped(String description) {
+    /** @param description the triple fault that ends the run, and the exceptions that led to it */
+    void shutdown(String description) {
+        shutdown = description;
+    }
+
+    /** @return why {@link #vector()} was not delivered */
+    String undelivered() {
+        return undelivered;
+    }
+
+    /** @return the triple fault that ended the run, or null */
+    String shutdown() {
+        return shutdown;
+    }
+
+    /**
+     * @param description what the guest touched where nothing is mapped
+     * @param rip the instruction pointer of the instruction that touched it
+     */
+    void unmapped(String description, long rip) {
         if (unmappedAccess == null) {
             unmappedAccess = description;
+            unmappedRip = rip;
         }
     }
 
@@ -96,5 +198,10 @@ final class RunState {
     /** @return the unmapped access that ended the run, or null */
     String unmappedAccess() {
         return unmappedAccess;
+    }
+
+    /** @return the instruction pointer of the instruction that made {@link #unmappedAccess()} */
+    long unmappedRip() {
+        return unmappedRip;
     }
 }

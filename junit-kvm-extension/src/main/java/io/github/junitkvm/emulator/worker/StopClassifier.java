@@ -34,6 +34,10 @@ final class StopClassifier {
         if (state.stopPortWrite() != null) {
             return state.stopPortWrite();
         }
+        if (state.shutdown() != null) {
+            return StopCause.fault(Kind.SHUTDOWN, 0, String.format(Locale.ROOT,
+                    "%s; the vCPU stopped at %s", state.shutdown(), where(outcome)));
+        }
         if (state.vector() >= 0) {
             return StopCause.fault(Kind.EMULATOR_FAULT, state.vector(), vector(outcome));
         }
@@ -66,14 +70,18 @@ final class StopClassifier {
         Optional<String> instruction = InterruptInstruction.endingWith(outcome.codeBeforeVector(), vector,
                 outcome.kind() == EngineKind.SIXTY_FOUR_BIT);
         if (instruction.isPresent()) {
-            return String.format(Locale.ROOT, "software interrupt %s (vector %d), the instruction before %s; the"
-                    + " emulator does not deliver interrupts through the guest's interrupt table",
-                    instruction.get(), vector, where(outcome));
+            return String.format(Locale.ROOT, "software interrupt %s (vector %d), the instruction before %s; %s",
+                    instruction.get(), vector, where(outcome), undelivered(outcome));
         }
         boolean exception = vector < FIRST_INTERRUPT;
-        return String.format(Locale.ROOT, "%s%s (vector %d) at %s; the emulator does not deliver %s through the"
-                + " guest's interrupt table", exception ? "CPU exception " : "", CpuExceptions.name(vector), vector,
-                where(outcome), exception ? "exceptions" : "interrupts");
+        return String.format(Locale.ROOT, "%s%s (vector %d) at %s; %s", exception ? "CPU exception " : "",
+                CpuExceptions.name(vector), vector, where(outcome), undelivered(outcome));
+    }
+
+    private static String undelivered(RunOutcome outcome) {
+        String reason = outcome.state().undelivered();
+        return "the emulator could not deliver it through the guest's interrupt table"
+                + (reason == null ? "" : ": " + reason);
     }
 
     /** Says what an instruction Unicorn takes for invalid is, where a CPU runs it. */
@@ -87,7 +95,7 @@ final class StopClassifier {
 
     /**
      * CS and the instruction pointer by the name the engine gives it, and the linear address. A
-     * 16-bit engine's EIP beyond 0xffff is named as such: Unicorn lets real-mode code run on past
+     * 16-bit code's EIP beyond 0xffff is named as such: Unicorn lets real-mode code run on past
      * the end of its 64 KiB segment, where a CPU raises #GP.
      */
     private static String where(RunOutcome outcome) {

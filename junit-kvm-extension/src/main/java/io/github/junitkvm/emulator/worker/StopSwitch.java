@@ -50,6 +50,12 @@ final class StopSwitch {
         }
     }
 
+    /** Asks the armed run to stop, whichever it is: the engine's own {@code requestStop()}. */
+    synchronized void requestArmed() {
+        stopRequested = true;
+        notifyAll();
+    }
+
     /**
      * The engine thread is about to start the emulator.
      *
@@ -63,6 +69,14 @@ final class StopSwitch {
         stopAction = action;
         notifyAll();
         return true;
+    }
+
+    /**
+     * @return whether a stop was requested for the armed run: an exit whose answer arrives after
+     *     its stop request (a handler that failed or stopped the run) ends the run at once
+     */
+    synchronized boolean requested() {
+        return stopRequested;
     }
 
     /**

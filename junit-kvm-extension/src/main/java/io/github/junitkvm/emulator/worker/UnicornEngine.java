@@ -2,6 +2,7 @@ package io.github.junitkvm.emulator.worker;
 
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ARCH_X86;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_CTL_TB_REMOVE_CACHE;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ERR_INSN_INVALID;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ERR_OK;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_HOOK_CODE;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_HOOK_INSN;
@@ -13,6 +14,8 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_HOOK_MEM_W
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_MEM_FETCH_UNMAPPED;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_MEM_READ;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_MEM_READ_UNMAPPED;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_MEM_WRITE;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_MODE_64;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_ALL;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_EXEC;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_READ;
@@ -20,21 +23,25 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_QUERY_TIME
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_IN;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_OUT;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CS;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RIP;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.ucCtlWrite;
-
 
 import com.sun.jna.Callback;
 import com.sun.jna.Memory;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
+import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
+import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.unicorn.CodeHook;
 import io.github.junitkvm.emulator.unicorn.InHook;
 import io.github.junitkvm.emulator.unicorn.InterruptHook;
@@ -50,28 +57,41 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One machine in a Unicorn engine of the {@link EngineKind} its CPU mode needs: its RAM, the MMIO
- * that fills every hole below the kind's {@link EngineKind#mmioLimit() limit}, its registers, and
- * runs whose exits go to an {@link ExitChannel}. Used by one thread; only the stop action may be
- * called from another, while a run is in progress.
+ * One machine in a {@code UC_MODE_64} Unicorn engine: its RAM, the MMIO that fills every hole below
+ * {@link #MMIO_LIMIT}, its registers, and runs whose exits go to the run's listener: the worker's
+ * {@link VirtualMachine}. The engine is 64-bit whatever the guest's mode, since only such an engine
+ * has all registers and long mode in CPUID; it starts in real mode, as a CPU does, and the guest's
+ * own mode switches work as on a CPU. Used by one thread; only {@link #requestStop()} and the stop
+ * action may be called from another.
  */
-final class UnicornEngine implements AutoCloseable {
+final class UnicornEngine implements VirtualMachine {
     /** {@code uc_emu_start}'s {@code until}: an address no guest reaches, so only stops end a run. */
     private static final long UNREACHABLE = -1L;
 
+    /**
+     * Holes between RAM regions below 4 GiB are MMIO, in every mode (a real-mode guest may enter
+     * protected mode); above, accesses outside RAM are emulator faults (an unmapped access), since
+     * mapping terabytes of MMIO would only slow the engine down.
+     */
+    static final long MMIO_LIMIT = 1L << 32;
+
     /** How many bytes at CS:IP a fault message shows. */
     private static final int CODE_BYTES_SHOWN = 8;
+    private static final int INVALID_OPCODE = 6;
 
     private final UnicornLibrary uc;
     private final List<RamRegion> ram;
-    private final ExitChannel exits;
-    private final EngineKind kind;
+    /** Where the run in progress sends its exits. */
+    private ExitListener exits;
+    private final StopSwitch stopSwitch;
     private final MmioMap mmio;
     /** How many instructions a run's trace keeps; 0: no code hook. */
     private final int traceLength;
     private Pointer handle;
     private RegisterPort port;
+    private CpuState cpuState;
     private ModeRegisters registers;
+    private InterruptDelivery interrupts;
 
     // Unicorn calls these through native trampolines; the fields keep them alive as long as the engine.
     private final OutHook outHook = this::onOut;
@@ -88,26 +108,23 @@ final class UnicornEngine implements AutoCloseable {
     private RunState current;
     private InstructionTrace lastTrace = InstructionTrace.empty();
 
-    private UnicornEngine(UnicornLibrary uc, EngineKind kind, List<RamRegion> ram, int traceLength,
-                          ExitChannel exits) {
+    private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, StopSwitch stopSwitch) {
         this.uc = uc;
-        this.kind = kind;
-        this.mmio = MmioMap.of(ram, kind.mmioLimit());
+        this.mmio = MmioMap.of(ram, MMIO_LIMIT);
         this.ram = ram;
         this.traceLength = traceLength;
-        this.exits = exits;
+        this.stopSwitch = stopSwitch;
     }
 
     /**
      * @param uc the library
      * @param config the machine's RAM, CPU mode and trace length
-     * @param exits receives the exits of runs
+     * @param stopSwitch delivers the parent's stop requests to runs
      * @return the engine, RAM mapped, hooks installed
      * @throws HypervisorException if the configuration is beyond this engine
      */
-    static UnicornEngine open(UnicornLibrary uc, MachineConfig config, ExitChannel exits) {
-        UnicornEngine engine = new UnicornEngine(uc, EngineKind.of(config.mode()), config.ram(),
-                config.traceLength(), exits);
+    static UnicornEngine open(UnicornLibrary uc, MachineConfig config, StopSwitch stopSwitch) {
+        UnicornEngine engine = new UnicornEngine(uc, config.ram(), config.traceLength(), stopSwitch);
         try {
             engine.start();
             return engine;
@@ -119,10 +136,25 @@ final class UnicornEngine implements AutoCloseable {
 
     private void start() {
         PointerByReference opened = new PointerByReference();
-        check(uc.uc_open(UC_ARCH_X86, kind.ucMode(), opened), "uc_open(UC_ARCH_X86, " + kind.ucName() + ")");
+        check(uc.uc_open(UC_ARCH_X86, UC_MODE_64, opened), "uc_open(UC_ARCH_X86, UC_MODE_64)");
         handle = opened.getValue();
         port = new RegisterPort(uc, handle);
-        registers = kind.registers(port, this::readRamOrNull);
+        cpuState = CpuState.open(uc, handle, port);
+        registers = new CpuRegisters(port, cpuState);
+        // The reset state has both tables at base 0, limit 0xffff (a real-mode IVT of 256 vectors),
+        // as KVM's vCPU does; Unicorn opens with limit 0, where every interrupt would fault.
+        registers.setSpecialRegisters(ResetState.SPECIAL_REGISTERS);
+        interrupts = new InterruptDelivery(port, cpuState, new InterruptDelivery.Ram() {
+            @Override
+            public byte[] readOrNull(long address, int length) {
+                return readRamOrNull(address, length);
+            }
+
+            @Override
+            public boolean writeIfRam(long address, byte[] data) {
+                return writeRamIfRam(address, data);
+            }
+        });
         for (RamRegion region : ram) {
             // Without UC_PROT_WRITE, guest writes reach readOnlyWriteHook; uc_mem_write still writes.
             check(uc.uc_mem_map(handle, region.guestAddress(), region.size(),
@@ -140,7 +172,24 @@ final class UnicornEngine implements AutoCloseable {
         if (traceLength > 0) {
             // Only when asked for: a hook on every instruction slows the engine down.
             addHook(UC_HOOK_CODE, codeHook);
+        } else {
+            addInstructionHook();
         }
+    }
+
+    /**
+     * A code hook makes Unicorn end a run between two instructions: it checks for a stop before
+     * every instruction (without one, a stop asked for by a hook lets the rest of the translation
+     * block run, where KVM stops right after the access), and it sets RIP before each (Unicorn 2.0
+     * otherwise sets it at block boundaries only, so that a handler at a port exit would read the
+     * block's start). A native function that does nothing is the cheapest such hook (C's
+     * {@code labs}, which reads only its first argument): a tight loop runs some 5x slower, where a
+     * Java hook makes it 1000x.
+     */
+    private void addInstructionHook() {
+        Pointer doNothing = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("labs");
+        check(uc.uc_hook_add(handle, new LongByReference(), UC_HOOK_CODE, doNothing, null, 1, 0),
+                "uc_hook_add(UC_HOOK_CODE, labs)");
     }
 
     /**
@@ -171,7 +220,8 @@ final class UnicornEngine implements AutoCloseable {
      * @param length byte count
      * @return the bytes
      */
-    byte[] readMemory(long address, int length) {
+    @Override
+    public byte[] readMemory(long address, int length) {
         if (length == 0) {
             return new byte[0];
         }
@@ -185,7 +235,13 @@ final class UnicornEngine implements AutoCloseable {
      * @param address guest physical address inside RAM
      * @param data the bytes
      */
-    void writeMemory(long address, byte[] data) {
+    @Override
+    public void writeMemory(long address, byte[] data) {
+        write(address, data);
+        changedUnderTheRun();
+    }
+
+    private void write(long address, byte[] data) {
         if (data.length == 0) {
             return;
         }
@@ -201,7 +257,8 @@ final class UnicornEngine implements AutoCloseable {
     }
 
     /** @return the guest's general registers */
-    GeneralRegisters registers() {
+    @Override
+    public GeneralRegisters registers() {
         return registers.registers();
     }
 
@@ -209,12 +266,14 @@ final class UnicornEngine implements AutoCloseable {
      * @param values the new general registers
      * @throws HypervisorException if the engine's mode cannot hold them
      */
-    void setRegisters(GeneralRegisters values) {
+    @Override
+    public void setRegisters(GeneralRegisters values) {
         registers.setRegisters(values);
     }
 
     /** @return the guest's system registers */
-    SpecialRegisters specialRegisters() {
+    @Override
+    public SpecialRegisters specialRegisters() {
         return registers.specialRegisters();
     }
 
@@ -222,44 +281,94 @@ final class UnicornEngine implements AutoCloseable {
      * @param values the new system registers
      * @throws HypervisorException if the engine's mode cannot hold them
      */
-    void setSpecialRegisters(SpecialRegisters values) {
+    @Override
+    public void setSpecialRegisters(SpecialRegisters values) {
         registers.setSpecialRegisters(values);
+        changedUnderTheRun();
+    }
+
+    /**
+     * A handler changed memory or the system registers at an exit: the block Unicorn is executing
+     * was translated from the old code, under the old modes, and must not go on. Removing it from
+     * the cache only affects later executions, so the exit ends the block and the run goes on from
+     * a new one ({@link #afterExit}).
+     */
+    private void changedUnderTheRun() {
+        RunState state = current;
+        if (state != null) {
+            state.changedByHandler();
+        }
     }
 
     // ---- running ----
 
-    /**
-     * Runs from CS:IP until something stops the guest.
-     *
-     * @param stopPorts ports whose {@code OUT} ends the run
-     * @param stopSwitch delivers the parent's stop requests
-     * @return why the run stopped
-     */
-    StopCause run(Set<Integer> stopPorts, StopSwitch stopSwitch) {
-        long begin = registers.instructionAddress();
+    /** {@inheritDoc} Runs from CS:IP; the parent's stop requests arrive through the stop switch. */
+    @Override
+    public StopCause run(Set<Integer> stopPorts, ExitListener listener) {
+        long begin = registers.startAddress();
         RunState state = new RunState(stopPorts, traceLength);
         lastTrace = InstructionTrace.empty();
         if (!stopSwitch.enter(this::stopEmulation)) {
             return StopCause.stopRequested();
         }
         pendingRead.clear();
+        exits = listener;
         current = state;
         int error;
         boolean stopRequested;
         try {
             // count stays 0 on every run: after a run with count > 0, Unicorn 2.0.1 loses the next stop.
             error = uc.uc_emu_start(handle, begin, UNREACHABLE, 0, 0);
+            while (goesOn(state, error)) {
+                state.resumingAt(port.read(UC_X86_REG_RIP));
+                error = uc.uc_emu_start(handle, registers.startAddress(), UNREACHABLE, 0, 0);
+            }
         } finally {
             stopRequested = stopSwitch.leave();
             current = null;
             lastTrace = state.trace();
         }
+        if (state.unmappedAccess() != null) {
+            // An instruction helper (FXSAVE's, for one) goes on past a failed access, and the run
+            // ends only before the next instruction; the code hook had set RIP to the instruction
+            // that made the access, so that is where the guest stopped, as for an inline access.
+            port.write(UC_X86_REG_RIP, state.unmappedRip());
+        }
         return StopClassifier.classify(outcome(state, error, stopRequested));
     }
 
+    /**
+     * @return whether the run goes on after {@code uc_emu_start} returned: an invalid opcode was
+     *     delivered to the guest, or an exit ended the translation block only for a handler's change
+     */
+    private boolean goesOn(RunState state, int error) {
+        if (error == UC_ERR_INSN_INVALID) {
+            return !state.stopped() && deliverInvalidOpcode(state);
+        }
+        return error == UC_ERR_OK && state.takeBlockEnded() && !state.stopped() && !stopSwitch.requested();
+    }
+
     /** @return the instructions the last run executed, empty when the machine does not trace */
-    InstructionTrace lastRunTrace() {
+    @Override
+    public InstructionTrace lastRunTrace() {
         return lastTrace;
+    }
+
+    /**
+     * {@inheritDoc} The engine closes its Unicorn engine and opens a new one with the same
+     * configuration: a new engine is new by construction, no CPU field, cached translation or
+     * memory mapping of the old one survives, which restoring a saved context could not promise.
+     */
+    @Override
+    public void reset() {
+        close();
+        lastTrace = InstructionTrace.empty();
+        start();
+    }
+
+    @Override
+    public void requestStop() {
+        stopSwitch.requestArmed();
     }
 
     /** Called from the stopper thread while the run is in progress. */
@@ -286,6 +395,32 @@ final class UnicornEngine implements AutoCloseable {
             uc.uc_emu_stop(engine);
         } else {
             exits.portOut(p, size, v);
+            afterExit(engine, state);
+        }
+    }
+
+    /**
+     * After an exit the parent handled: a stop it asked for meanwhile (a handler failed, or stopped
+     * the run) ends the run before the guest's next instruction, not when the stopper thread gets
+     * to it; a change a handler made to memory or the system registers ends the translation block
+     * there, and the run goes on in a new one.
+     */
+    private void afterExit(Pointer engine, RunState state) {
+        if (stopSwitch.requested() || state.endBlockForChange()) {
+            uc.uc_emu_stop(engine);
+        }
+    }
+
+    /**
+     * After an exit inside a memory access, as {@link #afterExit} after a port. Ending the run
+     * there abandons the instruction after the access; when the run goes on, the instruction runs
+     * again, and its repeated access gets what the handler gave the first time
+     * ({@link RunState#repeated}).
+     */
+    private void afterMemoryExit(Pointer engine, RunState state, int type, long address, int size, long value) {
+        if (stopSwitch.requested() || state.endBlockForChange()) {
+            state.abandoned(new RunState.AbandonedAccess(type, address, size, value, port.read(UC_X86_REG_RIP)));
+            uc.uc_emu_stop(engine);
         }
     }
 
@@ -295,17 +430,60 @@ final class UnicornEngine implements AutoCloseable {
         if (state == null || state.stopped()) {
             return 0;
         }
-        return (int) exits.portIn(port & 0xffff, size);
+        int value = (int) exits.portIn(port & 0xffff, size);
+        afterExit(engine, state);
+        return value;
     }
 
+    /**
+     * Delivers the vector through the guest's tables and lets the run go on at the handler; a
+     * triple fault, or a delivery the emulator cannot do, ends the run.
+     */
     private void onInterrupt(Pointer engine, int vector, Pointer userData) {
         RunState state = current;
         if (state != null && !state.stopped()) {
             // EIP is at a faulting instruction, or already past an INT n: InterruptInstruction tells them apart.
-            state.interrupt(vector, registers.instructionAddress());
+            long address = registers.instructionAddress();
+            if (!cpuState.pendingExceptionKnown()) {
+                state.interrupt(vector, address, "Unicorn's record of the exception was not found in its CPU state");
+            } else {
+                PendingException recorded = cpuState.takePendingException();
+                if (deliver(state, vector, recorded.software(), recorded.errorCode(), address)) {
+                    return;
+                }
+            }
         }
-        // Returning without a stop would re-execute the faulting instruction.
+        // Returning without a stop or a delivery would re-execute the faulting instruction.
         uc.uc_emu_stop(engine);
+    }
+
+    /**
+     * Unicorn ends a run at an invalid opcode instead of raising #UD through its interrupt hook:
+     * deliver #UD, and the run goes on from the handler.
+     *
+     * @return whether the run goes on
+     */
+    private boolean deliverInvalidOpcode(RunState state) {
+        return cpuState.pendingExceptionKnown()
+                && !InterruptInstruction.isInt1(readRamOrNull(registers.instructionAddress(), 1))
+                && deliver(state, INVALID_OPCODE, false, 0, registers.instructionAddress());
+    }
+
+    /** @return whether the vector was delivered; if not, the run state says why the run ends */
+    private boolean deliver(RunState state, int vector, boolean software, int errorCode, long address) {
+        String event = InterruptEvent.describe(vector, software, errorCode, address, port);
+        InterruptDelivery.Outcome outcome;
+        try {
+            outcome = interrupts.deliver(vector, software, errorCode, event);
+        } catch (RuntimeException e) {
+            outcome = new InterruptDelivery.Outcome(null, "the emulator failed to deliver it: " + e.getMessage());
+        }
+        if (outcome.shutdown() != null) {
+            state.shutdown(outcome.shutdown());
+        } else if (outcome.unsupported() != null) {
+            state.interrupt(vector, address, outcome.unsupported());
+        }
+        return !state.stopped();
     }
 
     private byte onUnmapped(Pointer engine, int type, long address, int size, long value, Pointer userData) {
@@ -313,7 +491,8 @@ final class UnicornEngine implements AutoCloseable {
         if (state != null) {
             String access = type == UC_MEM_READ_UNMAPPED ? "read" : type == UC_MEM_FETCH_UNMAPPED ? "fetch" : "write";
             state.unmapped(String.format(Locale.ROOT, "%s of %d bytes at 0x%x, where nothing is mapped"
-                    + " (RAM: %s; MMIO: the rest below 0x%x)", access, size, address, describeRam(), kind.mmioLimit()));
+                    + " (RAM: %s; MMIO: the rest below 0x%x)", access, size, address, describeRam(), MMIO_LIMIT),
+                    port.read(UC_X86_REG_RIP));
         }
         return 0;
     }
@@ -325,8 +504,9 @@ final class UnicornEngine implements AutoCloseable {
      */
     private byte onReadOnlyWrite(Pointer engine, int type, long address, int size, long value, Pointer userData) {
         RunState state = current;
-        if (state != null && !state.stopped()) {
+        if (state != null && !state.stopped() && state.repeated(UC_MEM_WRITE, address, size) == null) {
             exits.mmioWrite(address, size, value);
+            afterMemoryExit(engine, state, UC_MEM_WRITE, address, size, value);
         }
         return 1;
     }
@@ -339,6 +519,13 @@ final class UnicornEngine implements AutoCloseable {
         // recorded, and reads get 0.
         RunState state = current;
         boolean recorded = state != null && !state.stopped();
+        RunState.AbandonedAccess repeated = recorded ? state.repeated(type, address, size) : null;
+        if (repeated != null) {
+            if (type == UC_MEM_READ) {
+                pendingRead.start(address, size, repeated.value(), mmio::hooked);
+            }
+            return;
+        }
         List<MmioMap.Fragment> fragments = mmio.fragments(address, size);
         if (type == UC_MEM_READ) {
             long whole = 0;
@@ -346,10 +533,14 @@ final class UnicornEngine implements AutoCloseable {
                 whole |= fragment.place(recorded ? exits.mmioRead(fragment.address(), fragment.size()) : 0);
             }
             pendingRead.start(address, size, whole, mmio::hooked);
+            value = whole;
         } else if (recorded) {
             for (MmioMap.Fragment fragment : fragments) {
                 exits.mmioWrite(fragment.address(), fragment.size(), fragment.of(value));
             }
+        }
+        if (recorded) {
+            afterMemoryExit(engine, state, type, address, size, value);
         }
     }
 
@@ -372,7 +563,7 @@ final class UnicornEngine implements AutoCloseable {
         byte[] before = readRamOrNull(here - 1, 1);
         LongByReference timedOut = new LongByReference();
         check(uc.uc_query(handle, UC_QUERY_TIMEOUT, timedOut), "uc_query(UC_QUERY_TIMEOUT)");
-        return new RunOutcome(state, kind, error, error == UC_ERR_OK ? "" : uc.uc_strerror(error), stopRequested,
+        return new RunOutcome(state, registers.codeWidth(), error, error == UC_ERR_OK ? "" : uc.uc_strerror(error), stopRequested,
                 timedOut.getValue() != 0, cs, ip, here, before == null ? -1 : before[0] & 0xff,
                 readRamOrNull(here, CODE_BYTES_SHOWN),
                 state.vector() < 0 ? null : readRamBefore(state.vectorAddress(), InterruptInstruction.LONGEST));
@@ -387,6 +578,17 @@ final class UnicornEngine implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** Writes RAM only: a stack frame in MMIO is not delivered. */
+    private boolean writeRamIfRam(long address, byte[] data) {
+        for (RamRegion region : ram) {
+            if (address >= 0 && region.contains(address, data.length)) {
+                write(address, data);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Reads RAM only: reading an MMIO range would call the callbacks outside a run. */
@@ -417,6 +619,10 @@ final class UnicornEngine implements AutoCloseable {
     /** Closes the engine; the callbacks may be collected with this object afterwards. */
     @Override
     public void close() {
+        if (cpuState != null) {
+            cpuState.close();
+            cpuState = null;
+        }
         if (handle != null) {
             uc.uc_close(handle);
             handle = null;

@@ -2,10 +2,10 @@ package io.github.junitkvm.emulator.worker;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
+import io.github.junitkvm.emulator.protocol.MachineCall.Run;
 import io.github.junitkvm.emulator.protocol.Message;
-import io.github.junitkvm.emulator.protocol.Message.Answer;
 import io.github.junitkvm.emulator.protocol.Message.Ready;
-import io.github.junitkvm.emulator.protocol.Message.Run;
+import io.github.junitkvm.emulator.protocol.Message.Request;
 import io.github.junitkvm.emulator.protocol.Message.Stop;
 import io.github.junitkvm.emulator.protocol.Message.Unavailable;
 import io.github.junitkvm.emulator.protocol.MessageCodec;
@@ -23,9 +23,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The worker process's entry point. It claims stdout for the protocol ({@link ProtocolChannel}),
- * loads Unicorn and says {@link Ready} (or {@link Unavailable}, then exits), starts the engine
- * thread, and then reads stdin: stops and answers are handled at once, since the engine thread is
- * busy running the guest when they arrive; everything else is queued for the engine thread. End of
+ * loads the Unicorn library its argument names and says {@link Ready} with the library's version
+ * (or {@link Unavailable}, then exits), starts the engine thread, and then reads stdin: stops are
+ * handled at once, since the engine thread is busy running the guest when they arrive; everything
+ * else, replies to exits included, is queued for the engine thread, in order. End of
  * stdin means the parent is gone, and the worker halts, abandoning whatever the guest was doing.
  */
 public final class WorkerMain {
@@ -35,7 +36,8 @@ public final class WorkerMain {
     }
 
     /**
-     * @param args none
+     * @param args the library to load: {@link UnicornLibrary#SYSTEM} or a library file's absolute
+     *     path; {@link UnicornLibrary#SYSTEM} when absent
      */
     public static void main(String[] args) {
         ProtocolChannel protocol;
@@ -51,7 +53,7 @@ public final class WorkerMain {
 
         UnicornLibrary uc;
         try {
-            uc = UnicornLibrary.load();
+            uc = UnicornLibrary.load(args.length > 0 ? args[0] : UnicornLibrary.SYSTEM);
         } catch (LinkageError e) {
             parent.reply(new Unavailable(e.getMessage()));
             Runtime.getRuntime().halt(1);
@@ -59,18 +61,18 @@ public final class WorkerMain {
         }
         IntByReference major = new IntByReference();
         IntByReference minor = new IntByReference();
-        uc.uc_version(major, minor);
+        int combined = uc.uc_version(major, minor);
         if (major.getValue() != 2) {
             parent.reply(new Unavailable("libunicorn " + major.getValue() + "." + minor.getValue()
                     + " was found, but the emulator backend needs Unicorn 2"));
             Runtime.getRuntime().halt(1);
             return;
         }
-        parent.reply(new Ready(major.getValue() + "." + minor.getValue()));
+        parent.reply(new Ready(UnicornLibrary.versionName(combined)));
 
         StopSwitch stopSwitch = new StopSwitch();
         BlockingQueue<Message> requests = new LinkedBlockingQueue<>();
-        Thread engine = new Thread(new RequestLoop(uc, parent, stopSwitch, requests), "emulator-engine");
+        Thread engine = new Thread(new MachineServer(uc, parent, stopSwitch, requests), "emulator-engine");
         engine.setDaemon(true);
         // Without its engine thread the worker would ignore requests forever; dying lets the parent see why.
         engine.setUncaughtExceptionHandler((thread, error) -> {
@@ -78,20 +80,18 @@ public final class WorkerMain {
             Runtime.getRuntime().halt(3);
         });
         engine.start();
-        readRequests(parent, stopSwitch, requests);
+        readRequests(stopSwitch, requests);
     }
 
-    private static void readRequests(ParentLink parent, StopSwitch stopSwitch, BlockingQueue<Message> requests) {
+    private static void readRequests(StopSwitch stopSwitch, BlockingQueue<Message> requests) {
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), BUFFER));
         try {
             while (true) {
                 Message message = MessageCodec.read(in);
                 if (message instanceof Stop stop) {
                     stopSwitch.request(stop.runId());
-                } else if (message instanceof Answer answer) {
-                    parent.answer(answer.value());
                 } else {
-                    if (message instanceof Run run) {
+                    if (message instanceof Request request && request.call() instanceof Run run) {
                         stopSwitch.arm(run.runId());
                     }
                     requests.add(message);

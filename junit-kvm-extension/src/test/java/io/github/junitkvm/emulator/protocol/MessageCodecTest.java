@@ -2,6 +2,7 @@ package io.github.junitkvm.emulator.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.BYTE_ARRAY;
 
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.DescriptorTable;
@@ -12,30 +13,32 @@ import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
-import io.github.junitkvm.emulator.protocol.Message.Answer;
+import io.github.junitkvm.emulator.protocol.ExitCall.MmioRead;
+import io.github.junitkvm.emulator.protocol.ExitCall.MmioWrite;
+import io.github.junitkvm.emulator.protocol.ExitCall.ObservedPorts;
+import io.github.junitkvm.emulator.protocol.ExitCall.PortIn;
+import io.github.junitkvm.emulator.protocol.ExitCall.PortOut;
+import io.github.junitkvm.emulator.protocol.MachineCall.GetRegisters;
+import io.github.junitkvm.emulator.protocol.MachineCall.GetSpecialRegisters;
+import io.github.junitkvm.emulator.protocol.MachineCall.LastRunTrace;
+import io.github.junitkvm.emulator.protocol.MachineCall.ReadMemory;
+import io.github.junitkvm.emulator.protocol.MachineCall.Reset;
+import io.github.junitkvm.emulator.protocol.MachineCall.Run;
+import io.github.junitkvm.emulator.protocol.MachineCall.SetRegisters;
+import io.github.junitkvm.emulator.protocol.MachineCall.SetSpecialRegisters;
+import io.github.junitkvm.emulator.protocol.MachineCall.WriteMemory;
 import io.github.junitkvm.emulator.protocol.Message.Create;
 import io.github.junitkvm.emulator.protocol.Message.Destroy;
-import io.github.junitkvm.emulator.protocol.Message.Done;
+import io.github.junitkvm.emulator.protocol.Message.Exit;
 import io.github.junitkvm.emulator.protocol.Message.Failed;
-import io.github.junitkvm.emulator.protocol.Message.GetRegisters;
-import io.github.junitkvm.emulator.protocol.Message.GetSpecialRegisters;
-import io.github.junitkvm.emulator.protocol.Message.MemoryContent;
-import io.github.junitkvm.emulator.protocol.Message.MmioRead;
-import io.github.junitkvm.emulator.protocol.Message.MmioWrite;
-import io.github.junitkvm.emulator.protocol.Message.PortIn;
-import io.github.junitkvm.emulator.protocol.Message.PortOut;
-import io.github.junitkvm.emulator.protocol.Message.ReadMemory;
 import io.github.junitkvm.emulator.protocol.Message.Ready;
-import io.github.junitkvm.emulator.protocol.Message.RegistersContent;
-import io.github.junitkvm.emulator.protocol.Message.Reset;
-import io.github.junitkvm.emulator.protocol.Message.Run;
-import io.github.junitkvm.emulator.protocol.Message.SetRegisters;
-import io.github.junitkvm.emulator.protocol.Message.SetSpecialRegisters;
-import io.github.junitkvm.emulator.protocol.Message.SpecialRegistersContent;
+import io.github.junitkvm.emulator.protocol.Message.Reply;
+import io.github.junitkvm.emulator.protocol.Message.Request;
 import io.github.junitkvm.emulator.protocol.Message.Stop;
-import io.github.junitkvm.emulator.protocol.Message.Stopped;
 import io.github.junitkvm.emulator.protocol.Message.Unavailable;
-import io.github.junitkvm.emulator.protocol.Message.WriteMemory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -47,9 +50,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 class MessageCodecTest {
 
@@ -68,33 +68,36 @@ class MessageCodecTest {
                 new Create(new MachineConfig(List.of(), CpuMode.REAL)),
                 new Create(new MachineConfig(List.of(new RamRegion(0, 0x1000, false)), CpuMode.LONG, 100_000)),
                 new Destroy(),
-                new Reset(),
-                new ReadMemory(0xfffff, 17),
-                new WriteMemory(0x1000, new byte[] {1, -1, 0, 127}),
-                new WriteMemory(0, new byte[0]),
-                new GetRegisters(),
-                new SetRegisters(registers),
-                new GetSpecialRegisters(),
-                new SetSpecialRegisters(special),
-                new Run(7, Set.of(0xf4, 0x3f8, 0xffff)),
-                new Run(Integer.MAX_VALUE, Set.of()),
-                new Answer(-1),
+                new Request(new Reset()),
+                new Request(new ReadMemory(0xfffff, 17)),
+                new Request(new WriteMemory(0x1000, new byte[] {1, -1, 0, 127})),
+                new Request(new WriteMemory(0, new byte[0])),
+                new Request(new GetRegisters()),
+                new Request(new SetRegisters(registers)),
+                new Request(new GetSpecialRegisters()),
+                new Request(new SetSpecialRegisters(special)),
+                new Request(new Run(7, Set.of(0xf4, 0x3f8, 0xffff))),
+                new Request(new Run(Integer.MAX_VALUE, Set.of())),
+                new Request(new LastRunTrace()),
                 new Stop(42),
                 new Ready("2.0"),
                 new Unavailable("libunicorn.so.2: cannot open shared object file — ünïcödé"),
-                new Done(),
+                new Reply(null),
+                new Reply(-1L),
+                new Reply(registers),
+                new Reply(special),
+                new Reply(Set.of(0x60, 0xffff)),
+                new Reply(StopCause.hlt()),
+                new Reply(StopCause.stopPort(0xf4, 1, 0x42)),
+                new Reply(StopCause.fault(StopCause.Kind.EMULATOR_FAULT, -1, "worker died:\nlast words")),
+                new Reply(new InstructionTrace(List.of(0x1000L, -1L, 0xffff_ffff_ffffL), 1L << 40)),
                 new Failed("no"),
-                new MemoryContent(new byte[] {9, 8, 7}),
-                new RegistersContent(registers),
-                new SpecialRegistersContent(special),
-                new PortOut(0xffff, 4, 0xffff_ffffL),
-                new PortIn(0x60, 2),
-                new MmioWrite(0xfee0_0000L, 8, Long.MIN_VALUE),
-                new MmioRead(0x10_fff0, 1),
-                new Stopped(StopCause.hlt()),
-                new Stopped(StopCause.stopPort(0xf4, 1, 0x42)),
-                new Stopped(StopCause.fault(StopCause.Kind.EMULATOR_FAULT, -1, "worker died:\nlast words")),
-                new Stopped(StopCause.hlt(), new InstructionTrace(List.of(0x1000L, -1L, 0xffff_ffff_ffffL), 1L << 40)));
+                new Exit(new ObservedPorts(), true),
+                new Exit(new PortOut(0xffff, 4, 0xffff_ffffL), false),
+                new Exit(new PortOut(0x60, 1, 0x7f), true),
+                new Exit(new PortIn(0x60, 2), true),
+                new Exit(new MmioWrite(0xfee0_0000L, 8, Long.MIN_VALUE), true),
+                new Exit(new MmioRead(0x10_fff0, 1), true));
     }
 
     @ParameterizedTest
@@ -120,35 +123,47 @@ class MessageCodecTest {
     }
 
     @Test
-    void rejectsAnUnknownTagAndACorruptLength() {
+    void carriesTheLargestTransferWhole() throws IOException {
+        Message reply = decode(encode(new Reply(new byte[MessageCodec.MAX_BYTES])));
+
+        assertThat(((Reply) reply).value()).isInstanceOf(byte[].class).asInstanceOf(BYTE_ARRAY)
+                .hasSize(MessageCodec.MAX_BYTES);
+    }
+
+    @Test
+    void rejectsAnUnknownTag() {
         assertThatThrownBy(() -> decode(new byte[] {99})).isInstanceOf(IOException.class).hasMessageContaining("tag 99");
-        assertThatThrownBy(() -> decode(new byte[] {24, -1, -1, -1, -1})).isInstanceOf(IOException.class)
-                .hasMessageContaining("byte count -1");
     }
 
     @Test
-    void takesAByteCountBeyondTheLargestTransferForACorruptStream() throws IOException {
-        assertThat(decode(encode(new MemoryContent(new byte[MessageCodec.MAX_BYTES]))))
-                .isInstanceOf(MemoryContent.class);
-        byte[] claim = ByteBuffer.allocate(5).put((byte) 24).putInt(MessageCodec.MAX_BYTES + 1).array();
+    void takesAByteCountBeyondTheLargestTransferOrNegativeForACorruptStream() throws IOException {
+        byte[] reply = encode(new Reply(new byte[0]));
+        for (int claim : new int[] {MessageCodec.MAX_BYTES + 1, -1}) {
+            ByteBuffer.wrap(reply).putInt(reply.length - Integer.BYTES, claim);
 
-        assertThatThrownBy(() -> decode(claim)).isInstanceOf(IOException.class)
-                .hasMessage("corrupt protocol stream: byte count " + (MessageCodec.MAX_BYTES + 1));
+            assertThatThrownBy(() -> decode(reply)).isInstanceOf(IOException.class)
+                    .hasMessage("corrupt protocol stream: byte count " + claim);
+        }
     }
 
     @Test
-    void rejectsATraceLongerThanItsInstructionCount() throws IOException {
-        byte[] whole = encode(new Stopped(StopCause.hlt(), new InstructionTrace(List.of(0x1000L, 0x1001L), 2)));
-        // The instruction count is the long before the address count, eight bytes from the end of the addresses.
-        whole[whole.length - 2 * Long.BYTES - Integer.BYTES - 1] = 1;
+    void takesValuesTheirRecordRefusesForACorruptStream() throws IOException {
+        byte[] whole = encode(new Reply(new InstructionTrace(List.of(0x1000L, 0x1001L), 2)));
+        whole[whole.length - 1] = 1; // the instruction count, the last field: fewer than the addresses
 
         assertThatThrownBy(() -> decode(whole)).isInstanceOf(IOException.class)
-                .hasMessage("corrupt protocol stream: a trace of 2 addresses from 1 instructions");
+                .hasMessageStartingWith("corrupt protocol stream: InstructionTrace refused its fields");
+    }
+
+    @Test
+    void refusesToCarryAValueOfAnotherType() {
+        assertThatThrownBy(() -> encode(new Reply(new Object()))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the emulator protocol cannot carry a java.lang.Object");
     }
 
     @Test
     void failsWithEofOnATruncatedMessage() throws IOException {
-        byte[] whole = encode(new PortOut(0x3f8, 1, 'x'));
+        byte[] whole = encode(new Exit(new PortOut(0x3f8, 1, 'x'), true));
         byte[] truncated = Arrays.copyOf(whole, whole.length - 1);
 
         assertThatThrownBy(() -> decode(truncated)).isInstanceOf(EOFException.class);

@@ -2,18 +2,44 @@ package io.github.junitkvm.emulator.unicorn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.junitkvm.KvmGuestConfigurationException;
+import io.github.junitkvm.emulator.EmulatorHypervisor;
 import io.github.junitkvm.testsupport.CProbe;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every constant and struct layout of the binding, against what gcc computes from the Unicorn headers. */
+/**
+ * Every constant and struct layout of the binding, against what gcc computes from the Unicorn
+ * headers: the system's (Debian's 2.0.1), and those of a pip-installed {@code unicorn} wheel (2.1.4)
+ * where {@code python3} has one, which bundles them beside its library.
+ */
 class UnicornConstantsTest {
 
-    @Test
-    void matchTheHeaders() throws Exception {
+    static Stream<Arguments> headers() {
+        Stream<Arguments> system = Stream.of(Arguments.of("the system's", List.of()));
+        Optional<Path> wheel;
+        try {
+            wheel = EmulatorHypervisor.open(Optional.of("wheel")).libraryFile();
+        } catch (KvmGuestConfigurationException noWheel) {
+            return system;
+        }
+        // The wheel's package holds lib/libunicorn.so.2 and include/unicorn/*.h.
+        Path include = wheel.orElseThrow().getParent().getParent().resolve("include");
+        return Stream.concat(system, Stream.of(Arguments.of("the unicorn wheel's", List.of("-I" + include))));
+    }
+
+    @ParameterizedTest(name = "{0} headers")
+    @MethodSource("headers")
+    void matchTheHeaders(String whose, List<String> gccArguments) throws Exception {
         Map<String, Long> java = new LinkedHashMap<>();
         for (Field field : UnicornConstants.class.getDeclaredFields()) {
             if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class) {
@@ -48,7 +74,7 @@ class UnicornConstantsTest {
                 .append(" %lld\\n\", (long long) ").append(expression).append(");\n"));
         source.append("    return 0;\n}\n");
 
-        Map<String, Long> c = CProbe.run(source.toString());
+        Map<String, Long> c = CProbe.run(source.toString(), gccArguments.toArray(String[]::new));
 
         assertThat(c).containsExactlyInAnyOrderEntriesOf(java);
         assertThat(java).hasSizeGreaterThan(40);

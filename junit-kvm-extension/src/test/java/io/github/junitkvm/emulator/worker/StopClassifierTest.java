@@ -33,7 +33,7 @@ class StopClassifierTest {
     @Test
     void prefersTheStopPortWriteToEverythingElse() {
         state.stopPort(StopCause.stopPort(0xf4, 1, 3));
-        state.interrupt(13, 0x1000);
+        state.interrupt(13, 0x1000, "its gate is missing");
 
         assertThat(StopClassifier.classify(outcome(UnicornConstants.UC_ERR_OK, true, 0xf4)))
                 .isEqualTo(StopCause.stopPort(0xf4, 1, 3));
@@ -41,24 +41,24 @@ class StopClassifierTest {
 
     @Test
     void namesTheExceptionAndShowsTheCode() {
-        state.interrupt(13, 0x1000);
+        state.interrupt(13, 0x1000, "its gate is missing");
 
         StopCause cause = StopClassifier.classify(outcome(UnicornConstants.UC_ERR_OK, false, 0));
 
         assertThat(cause).extracting(StopCause::kind, StopCause::value).containsExactly(Kind.EMULATOR_FAULT, 13L);
         assertThat(cause.detail()).startsWith("CPU exception #GP general protection (vector 13) at CS:EIP 0000:00001000"
-                + " (linear 0x1000), code there: 0f 0b; the emulator does not deliver");
+                + " (linear 0x1000), code there: 0f 0b; the emulator could not deliver");
     }
 
     @Test
     void anIntInstructionIsASoftwareInterruptNotTheExceptionOfItsVector() {
-        state.interrupt(16, 0x1003);
+        state.interrupt(16, 0x1003, "its gate is missing");
 
         StopCause cause = StopClassifier.classify(vectorAfter(EngineKind.SIXTEEN_BIT, "cd 10"));
 
         assertThat(cause).extracting(StopCause::kind, StopCause::value).containsExactly(Kind.EMULATOR_FAULT, 16L);
         assertThat(cause.detail()).startsWith("software interrupt INT 0x10 (vector 16), the instruction before"
-                + " CS:IP 0000:1003 (linear 0x1003), code there: f4; the emulator does not deliver")
+                + " CS:IP 0000:1003 (linear 0x1003), code there: f4; the emulator could not deliver")
                 .doesNotContain("#MF", "exception");
     }
 
@@ -83,18 +83,18 @@ class StopClassifierTest {
 
     @Test
     void in64BitCodeIntoIsNoInstruction() {
-        state.interrupt(0x80, 0x1003);
+        state.interrupt(0x80, 0x1003, "its gate is missing");
         assertThat(StopClassifier.classify(vectorAfter(EngineKind.SIXTY_FOUR_BIT, "cd 80")).detail())
                 .startsWith("software interrupt INT 0x80 (vector 128), the instruction before"
                         + " CS:RIP 0000:0000000000001003,");
-        state.interrupt(4, 0x1003);
+        state.interrupt(4, 0x1003, "its gate is missing");
         assertThat(StopClassifier.classify(vectorAfter(EngineKind.SIXTY_FOUR_BIT, "ce")).detail())
                 .startsWith("CPU exception #OF");
     }
 
     @Test
     void realModeCodePastTheEndOfItsSegmentIsNamedSo() {
-        state.unmapped("fetch of 1 bytes at 0x200000, where nothing is mapped");
+        state.unmapped("fetch of 1 bytes at 0x200000, where nothing is mapped", 0x200000);
         RunOutcome pastTheSegment = new RunOutcome(state, EngineKind.SIXTEEN_BIT,
                 UnicornConstants.UC_ERR_FETCH_UNMAPPED, "Invalid memory fetch (UC_ERR_FETCH_UNMAPPED)", false, false,
                 0, 0x1fff6e, 0x1fff6e, 0, null, null);
@@ -125,7 +125,7 @@ class StopClassifierTest {
 
     @Test
     void reportsTheUnmappedAccessBehindAnError() {
-        state.unmapped("read of 4 bytes at 0x200000");
+        state.unmapped("read of 4 bytes at 0x200000", 0x1000);
 
         StopCause cause = StopClassifier.classify(outcome(UnicornConstants.UC_ERR_READ_UNMAPPED, false, 0));
 
@@ -142,7 +142,7 @@ class StopClassifierTest {
     /** The detail of a 32-bit run whose vector was raised with EIP at 0x1003, after the bytes {@code before}. */
     private static String vectorAfter(int vector, String before) {
         RunState run = new RunState(Set.of(), 0);
-        run.interrupt(vector, 0x1003);
+        run.interrupt(vector, 0x1003, "its gate is missing");
         return StopClassifier.classify(new RunOutcome(run, EngineKind.THIRTY_TWO_BIT, UnicornConstants.UC_ERR_OK, "",
                 false, false, 8, 0x1003, 0x1003, 0, null, before == null ? null : bytes(before))).detail();
     }
