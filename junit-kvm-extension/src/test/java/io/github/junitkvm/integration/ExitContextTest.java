@@ -128,6 +128,48 @@ class ExitContextTest {
         assertThat(seen.get().rbx()).isEqualTo(0x1111);
     }
 
+    /**
+     * A stop from an MMIO handler, as from a port handler: the access completes once, the
+     * instruction with it, and the next run goes on after it.
+     */
+    @Test
+    @KvmGuest(memory = @Memory(size = 0x10000), asm = """
+                    mov $0x2000, %ax
+                    mov %ax, %ds
+                    movb $7, (0x20)     # at 0x1005: the doorbell, 5 bytes
+                    mov (0x10), %cl     # at 0x100a: the status, 4 bytes
+                    inc %bx
+                    hlt
+            """)
+    void anMmioHandlerStopsTheRunAfterItsInstructionCompletes(KvmVm vm) {
+        List<String> accesses = new ArrayList<>();
+        vm.onMmio(0x20000, 0x1000, new MmioHandler() {
+            @Override
+            public long read(long address, int size) {
+                accesses.add("read " + Long.toHexString(address));
+                vm.stopRun("status read");
+                return 0x5a;
+            }
+
+            @Override
+            public void write(long address, int size, long value) {
+                accesses.add("write " + Long.toHexString(address) + "=" + value);
+                vm.stopRun("doorbell");
+            }
+        });
+        GuestRun first = vm.run();
+        assertThat(first.lastExit().detail()).isEqualTo("doorbell");
+        assertThat(first.registers().rip()).as("past the write").isEqualTo(CODE + 0xa);
+        GuestRun second = vm.run();
+        assertThat(second.lastExit().detail()).isEqualTo("status read");
+        assertThat(second.registers().rip()).as("past the read").isEqualTo(CODE + 0xe);
+        assertThat(second.registers().rcx() & 0xff).as("the value read").isEqualTo(0x5a);
+        assertThat(second.registers().rbx()).as("nothing after the read ran").isZero();
+        assertThat(vm.run()).haltedNormally().registers().hasRbx(1);
+        assertThat(accesses).as("each access reached its handler once")
+                .containsExactly("write 20020=7", "read 20010");
+    }
+
     @Test
     @KvmGuest(memory = @Memory(size = 0x10000), asm = """
                     mov $0x2000, %ax

@@ -65,6 +65,8 @@ public final class UnicornConstants {
     public static final int UC_CTL_IO_WRITE = 1;
     /** {@code uc_control_type}: drop the translated code of {@code [begin, end)}, two {@code uint64_t}s. */
     public static final int UC_CTL_TB_REMOVE_CACHE = 9;
+    /** {@code uc_control_type}: invalidate every translation block. */
+    public static final int UC_CTL_TB_FLUSH = 10;
 
     /** {@code uc_query_type}: whether the last run stopped on its timeout. */
     public static final int UC_QUERY_TIMEOUT = 4;

@@ -176,6 +176,16 @@ public interface UnicornLibrary extends Library {
                     long begin, long end, Object... extra);
 
     /**
+     * Removes a hook; called from a callback, it takes effect at once and frees the hook when the
+     * run ends.
+     *
+     * @param uc the engine
+     * @param hh the hook's handle, from {@code uc_hook_add}
+     * @return a {@code uc_err}
+     */
+    int uc_hook_del(Pointer uc, long hh);
+
+    /**
      * @param uc the engine
      * @param address guest physical address, page-aligned
      * @param size bytes, a page multiple

@@ -23,6 +23,8 @@ final class RunState {
     private boolean changedByHandler;
     private boolean blockEnded;
     private AbandonedAccess abandoned;
+    private boolean completing;
+    private int completingInstructions;
 
     /**
      * @param stopPorts ports whose {@code OUT} ends the run
@@ -53,7 +55,7 @@ final class RunState {
      * @param address its linear address
      */
     void executing(long address) {
-        if (trace != null && !stopped()) {
+        if (trace != null && !stopped() && !completing) {
             trace.record(address);
         }
     }
@@ -123,6 +125,28 @@ final class RunState {
         if (abandoned != null && abandoned.rip() != rip) {
             abandoned = null;
         }
+    }
+
+    /**
+     * @param rip where the run stopped
+     * @return whether it stopped inside an instruction whose access an exit abandoned
+     */
+    boolean abandonedAt(long rip) {
+        return abandoned != null && abandoned.rip() == rip;
+    }
+
+    /**
+     * @param completing whether the engine now runs an abandoned instruction to its end; it was
+     *     traced already
+     */
+    void completing(boolean completing) {
+        this.completing = completing;
+        completingInstructions = 0;
+    }
+
+    /** @return whether the instruction being completed has run: called before each instruction */
+    boolean completedOne() {
+        return ++completingInstructions > 1;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.junitkvm.emulator.worker;
 
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ARCH_X86;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_CTL_TB_FLUSH;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_CTL_TB_REMOVE_CACHE;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ERR_INSN_INVALID;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ERR_OK;
@@ -101,6 +102,7 @@ final class UnicornEngine implements VirtualMachine {
     private final InvalidAccessHook readOnlyWriteHook = this::onReadOnlyWrite;
     private final MemoryAccessHook mmioAccessHook = this::onMmioAccess;
     private final CodeHook codeHook = this::onCode;
+    private final CodeHook oneInstructionHook = this::onCompletingInstruction;
     private final MmioReadCallback mmioRead = this::onMmioRead;
     private final MmioWriteCallback mmioWrite = this::onMmioWrite;
     private final PendingMmioRead pendingRead = new PendingMmioRead();
@@ -314,7 +316,7 @@ final class UnicornEngine implements VirtualMachine {
         pendingRead.clear();
         exits = listener;
         current = state;
-        int error;
+        int error = UC_ERR_OK;
         boolean stopRequested;
         try {
             // count stays 0 on every run: after a run with count > 0, Unicorn 2.0.1 loses the next stop.
@@ -325,6 +327,9 @@ final class UnicornEngine implements VirtualMachine {
             }
         } finally {
             stopRequested = stopSwitch.leave();
+            if (error == UC_ERR_OK) {
+                completeAbandonedInstruction(state);
+            }
             current = null;
             lastTrace = state.trace();
         }
@@ -346,6 +351,44 @@ final class UnicornEngine implements VirtualMachine {
             return !state.stopped() && deliverInvalidOpcode(state);
         }
         return error == UC_ERR_OK && state.takeBlockEnded() && !state.stopped() && !stopSwitch.requested();
+    }
+
+    /**
+     * A stop inside a memory access (a handler stopped the run, or failed) abandoned its
+     * instruction after the access; KVM would have completed it. Runs that instruction alone, its
+     * access served again as the handler served it ({@link RunState#repeated}), so that the run
+     * ends after it. Called after the stop switch is left, so that no stop cuts it short.
+     */
+    private void completeAbandonedInstruction(RunState state) {
+        if (!state.abandonedAt(port.read(UC_X86_REG_RIP))) {
+            return;
+        }
+        LongByReference hook = new LongByReference();
+        check(uc.uc_hook_add(handle, hook, UC_HOOK_CODE, oneInstructionHook, null, 1, 0),
+                "uc_hook_add(UC_HOOK_CODE, one instruction)");
+        // A block translated while one code hook existed calls that hook directly, never the
+        // new one: only blocks translated from now on call both.
+        flushTranslations();
+        state.completing(true);
+        try {
+            check(uc.uc_emu_start(handle, registers.startAddress(), UNREACHABLE, 0, 0),
+                    "uc_emu_start(the abandoned instruction)");
+        } finally {
+            state.completing(false);
+            uc.uc_hook_del(handle, hook.getValue());
+            flushTranslations();
+        }
+    }
+
+    /** Lets the instruction being completed run, and stops before the next one. */
+    private void onCompletingInstruction(Pointer engine, long address, int size, Pointer userData) {
+        if (current.completedOne()) {
+            uc.uc_emu_stop(engine);
+        }
+    }
+
+    private void flushTranslations() {
+        check(uc.uc_ctl(handle, ucCtlWrite(UC_CTL_TB_FLUSH, 0)), "uc_ctl(UC_CTL_TB_FLUSH)");
     }
 
     /** @return the instructions the last run executed, empty when the machine does not trace */
