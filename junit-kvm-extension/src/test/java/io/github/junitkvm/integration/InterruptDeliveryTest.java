@@ -31,6 +31,19 @@ class InterruptDeliveryTest {
                      ret
             """;
 
+    /** Sets the long-mode IDT gate at %rdi to an interrupt gate for handler %rbx. */
+    private static final String SET_GATE_64 = """
+            setgate: mov     %bx, (%rdi)
+                     mov     %cs, %dx
+                     mov     %dx, 2(%rdi)
+                     movw    $0x8e00, 4(%rdi)
+                     shr     $16, %rbx
+                     mov     %bx, 6(%rdi)
+                     shr     $16, %rbx
+                     mov     %ebx, 8(%rdi)
+                     ret
+            """;
+
     @Test
     @KvmGuest(asm = """
                     xor     %ax, %ax
@@ -253,14 +266,7 @@ class InterruptDeliveryTest {
                     mov     $0x7ff8, %rsp   # not 16-byte aligned: the CPU aligns it
                     lea     idt+13*16(%rip), %rdi
                     lea     gp(%rip), %rbx
-                    mov     %bx, (%rdi)
-                    mov     %cs, %dx
-                    mov     %dx, 2(%rdi)
-                    movw    $0x8e00, 4(%rdi)
-                    shr     $16, %rbx
-                    mov     %bx, 6(%rdi)
-                    shr     $16, %rbx
-                    mov     %ebx, 8(%rdi)
+                    call    setgate
                     lidt    idtr(%rip)
                     mov     $0x1230, %ax
                     mov     %ax, %ds        # beyond the GDT: #GP(0x1230)
@@ -270,6 +276,7 @@ class InterruptDeliveryTest {
                     mov     16(%rsp), %rcx  # the pushed RFLAGS
                     mov     24(%rsp), %rdx  # the pushed RSP
                     hlt
+            """ + SET_GATE_64 + """
                     .balign 16
             idt:    .fill   14*16, 1, 0
             idtr:   .word   14*16-1
@@ -290,14 +297,7 @@ class InterruptDeliveryTest {
                     mov     $0x7ff8, %rsp
                     lea     idt+14*16(%rip), %rdi
                     lea     pf(%rip), %rbx
-                    mov     %bx, (%rdi)
-                    mov     %cs, %dx
-                    mov     %dx, 2(%rdi)
-                    movw    $0x8e00, 4(%rdi)
-                    shr     $16, %rbx
-                    mov     %bx, 6(%rdi)
-                    shr     $16, %rbx
-                    mov     %ebx, 8(%rdi)
+                    call    setgate
                     lidt    idtr(%rip)
                     mov     $0x100000000, %rax
                     lea     fault(%rip), %rbp
@@ -307,6 +307,7 @@ class InterruptDeliveryTest {
                     mov     %cr2, %rsi
                     mov     (%rsp), %rcx    # the pushed RIP
                     hlt
+            """ + SET_GATE_64 + """
                     .balign 16
             idt:    .fill   15*16, 1, 0
             idtr:   .word   15*16-1
