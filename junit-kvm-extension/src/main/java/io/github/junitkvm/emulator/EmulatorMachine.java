@@ -28,7 +28,6 @@ import io.github.junitkvm.emulator.protocol.Message.Stop;
 import io.github.junitkvm.emulator.protocol.MessageCodec;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * A machine of the EMULATOR backend, as the test JVM sees it: every call becomes a request to the
@@ -164,7 +163,7 @@ final class EmulatorMachine implements VirtualMachine {
         while (true) {
             Message message;
             if (listener == null) {
-                message = receiveWithin(REPLY_MILLIS, call);
+                message = worker.receiveWithin(REPLY_MILLIS, call);
             } else {
                 awaitingWorker = true;
                 message = worker.receive();
@@ -271,7 +270,7 @@ final class EmulatorMachine implements VirtualMachine {
         try {
             Message destroy = new Destroy();
             worker.send(destroy);
-            Message reply = receiveWithin(REPLY_MILLIS, destroy);
+            Message reply = worker.receiveWithin(REPLY_MILLIS, destroy);
             if (reply instanceof Reply) {
                 pool.giveBack(worker);
                 return;
@@ -297,16 +296,6 @@ final class EmulatorMachine implements VirtualMachine {
         } catch (WorkerDiedException e) {
             deathNotice = e.getMessage();
             throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    private Message receiveWithin(long millis, Object request) {
-        ScheduledFuture<?> deadline = Watchdog.after(millis,
-                () -> worker.kill("it did not answer " + request + " within " + millis / 1000 + " s"));
-        try {
-            return worker.receive();
-        } finally {
-            deadline.cancel(false);
         }
     }
 

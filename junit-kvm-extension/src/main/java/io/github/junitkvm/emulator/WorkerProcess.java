@@ -14,7 +14,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -36,6 +35,8 @@ final class WorkerProcess {
     private final DataInputStream fromWorker;
     private final StderrTail stderr;
     private String unicornVersion;
+    /** The reply a caller waits for, while it waits: the watchdog kills the worker when it is late. */
+    private volatile Awaited awaited;
     private volatile String killReason;
     private volatile String deathNotice;
 
@@ -77,10 +78,9 @@ final class WorkerProcess {
             throw e;
         }
         WorkerProcess worker = new WorkerProcess(process, crashFiles);
-        ScheduledFuture<?> deadline = Watchdog.after(STARTUP_MILLIS,
-                () -> worker.kill("it did not load Unicorn within " + STARTUP_MILLIS / 1000 + " s"));
+        Watchdog.watch(worker);
         try {
-            Message hello = worker.receive();
+            Message hello = worker.receiveWithin(STARTUP_MILLIS, "load Unicorn");
             if (hello instanceof Ready ready) {
                 worker.unicornVersion = ready.unicornVersion();
                 return worker;
@@ -93,8 +93,6 @@ final class WorkerProcess {
                     + " instead of hello");
         } catch (WorkerDiedException e) {
             throw new TransientHypervisorException("the emulator worker did not start: " + e.getMessage(), e);
-        } finally {
-            deadline.cancel(false);
         }
     }
 
@@ -135,6 +133,37 @@ final class WorkerProcess {
             return MessageCodec.read(fromWorker);
         } catch (IOException e) {
             throw died();
+        }
+    }
+
+    /**
+     * Waits for the next message, for a limited time: a worker that takes longer (stopped, wedged)
+     * is killed, and the wait ends with {@link WorkerDiedException} saying so.
+     *
+     * @param millis how long
+     * @param task what the worker is to do meanwhile, for the kill's reason: a request it is to
+     *     answer, or a phrase
+     * @return the message
+     * @throws WorkerDiedException if the worker is gone, or was killed for taking too long
+     */
+    Message receiveWithin(long millis, Object task) {
+        awaited = new Awaited(task, millis, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis));
+        try {
+            return receive();
+        } finally {
+            awaited = null;
+        }
+    }
+
+    /**
+     * Kills the worker if the reply a caller waits for is late; called by the {@link Watchdog}.
+     *
+     * @param now {@link System#nanoTime()}
+     */
+    void killIfLate(long now) {
+        Awaited late = awaited;
+        if (late != null && now - late.deadline() > 0) {
+            kill(late.reason());
         }
     }
 
@@ -182,6 +211,7 @@ final class WorkerProcess {
         }
         closeQuietly();
         crashFiles.delete();
+        Watchdog.forget(this);
     }
 
     /**
@@ -224,6 +254,7 @@ final class WorkerProcess {
         closeQuietly();
         Optional<String> crashReport = crashFiles.reportHead(process.pid());
         crashFiles.delete();
+        Watchdog.forget(this);
         StringBuilder notice = new StringBuilder("emulator worker process died (").append(status).append(')');
         if (killReason != null) {
             notice.append("; it was killed because ").append(killReason);
@@ -248,6 +279,20 @@ final class WorkerProcess {
             } catch (IOException e) {
                 // The process is gone; a failed close loses nothing.
             }
+        }
+    }
+
+    /**
+     * A reply awaited until a deadline.
+     *
+     * @param task what the worker is to do: a request to answer, or a phrase
+     * @param millis how long it may take
+     * @param deadline {@link System#nanoTime()} when it is late
+     */
+    private record Awaited(Object task, long millis, long deadline) {
+        String reason() {
+            String what = task instanceof String phrase ? phrase : "answer " + task;
+            return "it did not " + what + " within " + millis / 1000 + " s";
         }
     }
 }
