@@ -102,7 +102,7 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
         if (EffectiveGuest.of(context).isEmpty()) {
             return ConditionEvaluationResult.enabled("no @KvmGuest here");
         }
-        return Backends.whyNoBackend(context)
+        return Backends.of(context).whyNoBackend(context)
                 .map(ConditionEvaluationResult::disabled)
                 .orElseGet(() -> ConditionEvaluationResult.enabled("a backend is available"));
     }
@@ -112,7 +112,7 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
         Optional<KvmGuest> guest = EffectiveGuest.of(context);
         if (guest.isPresent()) {
             GuestSpec spec = new GuestSpecReader(context.getRequiredTestClass().getClassLoader()).read(guest.get());
-            Hypervisor hypervisor = Backends.select(context);
+            Hypervisor hypervisor = Backends.of(context).select(context);
             Consumer<GuestRun> runReporter = reportsRuns(context)
                     ? run -> context.publishReportEntry(RUN_REPORT_KEY, RunDigest.of(run))
                     : run -> { };
