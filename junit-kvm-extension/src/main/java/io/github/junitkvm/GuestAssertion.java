@@ -1,7 +1,5 @@
 package io.github.junitkvm;
 
-import static io.github.junitkvm.guest.ControlCharacters.escape;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -52,12 +50,12 @@ public record GuestAssertion(String file, int line, String expression, List<Oper
     public String describe() {
         StringBuilder text = new StringBuilder("guest assertion failed");
         if (!location().isEmpty()) {
-            text.append(" at ").append(escape(location()));
+            text.append(" at ").append(GuestText.escape(location()));
         }
         if (!expression.isEmpty()) {
-            text.append(": ").append(escape(expression));
+            text.append(": ").append(GuestText.escape(expression));
         }
-        List<String> names = operands.stream().map(operand -> escape(operand.expression())).toList();
+        List<String> names = operands.stream().map(operand -> GuestText.escape(operand.expression())).toList();
         int width = names.stream().mapToInt(String::length).max().orElse(0);
         for (int i = 0; i < operands.size(); i++) {
             text.append(String.format(Locale.ROOT, "%n  %-" + Math.max(1, width) + "s = %s",
@@ -65,7 +63,7 @@ public record GuestAssertion(String file, int line, String expression, List<Oper
         }
         if (!message.isEmpty()) {
             text.append(operands.isEmpty() && expression.isEmpty() ? ": " : String.format("%n  "))
-                    .append(escape(message));
+                    .append(GuestText.escape(message));
         }
         return text.toString();
     }
@@ -76,17 +74,17 @@ public record GuestAssertion(String file, int line, String expression, List<Oper
      */
     @Override
     public String toString() {
-        StringBuilder text = new StringBuilder(escape(location()));
+        StringBuilder text = new StringBuilder(GuestText.escape(location()));
         if (!expression.isEmpty()) {
-            text.append(text.length() == 0 ? "" : ": ").append(escape(expression));
+            text.append(text.length() == 0 ? "" : ": ").append(GuestText.escape(expression));
         }
         String separator = text.length() == 0 ? "" : ": ";
         for (Operand operand : operands) {
-            text.append(separator).append(escape(operand.expression())).append(" = ").append(operand.formatted());
+            text.append(separator).append(GuestText.escape(operand.expression())).append(" = ").append(operand.formatted());
             separator = ", ";
         }
         if (!message.isEmpty()) {
-            text.append(separator).append(escape(message));
+            text.append(separator).append(GuestText.escape(message));
         }
         return text.toString();
     }

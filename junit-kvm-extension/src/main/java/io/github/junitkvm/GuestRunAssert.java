@@ -1,6 +1,5 @@
 package io.github.junitkvm;
 
-import io.github.junitkvm.guest.RunSummary;
 import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.api.AbstractByteArrayAssert;
 import org.assertj.core.api.AbstractStringAssert;
@@ -32,7 +31,7 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
         if (!output.equals(expected)) {
             failWithActualExpectedAndMessage(output, expected,
                     "%nExpecting serial output (COM1)%n  \"%s\"%nbut was%n  \"%s\"%n%s",
-                    RunSummary.escape(expected), RunSummary.escape(output), summary());
+                    GuestText.literal(expected), GuestText.literal(output), summary());
         }
         return myself;
     }
@@ -153,6 +152,6 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
 
     /** Formatting a run takes longer than checking it: descriptions ask for it only when shown. */
     private String summary() {
-        return RunSummary.of(actual);
+        return LoadedProvider.INSTANCE.describe(actual);
     }
 }

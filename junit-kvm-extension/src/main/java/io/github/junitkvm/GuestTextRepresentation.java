@@ -1,11 +1,10 @@
 package io.github.junitkvm;
 
-import io.github.junitkvm.guest.ControlCharacters;
 import org.assertj.core.presentation.StandardRepresentation;
 
 /**
  * AssertJ's representation, but for text from the guest: its line breaks, control characters and
- * bidi controls are escaped ({@link ControlCharacters}), so that a failure message cannot forge
+ * bidi controls are escaped ({@link GuestText#escape}), so that a failure message cannot forge
  * lines in a build log.
  */
 final class GuestTextRepresentation extends StandardRepresentation {
@@ -16,6 +15,6 @@ final class GuestTextRepresentation extends StandardRepresentation {
 
     @Override
     protected String toStringOf(String text) {
-        return super.toStringOf(ControlCharacters.escape(text));
+        return super.toStringOf(GuestText.escape(text));
     }
 }

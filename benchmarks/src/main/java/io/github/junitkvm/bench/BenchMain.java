@@ -60,14 +60,26 @@ public final class BenchMain {
         long start = System.nanoTime();
 
         boolean emulator = options.backend().equals("EMULATOR");
-        Hypervisor hypervisor = emulator ? EmulatorHypervisor.open() : KvmHypervisor.open();
+        // The bench owns the hypervisor its VMs are made on, and the launcher session of its JUnit
+        // runs, whose store owns the extension's own backends: both end with the measurements.
+        try (Hypervisor hypervisor = emulator ? EmulatorHypervisor.open() : KvmHypervisor.open();
+             LauncherWorkload launcher = new LauncherWorkload(emulator ? "emulator" : "kvm")) {
+            measure(emulator, hypervisor, launcher);
+        }
+
+        ResultsFile results = new ResultsFile(notes, measurements);
+        results.write(options.out());
+        out.print(Report.text(measurements));
+        out.printf(Locale.ROOT, "%nwrote %s in %.0f s%n", options.out(), (System.nanoTime() - start) / 1e9);
+    }
+
+    private void measure(boolean emulator, Hypervisor hypervisor, LauncherWorkload launcher) throws Exception {
         Scale scale = options.scale();
         KvmGuest twoPlusTwo = Guests.twoPlusTwo();
         KvmGuest outLoop = Guests.outLoop();
         NativeWorkloads c = new NativeWorkloads(new NativeBaseline(
                 options.nativeDirectory().resolve(emulator ? "unicorn_loop" : "kvm_loop")));
         ExtensionWorkloads extension = new ExtensionWorkloads(hypervisor);
-        LauncherWorkload launcher = new LauncherWorkload(emulator ? "emulator" : "kvm");
         Rounds rounds = new Rounds(scale.warmups(), scale.rounds(), out);
 
         section("the VM's whole life: create, load the 2+2 guest, run to HLT, close");
@@ -117,11 +129,6 @@ public final class BenchMain {
         memory.put(Series.MEMORY_C, c.memory(twoPlusTwo, live));
         memory.put(Series.MEMORY_EXTENSION, extension.memory(twoPlusTwo, live));
         record(new Rounds(0, scale.memoryRounds(), out).interleave(memory), live + " live VMs");
-
-        ResultsFile results = new ResultsFile(notes, measurements);
-        results.write(options.out());
-        out.print(Report.text(measurements));
-        out.printf(Locale.ROOT, "%nwrote %s in %.0f s%n", options.out(), (System.nanoTime() - start) / 1e9);
     }
 
     private void section(String title) {

@@ -6,6 +6,7 @@ import io.github.junitkvm.guest.BackendSelector;
 import java.time.Duration;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -13,15 +14,25 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
  * Runs a fixture class through the JUnit Platform launcher, as a build tool or IDE does (discovery
- * included), on a chosen backend, and requires every test to pass.
+ * included), on a chosen backend, and requires every test to pass. Every execution belongs to one
+ * launcher session, as a build tool's do: the extension's backends, which the session's store owns,
+ * stay open from one round to the next (the emulator's workers stay warm), and end when the
+ * workload is closed.
  */
-public final class LauncherWorkload {
-    private final Launcher launcher = LauncherFactory.create();
+public final class LauncherWorkload implements AutoCloseable {
+    private final LauncherSession session = LauncherFactory.openSession();
+    private final Launcher launcher = session.getLauncher();
     private final String backend;
 
     /** @param backend the {@code junitkvm.backend} setting: {@code kvm} or {@code emulator} */
     public LauncherWorkload(String backend) {
         this.backend = backend;
+    }
+
+    /** Ends the launcher session, and with it the extension's backends. */
+    @Override
+    public void close() {
+        session.close();
     }
 
     /**

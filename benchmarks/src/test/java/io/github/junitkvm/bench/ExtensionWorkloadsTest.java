@@ -18,18 +18,23 @@ class ExtensionWorkloadsTest {
 
     @Test
     void onTheEmulator() throws Exception {
-        ExtensionWorkloads workloads = new ExtensionWorkloads(EmulatorHypervisor.open());
-        // Each live emulator VM holds a worker JVM of its own: tens of MiB, far above the noise of
-        // a JVM's resident size, which a few VMs' kernel memory on KVM would drown in.
-        assertThat(workloads.memory(Guests.twoPlusTwo(), 4).measure()).as("KiB per live VM").isGreaterThan(10 * 1024);
-        assertThat(workloads.registerRoundTrip(Guests.twoPlusTwo(), SHORT).measure()).isPositive();
-        workloadsRunOn(workloads);
+        try (EmulatorHypervisor emulator = EmulatorHypervisor.open()) {
+            ExtensionWorkloads workloads = new ExtensionWorkloads(emulator);
+            // Each live emulator VM holds a worker JVM of its own: tens of MiB, far above the noise of
+            // a JVM's resident size, which a few VMs' kernel memory on KVM would drown in.
+            assertThat(workloads.memory(Guests.twoPlusTwo(), 4).measure()).as("KiB per live VM")
+                    .isGreaterThan(10 * 1024);
+            assertThat(workloads.registerRoundTrip(Guests.twoPlusTwo(), SHORT).measure()).isPositive();
+            workloadsRunOn(workloads);
+        }
     }
 
     @Test
     @Tag("kvm")
     void onKvm() throws Exception {
-        workloadsRunOn(new ExtensionWorkloads(KvmHypervisor.open()));
+        try (KvmHypervisor kvm = KvmHypervisor.open()) {
+            workloadsRunOn(new ExtensionWorkloads(kvm));
+        }
     }
 
     @Test
@@ -39,13 +44,14 @@ class ExtensionWorkloadsTest {
 
     @Test
     void theLauncherRunsEveryTestOfAFixtureAndRequiresThemToPass() {
-        LauncherWorkload launcher = new LauncherWorkload("emulator");
-        assertThat(launcher.execute(TwoPlusTwoTests.class)).isEqualTo(TwoPlusTwoTests.TESTS);
-        assertThat(launcher.execute(PlainTests.class)).isEqualTo(TwoPlusTwoTests.TESTS);
-        assertThatThrownBy(() -> launcher.execute(FailingFixture.class))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("FailingFixture on emulator: 0 passed, 1 failed")
-                .hasMessageContaining("expected: 5");
+        try (LauncherWorkload launcher = new LauncherWorkload("emulator")) {
+            assertThat(launcher.execute(TwoPlusTwoTests.class)).isEqualTo(TwoPlusTwoTests.TESTS);
+            assertThat(launcher.execute(PlainTests.class)).isEqualTo(TwoPlusTwoTests.TESTS);
+            assertThatThrownBy(() -> launcher.execute(FailingFixture.class))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("FailingFixture on emulator: 0 passed, 1 failed")
+                    .hasMessageContaining("expected: 5");
+        }
     }
 
     private static void workloadsRunOn(ExtensionWorkloads workloads) throws Exception {

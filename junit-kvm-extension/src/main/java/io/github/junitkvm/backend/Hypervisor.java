@@ -4,10 +4,11 @@ import io.github.junitkvm.Backend;
 import java.util.Optional;
 
 /**
- * An opened hypervisor, shared by every VM of the JVM: it creates machines. Implementations are
- * thread-safe.
+ * An opened hypervisor: it creates machines, and owns what it opened to do so (KVM's device file,
+ * the emulator's worker processes) until it is closed. Whoever opens one closes it: in a JUnit run,
+ * the extension's {@code Backends}, at the end of the run. Implementations are thread-safe.
  */
-public interface Hypervisor {
+public interface Hypervisor extends AutoCloseable {
     /** @return which backend this is */
     Backend backend();
 
@@ -40,4 +41,12 @@ public interface Hypervisor {
     default VirtualMachine createResettableMachine(MachineConfig config) {
         return createMachine(config);
     }
+
+    /**
+     * Releases what the hypervisor opened; creating a machine after is an
+     * {@link IllegalStateException}. A machine still open may stop working (the emulator's worker is
+     * killed), and is still closed by its owner. Idempotent.
+     */
+    @Override
+    void close();
 }

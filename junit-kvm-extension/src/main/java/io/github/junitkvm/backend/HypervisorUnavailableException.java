@@ -3,7 +3,7 @@ package io.github.junitkvm.backend;
 /**
  * A backend cannot be used on this machine, for a reason that lasts until someone changes the
  * machine: the message says why and what to do (load a module, join a group, install a package).
- * With {@code junitkvm.backend=auto} it is remembered for the rest of the JVM, and when no backend
+ * With {@code junitkvm.backend=auto} it is remembered for the rest of the test run, and when no backend
  * is left the tests are skipped with it. A failure that may pass is a
  * {@link TransientHypervisorException} instead.
  */

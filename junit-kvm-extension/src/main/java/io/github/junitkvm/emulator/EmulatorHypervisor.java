@@ -13,16 +13,14 @@ import io.github.junitkvm.emulator.protocol.Message.Reply;
 import io.github.junitkvm.emulator.protocol.Message.Failed;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The EMULATOR backend: machines emulated by Unicorn 2 ({@code libunicorn.so.2}), each in a worker
- * process leased from a pool shared by the whole JVM (one pool per library file), so that
- * Unicorn's {@code abort()} on some guest code ends a worker, not the tests. Which library the
- * workers load is the {@value #UNICORN_PARAMETER} setting's choice ({@link UnicornChoice}).
- * Thread-safe.
+ * process leased from this hypervisor's pool, so that Unicorn's {@code abort()} on some guest code
+ * ends a worker, not the tests. Which library the workers load is the {@value #UNICORN_PARAMETER}
+ * setting's choice ({@link UnicornChoice}). The hypervisor owns its workers: {@link #close()} ends
+ * them. Thread-safe.
  *
  * <p>Every {@link io.github.junitkvm.CpuMode} runs, each in a Unicorn engine of its own width (16-bit
  * for {@code REAL}, 32-bit for {@code PROTECTED} and {@code PAGED}, 64-bit for {@code LONG}); RAM is
@@ -33,8 +31,6 @@ public final class EmulatorHypervisor implements Hypervisor {
     public static final String UNICORN_PARAMETER = "junitkvm.unicorn";
 
     private static final int MAX_IDLE_WORKERS = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
-    /** By library: {@code UnicornLibrary.SYSTEM} or an absolute path. */
-    private static final Map<String, WorkerPool> POOLS = new ConcurrentHashMap<>();
 
     private final WorkerPool pool;
     private final String unicornVersion;
@@ -50,7 +46,7 @@ public final class EmulatorHypervisor implements Hypervisor {
      * Opens the emulator on the Unicorn library that the system property
      * {@value #UNICORN_PARAMETER} names, as {@link #open(Optional)} does.
      *
-     * @return the hypervisor
+     * @return the hypervisor; the caller owns it and must close it
      */
     public static EmulatorHypervisor open() {
         return open(Optional.ofNullable(System.getProperty(UNICORN_PARAMETER)));
@@ -58,10 +54,10 @@ public final class EmulatorHypervisor implements Hypervisor {
 
     /**
      * Checks that a worker can load the chosen Unicorn library (starting one, which then waits in
-     * the pool for the first machine).
+     * the hypervisor's pool for the first machine).
      *
      * @param unicorn the {@value #UNICORN_PARAMETER} setting: {@code auto} when empty
-     * @return the hypervisor
+     * @return the hypervisor; the caller owns it and must close it
      * @throws io.github.junitkvm.KvmGuestConfigurationException if the setting names a library that
      *     cannot be used, saying which and why
      * @throws HypervisorUnavailableException if {@code auto} finds no Unicorn 2, saying what to
@@ -71,12 +67,16 @@ public final class EmulatorHypervisor implements Hypervisor {
      */
     public static EmulatorHypervisor open(Optional<String> unicorn) {
         return UnicornChoice.of(unicorn, UnicornWheel.onPath()).open(library -> {
-            WorkerPool pool = POOLS.computeIfAbsent(library,
-                    name -> new WorkerPool(() -> WorkerProcess.start(name), MAX_IDLE_WORKERS));
-            WorkerProcess worker = pool.lease();
-            String version = worker.unicornVersion();
-            pool.giveBack(worker);
-            return new EmulatorHypervisor(pool, version, library);
+            WorkerPool pool = new WorkerPool(() -> WorkerProcess.start(library), MAX_IDLE_WORKERS);
+            try {
+                WorkerProcess worker = pool.lease();
+                String version = worker.unicornVersion();
+                pool.giveBack(worker);
+                return new EmulatorHypervisor(pool, version, library);
+            } catch (RuntimeException | Error e) {
+                pool.close();
+                throw e;
+            }
         });
     }
 
@@ -109,6 +109,7 @@ public final class EmulatorHypervisor implements Hypervisor {
      * @param config RAM regions (read-write) and the CPU mode, which picks the engine
      * @return a machine served by its own worker until it is closed
      * @throws HypervisorException if the configuration is beyond the emulator, or no worker can serve
+     * @throws IllegalStateException if the hypervisor is closed
      */
     @Override
     public VirtualMachine createMachine(MachineConfig config) {
@@ -130,5 +131,11 @@ public final class EmulatorHypervisor implements Hypervisor {
         }
         pool.discard(worker);
         throw new HypervisorException("protocol error: the emulator worker answered " + reply + " to " + config);
+    }
+
+    /** Ends every worker: the idle ones exit, those of machines still open are killed. Idempotent. */
+    @Override
+    public void close() {
+        pool.close();
     }
 }

@@ -3,15 +3,17 @@ package io.github.junitkvm.emulator;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * Lends workers to machines, one machine per worker at a time, and keeps a few idle ones so that
  * the next machine does not wait for a JVM to start. Dead workers are never lent; they are dropped
- * and a fresh worker is started on demand. Thread-safe.
+ * and a fresh worker is started on demand. The pool owns its workers: {@link #close()} ends them
+ * all. Thread-safe.
  */
-final class WorkerPool {
+final class WorkerPool implements AutoCloseable {
     /**
      * A worker that has served this many machines is retired: each Unicorn engine may leave a little
      * memory behind (upstream issues 236, 564, 1596), which ending the process reclaims. Retiring is
@@ -25,7 +27,9 @@ final class WorkerPool {
     private final Supplier<WorkerProcess> starter;
     private final int maxIdle;
     private final Deque<WorkerProcess> idle = new ArrayDeque<>();
+    /** Every worker the pool owns, idle or leased, with how many engines it has served. */
     private final Map<WorkerProcess, Integer> served = new IdentityHashMap<>();
+    private boolean closed;
 
     /**
      * @param starter starts a ready worker, or throws
@@ -42,8 +46,10 @@ final class WorkerPool {
      *     Unicorn
      * @throws io.github.junitkvm.backend.TransientHypervisorException if a new worker cannot start,
      *     for a reason that may pass
+     * @throws IllegalStateException if the pool is closed
      */
     WorkerProcess lease() {
+        requireOpen();
         WorkerProcess worker;
         while ((worker = pollIdle()) != null) {
             if (worker.isAlive()) {
@@ -57,9 +63,23 @@ final class WorkerPool {
         // Starting a JVM takes a while: not under the lock, so that other machines are not held up.
         worker = starter.get();
         synchronized (this) {
-            served.put(worker, 1);
+            if (!closed) {
+                served.put(worker, 1);
+                return worker;
+            }
         }
-        return worker;
+        worker.shutdown();
+        throw closedException();
+    }
+
+    private synchronized void requireOpen() {
+        if (closed) {
+            throw closedException();
+        }
+    }
+
+    private static IllegalStateException closedException() {
+        return new IllegalStateException("the emulator is closed: its test run is over");
     }
 
     private synchronized WorkerProcess pollIdle() {
@@ -67,13 +87,14 @@ final class WorkerPool {
     }
 
     /**
-     * Takes back a worker whose machine is closed and whose engine is discarded.
+     * Takes back a worker whose machine is closed and whose engine is discarded; once the pool is
+     * closed, ends it.
      *
      * @param worker the worker
      */
     void giveBack(WorkerProcess worker) {
         synchronized (this) {
-            if (worker.isAlive() && idle.size() < maxIdle && served.getOrDefault(worker, 0) < MACHINES_PER_WORKER) {
+            if (!closed && worker.isAlive() && idle.size() < maxIdle && served.getOrDefault(worker, 0) < MACHINES_PER_WORKER) {
                 idle.addFirst(worker);
                 return;
             }
@@ -102,6 +123,28 @@ final class WorkerPool {
         }
         worker.kill("it was discarded");
         worker.shutdown();
+    }
+
+    /**
+     * Ends every worker: the idle ones exit, the leased ones are killed (a machine still open on one
+     * then finds its worker dead, and ends it when it is closed). Idempotent.
+     */
+    @Override
+    public void close() {
+        List<WorkerProcess> idleWorkers;
+        List<WorkerProcess> leased;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            idleWorkers = List.copyOf(idle);
+            idle.clear();
+            leased = served.keySet().stream().filter(worker -> !idleWorkers.contains(worker)).toList();
+            served.clear();
+        }
+        leased.forEach(worker -> worker.kill("the emulator was closed: its test run is over"));
+        idleWorkers.forEach(WorkerProcess::shutdown);
     }
 
     /** @return how many idle workers the pool holds */

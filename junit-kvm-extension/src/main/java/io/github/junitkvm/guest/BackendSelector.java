@@ -4,11 +4,13 @@ import io.github.junitkvm.Backend;
 import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.backend.Hypervisor;
 import io.github.junitkvm.backend.HypervisorUnavailableException;
+import io.github.junitkvm.backend.ReleaseAll;
 import io.github.junitkvm.backend.TransientHypervisorException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -17,15 +19,16 @@ import java.util.function.Supplier;
  * Chooses the hypervisor by the {@code junitkvm.backend} setting: {@code auto} (KVM when
  * {@code /dev/kvm} can be opened, else the emulator), {@code kvm} or {@code emulator}.
  *
- * <p>What opening a backend settles is remembered for the rest of the JVM: the open hypervisor, or
- * a {@link HypervisorUnavailableException} (no device, a library not installed), so that a machine
- * without KVM does not probe for it before every test. A {@link TransientHypervisorException} (out
+ * <p>What opening a backend settles is remembered until the selector is closed: the open
+ * hypervisor, or a {@link HypervisorUnavailableException} (no device, a library not installed), so
+ * that a machine without KVM does not probe for it before every test. The selector owns the
+ * hypervisors it opens, and closes them on {@link #close()}. A {@link TransientHypervisorException} (out
  * of file descriptors or memory for a moment) settles nothing: {@link #select} tries again after a
  * pause, {@link #ATTEMPTS} times in all, then fails the test with it, and the next test starts
  * afresh. It never turns into a skip, and with {@code auto} a transient failure of KVM does not
  * silently move the test to the emulator either.
  */
-public final class BackendSelector {
+public final class BackendSelector implements AutoCloseable {
     /** The name of the configuration parameter (or system property). */
     public static final String PARAMETER = "junitkvm.backend";
     /** The value that lets the selector choose. */
@@ -45,6 +48,8 @@ public final class BackendSelector {
     private final Map<Backend, Opened> settled = new ConcurrentHashMap<>();
     private final Map<Backend, Object> openLocks = Map.of(Backend.KVM, new Object(), Backend.EMULATOR, new Object());
     private volatile boolean autoChoiceLogged;
+    /** Set under every lock of {@link #openLocks}, so that no backend opens after {@link #close()}. */
+    private volatile boolean closed;
 
     /**
      * @param openers how each backend is opened; an opener throws
@@ -147,13 +152,16 @@ public final class BackendSelector {
      *
      * @return the settled outcome: the hypervisor, or why the backend cannot be used here
      * @throws TransientHypervisorException if every attempt failed for a reason that may pass
+     * @throws IllegalStateException if the selector is closed
      */
     private Opened open(Backend backend, int attempts) {
+        requireOpen();
         Opened known = settled.get(backend);
         if (known != null) {
             return known;
         }
         synchronized (openLocks.get(backend)) {
+            requireOpen();
             Opened meanwhile = settled.get(backend);
             if (meanwhile != null) {
                 return meanwhile;
@@ -162,6 +170,29 @@ public final class BackendSelector {
             settled.put(backend, outcome);
             return outcome;
         }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the backends are closed: their test run is over");
+        }
+    }
+
+    /**
+     * Closes every hypervisor this selector opened (the emulator's workers exit, KVM's device is
+     * closed); it selects none after. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (openLocks.get(Backend.KVM)) {
+            synchronized (openLocks.get(Backend.EMULATOR)) {
+                closed = true;
+            }
+        }
+        List<Runnable> closes = settled.values().stream().map(Opened::hypervisor).filter(Objects::nonNull)
+                .<Runnable>map(hypervisor -> hypervisor::close).toList();
+        settled.clear();
+        ReleaseAll.run(closes);
     }
 
     private Opened tryToOpen(Backend backend, int attempts) {

@@ -1,6 +1,7 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.GuestAssertion;
+import io.github.junitkvm.GuestText;
 import io.github.junitkvm.VmExit;
 import io.github.junitkvm.backend.ExitListener;
 import java.io.ByteArrayOutputStream;
@@ -88,7 +89,7 @@ final class ExitRecorder implements ExitListener {
         String detail = LOG_LINE_NOT_RECORDED;
         if (guestLog.add(line)) {
             String shown = line.length() > LOG_LINE_SHOWN ? line.substring(0, LOG_LINE_SHOWN) + GuestFormat.CUT : line;
-            detail = "KVM_LOG \"" + RunSummary.escape(shown) + "\"";
+            detail = "KVM_LOG \"" + GuestText.literal(shown) + "\"";
         }
         recordOut(VmExit.ioOut(port, size, address).withDetail(detail));
     }

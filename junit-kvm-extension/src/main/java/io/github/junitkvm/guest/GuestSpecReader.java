@@ -2,6 +2,7 @@ package io.github.junitkvm.guest;
 
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.GuestText;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.Memory;
@@ -184,7 +185,7 @@ public final class GuestSpecReader {
         try {
             return HexCode.parse(code);
         } catch (IllegalArgumentException e) {
-            throw problem("code = \"" + RunSummary.escape(abbreviate(code)) + "\"", "not valid hex: %s", e.getMessage());
+            throw problem("code = \"" + GuestText.literal(abbreviate(code)) + "\"", "not valid hex: %s", e.getMessage());
         }
     }
 

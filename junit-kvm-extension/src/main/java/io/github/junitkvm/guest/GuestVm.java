@@ -7,6 +7,7 @@ import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.GuestText;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.MmioHandler;
@@ -201,7 +202,7 @@ public final class GuestVm implements KvmVm {
         synchronized (lifecycle) {
             ensureOpen();
             if (!running) {
-                throw new IllegalStateException("KvmVm.stopRun(\"" + RunSummary.escape(reason)
+                throw new IllegalStateException("KvmVm.stopRun(\"" + GuestText.literal(reason)
                         + "\") was called when no run is in progress");
             }
             if (stopReason == null) {

@@ -2,6 +2,7 @@ package io.github.junitkvm.guest;
 
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.GuestText;
 import io.github.junitkvm.VmExit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,7 +34,7 @@ public final class RunDigest {
     public static String of(GuestRun run) {
         return String.join("; ",
                 "stop=" + run.lastExit().reason(),
-                "serial=\"" + RunSummary.escape(run.serialOutput()) + "\"",
+                "serial=\"" + GuestText.literal(run.serialOutput()) + "\"",
                 "exits=" + run.exits().size() + " sha256:" + sha256(run.exits().stream()
                         .map(VmExit::toString).collect(Collectors.joining("\n"))),
                 "registers=" + registers(run));

@@ -1,6 +1,7 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.GuestText;
 import io.github.junitkvm.VmExit;
 import io.github.junitkvm.disasm.Disassembler;
 import io.github.junitkvm.disasm.Disassemblers;
@@ -53,7 +54,7 @@ public final class RunSummary {
         if (!serial.isEmpty()) {
             String shown = serial.length() > SERIAL_SHOWN
                     ? "..." + serial.substring(serial.length() - SERIAL_SHOWN) : serial;
-            text.append("serial output: \"").append(escape(shown)).append("\"");
+            text.append("serial output: \"").append(GuestText.literal(shown)).append("\"");
             long dropped = run.droppedOutputBytes(Serial16550.COM1);
             text.append(dropped == 0 ? "\n"
                     : String.format(" and %d bytes not recorded, past @KvmGuest(maxRecordedOutput)%n", dropped));
@@ -90,7 +91,7 @@ public final class RunSummary {
         text.append(first == 0 ? "guest log:" : "guest log, last " + LOG_LINES_SHOWN + " of " + log.size() + " lines:")
                 .append('\n');
         for (int i = first; i < log.size(); i++) {
-            text.append(indent(ControlCharacters.escape(log.get(i)))).append('\n');
+            text.append(indent(GuestText.escape(log.get(i)))).append('\n');
         }
         if (dropped > 0) {
             text.append(String.format("  ... %d later lines not recorded, past @KvmGuest(maxRecordedOutput)"
@@ -100,24 +101,5 @@ public final class RunSummary {
 
     private static String indent(String text) {
         return "  " + text.replace("\n", "\n  ");
-    }
-
-    /**
-     * @param text any text
-     * @return the text with quotes and every character outside printable ASCII escaped, as in a
-     *     Java string literal ({@code \"}, {@code \n}, {@code \x1b}, <code>&#92;u202e</code>)
-     */
-    public static String escape(String text) {
-        StringBuilder escaped = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            if (c == '"') {
-                escaped.append("\\\"");
-            } else if (c < 0x20 || c >= 0x7f) {
-                escaped.append(ControlCharacters.escaped(c));
-            } else {
-                escaped.append(c);
-            }
-        }
-        return escaped.toString();
     }
 }

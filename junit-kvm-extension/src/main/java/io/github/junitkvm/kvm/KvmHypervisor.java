@@ -10,18 +10,27 @@ import io.github.junitkvm.backend.TransientHypervisorException;
 import io.github.junitkvm.backend.VirtualMachine;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The Linux kernel's KVM, reached through {@code /dev/kvm}: the open device, and what it told about
- * itself when opened. Thread-safe: its state never changes after {@link #open()}, and each machine
- * owns its own file descriptors.
+ * The Linux kernel's KVM, reached through {@code /dev/kvm}: the open device, which it owns until
+ * {@link #close()}, and what the device told about itself when opened. Thread-safe: its state never
+ * changes after {@link #open()} but for closing, and each machine owns its own file descriptors
+ * (a VM's stay valid after the device's is closed).
  */
 public final class KvmHypervisor implements Hypervisor {
     private static final Path DEVICE = Path.of("/dev/kvm");
 
-    private static KvmHypervisor shared;
-
     private final int kvmFd;
+    /**
+     * Machines are created under the read lock, the device is closed under the write lock: never
+     * under a machine being created, whose ioctls could otherwise reach another file given the
+     * same descriptor number.
+     */
+    private final ReadWriteLock deviceLock = new ReentrantReadWriteLock();
+    /** Guarded by {@link #deviceLock}. */
+    private boolean closed;
     private final long vcpuMmapSize;
     private final boolean readOnlyMemory;
     private final KvmCpuid cpuid;
@@ -36,21 +45,16 @@ public final class KvmHypervisor implements Hypervisor {
     }
 
     /**
-     * Opens {@code /dev/kvm}, once per JVM: the first success is kept (its file descriptor stays
-     * open until the JVM exits) and returned to every later call; a failure is not kept, so a call
-     * after the cause is fixed succeeds.
+     * Opens {@code /dev/kvm}.
      *
-     * @return the hypervisor
+     * @return the hypervisor; the caller owns it, with the device's file descriptor, and must close it
      * @throws HypervisorUnavailableException if KVM cannot be used here; the message says why and
      *     what to do
      * @throws TransientHypervisorException if the process or the system was short of file
      *     descriptors or memory
      */
-    public static synchronized KvmHypervisor open() {
-        if (shared == null) {
-            shared = open(DEVICE);
-        }
-        return shared;
+    public static KvmHypervisor open() {
+        return open(DEVICE);
     }
 
     /**
@@ -115,6 +119,7 @@ public final class KvmHypervisor implements Hypervisor {
      *
      * @throws HypervisorException if the machine traces ({@link MachineConfig#tracing()}) and this
      *     KVM cannot single-step guests faithfully, saying what it did wrong
+     * @throws IllegalStateException if the hypervisor is closed
      */
     @Override
     public VirtualMachine createMachine(MachineConfig config) {
@@ -128,6 +133,7 @@ public final class KvmHypervisor implements Hypervisor {
      * creation, about 0.1 ms on {@code kvm_pvm}: machines that are never reset do neither.
      *
      * @throws HypervisorException as {@link #createMachine}
+     * @throws IllegalStateException if the hypervisor is closed
      */
     @Override
     public VirtualMachine createResettableMachine(MachineConfig config) {
@@ -135,13 +141,22 @@ public final class KvmHypervisor implements Hypervisor {
     }
 
     private VirtualMachine create(MachineConfig config, boolean resettable) {
-        if (config.tracing()) {
-            singleStepProblem().ifPresent(problem -> {
-                throw new HypervisorException("this KVM cannot trace guests: " + problem
-                        + "; run traced tests with -Djunitkvm.backend=emulator, or on a KVM with hardware virtualization");
-            });
+        deviceLock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("KVM is closed: its test run is over");
+            }
+            if (config.tracing()) {
+                singleStepProblem().ifPresent(problem -> {
+                    throw new HypervisorException("this KVM cannot trace guests: " + problem
+                            + "; run traced tests with -Djunitkvm.backend=emulator, or on a KVM with hardware"
+                            + " virtualization");
+                });
+            }
+            return GuardedMachine.of(KvmMachine.create(kvmFd, config, vcpuMmapSize, readOnlyMemory, cpuid, resettable));
+        } finally {
+            deviceLock.readLock().unlock();
         }
-        return GuardedMachine.of(KvmMachine.create(kvmFd, config, vcpuMmapSize, readOnlyMemory, cpuid, resettable));
     }
 
     /** Probes once per hypervisor, when the first machine that traces is created. */
@@ -150,6 +165,20 @@ public final class KvmHypervisor implements Hypervisor {
             singleStepProblem = SingleStepCheck.problem(kvmFd, vcpuMmapSize, cpuid);
         }
         return singleStepProblem;
+    }
+
+    /** Closes the device's file descriptor. Idempotent. */
+    @Override
+    public void close() {
+        deviceLock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                Posix.close(kvmFd);
+            }
+        } finally {
+            deviceLock.writeLock().unlock();
+        }
     }
 
     private static int openDevice(Path device) {

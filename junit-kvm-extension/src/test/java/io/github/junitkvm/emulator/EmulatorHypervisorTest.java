@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,11 @@ class EmulatorHypervisorTest {
     @BeforeAll
     static void open() {
         hypervisor = EmulatorHypervisor.open();
+    }
+
+    @AfterAll
+    static void close() {
+        hypervisor.close();
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.testsupport.RecordingListener;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,11 @@ class EmulatorTraceTest {
     @BeforeAll
     static void open() {
         hypervisor = EmulatorHypervisor.open();
+    }
+
+    @AfterAll
+    static void close() {
+        hypervisor.close();
     }
 
     @Test

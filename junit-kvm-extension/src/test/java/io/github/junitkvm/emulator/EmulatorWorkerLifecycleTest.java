@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,11 @@ class EmulatorWorkerLifecycleTest {
     @BeforeAll
     static void open() {
         hypervisor = EmulatorHypervisor.open();
+    }
+
+    @AfterAll
+    static void close() {
+        hypervisor.close();
     }
 
     @Test

@@ -37,11 +37,11 @@ class UnicornLibraryChoiceTest {
 
     @Test
     void theSystemsLibraryIsUnicorn2AndSaysItsFullVersion() {
-        EmulatorHypervisor hypervisor = EmulatorHypervisor.open(Optional.of("system"));
-
-        assertThat(hypervisor.unicornVersion()).matches("2\\.\\d+\\.\\d+");
-        assertThat(hypervisor.libraryDescription()).hasValue(hypervisor.unicornVersion()
-                + " (the system's libunicorn.so.2)");
+        try (EmulatorHypervisor hypervisor = EmulatorHypervisor.open(Optional.of("system"))) {
+            assertThat(hypervisor.unicornVersion()).matches("2\\.\\d+\\.\\d+");
+            assertThat(hypervisor.libraryDescription()).hasValue(hypervisor.unicornVersion()
+                    + " (the system's libunicorn.so.2)");
+        }
     }
 
     @Test
@@ -64,10 +64,9 @@ class UnicornLibraryChoiceTest {
             Assumptions.abort("no pip-installed unicorn wheel: " + noWheel.getMessage());
             return;
         }
-        EmulatorHypervisor hypervisor = EmulatorHypervisor.open(Optional.of("wheel"));
-
-        assertThat(hypervisor.libraryDescription()).hasValue(hypervisor.unicornVersion() + " " + library);
-        try (VirtualMachine machine = Guests.load(hypervisor, "f4", 0, 0, 0)) {
+        try (EmulatorHypervisor hypervisor = EmulatorHypervisor.open(Optional.of("wheel"));
+             VirtualMachine machine = Guests.load(hypervisor, "f4", 0, 0, 0)) {
+            assertThat(hypervisor.libraryDescription()).hasValue(hypervisor.unicornVersion() + " " + library);
             assertThat(machine.run(Set.of(), new RecordingListener()))
                     .isEqualTo(StopCause.hlt());
         }

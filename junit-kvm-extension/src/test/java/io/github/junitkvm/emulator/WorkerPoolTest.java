@@ -1,6 +1,7 @@
 package io.github.junitkvm.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -104,5 +105,33 @@ class WorkerPoolTest {
         verify(worker).kill(anyString());
         verify(worker).shutdown();
         assertThat(pool.idleCount()).isZero();
+    }
+
+    @Test
+    void closingEndsIdleWorkersAndKillsLeasedOnes() {
+        WorkerProcess idle = pool.lease();
+        WorkerProcess leased = pool.lease();
+        pool.giveBack(idle);
+
+        pool.close();
+        pool.close();
+
+        verify(idle).shutdown();
+        verify(leased).kill(anyString());
+        assertThat(pool.idleCount()).isZero();
+    }
+
+    @Test
+    void aClosedPoolLendsNoWorkerAndEndsThoseGivenBack() {
+        WorkerProcess leased = pool.lease();
+        pool.close();
+
+        pool.giveBack(leased);
+
+        verify(leased).shutdown();
+        assertThat(pool.idleCount()).isZero();
+        assertThatIllegalStateException().isThrownBy(pool::lease)
+                .withMessage("the emulator is closed: its test run is over");
+        assertThat(started).hasSize(1);
     }
 }

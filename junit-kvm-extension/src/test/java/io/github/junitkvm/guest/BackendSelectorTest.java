@@ -3,6 +3,8 @@ package io.github.junitkvm.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.github.junitkvm.Backend;
@@ -64,6 +66,32 @@ class BackendSelectorTest {
 
         assertThat(selector.select(Optional.of("emulator"))).isSameAs(emulator);
         assertThat(selector.select(Optional.of("kvm"))).isSameAs(kvm);
+    }
+
+    @Test
+    void closingClosesEveryHypervisorOpenedAndSelectsNoneAfter() {
+        BackendSelector selector = selector(() -> kvm, () -> emulator);
+        selector.select(Optional.of("kvm"));
+        selector.select(Optional.of("emulator"));
+
+        selector.close();
+        selector.close();
+
+        verify(kvm).close();
+        verify(emulator).close();
+        assertThatThrownBy(() -> selector.select(Optional.of("kvm")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the backends are closed: their test run is over");
+    }
+
+    @Test
+    void closingLeavesAloneWhatWasNeverOpened() {
+        BackendSelector selector = selector(this::noKvm, () -> emulator);
+        selector.whyNoBackend(Optional.of("kvm"));
+
+        selector.close();
+
+        verify(emulator, never()).close();
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 /**
  * Run by {@link BackendOpenOutOfFileDescriptorsTest} in a child JVM with a low file descriptor
  * limit: uses up every descriptor, asks selectors with the real openers ({@code auto} and
- * {@code emulator}) whether to skip and which backend to use, as {@code KvmExtension} does before a
+ * {@code emulator}) whether to skip and which backend to use, as the extension does before a
  * test, then frees the descriptors and asks them again. Prints one line per setting and time.
  */
 public final class OpenWithoutFileDescriptors {
@@ -53,6 +53,7 @@ public final class OpenWithoutFileDescriptors {
         System.out.println("descriptors used up: " + used);
         exhausted.forEach((setting, answer) -> System.out.println("exhausted, " + setting + ": " + answer));
         freed.forEach((setting, answer) -> System.out.println("freed, " + setting + ": " + answer));
+        selectors.values().forEach(BackendSelector::close);
     }
 
     /** The real openers, each run with no descriptor free while the hoard is held. */
@@ -101,7 +102,7 @@ public final class OpenWithoutFileDescriptors {
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
                 String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
-                if (!name.endsWith("package-info")) {
+                if (!name.endsWith("package-info") && !name.equals("module-info")) {
                     Class.forName(name, false, OpenWithoutFileDescriptors.class.getClassLoader());
                 }
             }

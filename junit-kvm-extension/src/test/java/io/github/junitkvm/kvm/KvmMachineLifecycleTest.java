@@ -188,23 +188,44 @@ class KvmMachineLifecycleTest {
     }
 
     @Test
+    void closingTheHypervisorClosesTheDeviceAndLeavesItsMachinesRunning() {
+        List<RamRegion> ram = List.of(new RamRegion(RealModeGuest.CODE, 0x1000, false));
+        long fds = ProcessFootprint.countOpenFileDescriptors();
+        KvmHypervisor kvm = KvmHypervisor.open();
+        try (VirtualMachine vm = RealModeGuest.create(kvm, "f4", ram)) {
+            kvm.close();
+            kvm.close();
+
+            assertThatThrownBy(() -> kvm.createMachine(new MachineConfig(ram, CpuMode.REAL)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("KVM is closed: its test run is over");
+            assertThat(vm.run(Set.of(), new RecordingListener())).as("a VM's descriptors outlive the device's")
+                    .isEqualTo(StopCause.hlt());
+        }
+        assertThat(ProcessFootprint.countOpenFileDescriptors()).as("open file descriptors").isBetween(fds - 2, fds + 2);
+    }
+
+    @Test
     void aFailedCreationReleasesWhatItAcquired() {
         // The guest layer validates regions; overlapping ones reach KVM only here, to make the
         // second KVM_SET_USER_MEMORY_REGION fail after the VM and the first mapping exist.
         MachineConfig overlapping = new MachineConfig(
                 List.of(new RamRegion(0x1000, 0x2000, false), new RamRegion(0x2000, 0x1000, false)), CpuMode.REAL);
         cycles(20);
-        long fds = ProcessFootprint.countOpenFileDescriptors();
-        long maps = ProcessFootprint.countMappings();
+        try (KvmHypervisor kvm = KvmHypervisor.open()) {
+            long fds = ProcessFootprint.countOpenFileDescriptors();
+            long maps = ProcessFootprint.countMappings();
 
-        for (int i = 0; i < 100; i++) {
-            assertThatThrownBy(() -> KvmHypervisor.open().createMachine(overlapping))
-                    .isInstanceOf(HypervisorException.class)
-                    .hasMessage("KVM_SET_USER_MEMORY_REGION failed: File exists (errno 17)");
+            for (int i = 0; i < 100; i++) {
+                assertThatThrownBy(() -> kvm.createMachine(overlapping))
+                        .isInstanceOf(HypervisorException.class)
+                        .hasMessage("KVM_SET_USER_MEMORY_REGION failed: File exists (errno 17)");
+            }
+
+            assertThat(ProcessFootprint.countOpenFileDescriptors()).as("open file descriptors")
+                    .isBetween(fds - 2, fds + 2);
+            assertThat(ProcessFootprint.countMappings()).as("lines of /proc/self/maps").isBetween(maps - 16, maps + 16);
         }
-
-        assertThat(ProcessFootprint.countOpenFileDescriptors()).as("open file descriptors").isBetween(fds - 2, fds + 2);
-        assertThat(ProcessFootprint.countMappings()).as("lines of /proc/self/maps").isBetween(maps - 16, maps + 16);
     }
 
     @Test

@@ -31,17 +31,17 @@ class PvmPagingTest {
     void aPagedGuestFailsWithTheReasonOnPvmAndRunsElsewhere() throws Exception {
         KvmGuest guest = getClass().getDeclaredMethod("paged").getAnnotation(KvmGuest.class);
         var spec = new GuestSpecReader(getClass().getClassLoader()).read(guest);
-        KvmHypervisor kvm = KvmHypervisor.open();
-
-        if (KvmHost.isPvm()) {
-            assertThatThrownBy(() -> GuestVm.create(kvm, spec).close())
-                    .isInstanceOf(HypervisorException.class)
-                    .hasMessageStartingWith("this backend cannot start a guest in PAGED mode: it was given CR0 = 0x80000011")
-                    .hasMessageContaining("kept CR0 = 0x11");
-        } else {
-            try (GuestVm vm = GuestVm.create(kvm, spec)) {
-                assertThat(vm.run().lastExit()).isEqualTo(VmExit.hlt());
-                assertThat(vm.specialRegisters().cr0() & 0x8000_0001L).isEqualTo(0x8000_0001L);
+        try (KvmHypervisor kvm = KvmHypervisor.open()) {
+            if (KvmHost.isPvm()) {
+                assertThatThrownBy(() -> GuestVm.create(kvm, spec).close())
+                        .isInstanceOf(HypervisorException.class)
+                        .hasMessageStartingWith("this backend cannot start a guest in PAGED mode: it was given CR0 = 0x80000011")
+                        .hasMessageContaining("kept CR0 = 0x11");
+            } else {
+                try (GuestVm vm = GuestVm.create(kvm, spec)) {
+                    assertThat(vm.run().lastExit()).isEqualTo(VmExit.hlt());
+                    assertThat(vm.specialRegisters().cr0() & 0x8000_0001L).isEqualTo(0x8000_0001L);
+                }
             }
         }
     }

@@ -32,21 +32,21 @@ class PvmSingleStepTest {
     void aTracedGuestFailsWithTheReasonOnPvmAndIsTracedElsewhere() throws Exception {
         KvmGuest guest = getClass().getDeclaredMethod("traced").getAnnotation(KvmGuest.class);
         var spec = new GuestSpecReader(getClass().getClassLoader()).read(guest);
-        KvmHypervisor kvm = KvmHypervisor.open();
-
-        if (KvmHost.isPvm()) {
-            assertThatThrownBy(() -> GuestVm.create(kvm, spec).close())
-                    .isInstanceOf(HypervisorException.class)
-                    .hasMessageStartingWith("this KVM cannot trace guests: a probe guest (out 0x80, al; nop; hlt at 0x1000)"
-                            + " single-stepped through [0x1000, 0x1003, 0x1004] and stopped on STOP_PORT,"
-                            + " where a faithful single-step goes through [0x1000, 0x1002, 0x1003] and stops on HLT")
-                    .hasMessageEndingWith("run traced tests with -Djunitkvm.backend=emulator, or on a KVM with"
-                            + " hardware virtualization");
-        } else {
-            try (GuestVm vm = GuestVm.create(kvm, spec)) {
-                var run = vm.run();
-                assertThat(run.exits()).containsExactly(VmExit.ioOut(0x80, 0), VmExit.hlt());
-                assertThat(run.trace()).contains(new InstructionTrace(List.of(0x1000L, 0x1002L, 0x1003L), 3));
+        try (KvmHypervisor kvm = KvmHypervisor.open()) {
+            if (KvmHost.isPvm()) {
+                assertThatThrownBy(() -> GuestVm.create(kvm, spec).close())
+                        .isInstanceOf(HypervisorException.class)
+                        .hasMessageStartingWith("this KVM cannot trace guests: a probe guest (out 0x80, al; nop; hlt at 0x1000)"
+                                + " single-stepped through [0x1000, 0x1003, 0x1004] and stopped on STOP_PORT,"
+                                + " where a faithful single-step goes through [0x1000, 0x1002, 0x1003] and stops on HLT")
+                        .hasMessageEndingWith("run traced tests with -Djunitkvm.backend=emulator, or on a KVM with"
+                                + " hardware virtualization");
+            } else {
+                try (GuestVm vm = GuestVm.create(kvm, spec)) {
+                    var run = vm.run();
+                    assertThat(run.exits()).containsExactly(VmExit.ioOut(0x80, 0), VmExit.hlt());
+                    assertThat(run.trace()).contains(new InstructionTrace(List.of(0x1000L, 0x1002L, 0x1003L), 3));
+                }
             }
         }
     }

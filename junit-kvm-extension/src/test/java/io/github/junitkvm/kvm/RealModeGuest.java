@@ -31,9 +31,19 @@ final class RealModeGuest {
         return create(hexCode, List.of(new RamRegion(CODE, 0x1000, false)));
     }
 
-    /** @return a machine with the given regions and the code at 0x1000 */
+    /**
+     * @return a machine with the given regions and the code at 0x1000, made on a {@code /dev/kvm}
+     *     opened for it alone: the machine's own file descriptors outlive the device's
+     */
     static VirtualMachine create(String hexCode, List<RamRegion> ram) {
-        VirtualMachine vm = KvmHypervisor.open().createMachine(new MachineConfig(ram, CpuMode.REAL));
+        try (KvmHypervisor kvm = KvmHypervisor.open()) {
+            return create(kvm, hexCode, ram);
+        }
+    }
+
+    /** @return a machine of that hypervisor with the given regions and the code at 0x1000 */
+    static VirtualMachine create(KvmHypervisor kvm, String hexCode, List<RamRegion> ram) {
+        VirtualMachine vm = kvm.createMachine(new MachineConfig(ram, CpuMode.REAL));
         try {
             vm.writeMemory(CODE, bytes(hexCode));
             SpecialRegisters sregs = vm.specialRegisters();

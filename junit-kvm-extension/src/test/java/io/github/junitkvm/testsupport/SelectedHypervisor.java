@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Injects the {@link Hypervisor} that {@code junitkvm.backend} (and {@code junitkvm.unicorn}) selects, exactly as {@code KvmExtension}
  * would, into tests that create many machines themselves (fuzzing, leak and lifecycle tests) instead
- * of one per {@code @KvmGuest}.
+ * of one per {@code @KvmGuest}. The run's {@link Backends} own it, as they own the extension's.
  */
 public final class SelectedHypervisor implements ParameterResolver {
     @Override
@@ -19,6 +19,6 @@ public final class SelectedHypervisor implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return Backends.select(context);
+        return Backends.of(context).select(context);
     }
 }

@@ -245,7 +245,9 @@ final class Wire {
             Type[] types = new Type[components.length];
             Class<?>[] raw = new Class<?>[components.length];
             MethodHandle[] accessors = new MethodHandle[components.length];
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            // This module's own lookup: a public lookup reaches only exported packages, which the
+            // records are not when the extension runs as a named module.
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
             try {
                 for (int i = 0; i < components.length; i++) {
                     types[i] = components[i].getGenericType();

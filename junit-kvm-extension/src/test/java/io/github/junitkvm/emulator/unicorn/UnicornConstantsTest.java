@@ -27,8 +27,8 @@ class UnicornConstantsTest {
     static Stream<Arguments> headers() {
         Stream<Arguments> system = Stream.of(Arguments.of("the system's", List.of()));
         Optional<Path> wheel;
-        try {
-            wheel = EmulatorHypervisor.open(Optional.of("wheel")).libraryFile();
+        try (EmulatorHypervisor emulator = EmulatorHypervisor.open(Optional.of("wheel"))) {
+            wheel = emulator.libraryFile();
         } catch (KvmGuestConfigurationException noWheel) {
             return system;
         }
