@@ -23,6 +23,7 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_READ;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_QUERY_TIMEOUT;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_IN;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_OUT;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CR0;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CS;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RIP;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.ucCtlWrite;
@@ -108,6 +109,8 @@ final class UnicornEngine implements VirtualMachine {
     private final PendingMmioRead pendingRead = new PendingMmioRead();
 
     private RunState current;
+    /** A host write under paging left translations that may be of the old code. */
+    private boolean translationsStale;
     private InstructionTrace lastTrace = InstructionTrace.empty();
 
     private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, StopSwitch stopSwitch) {
@@ -253,9 +256,26 @@ final class UnicornEngine implements VirtualMachine {
                 String.format(Locale.ROOT, "uc_mem_write(0x%x, %d)", address, data.length));
         // uc_mem_write leaves code translated before in the cache (unicorn-engine/unicorn#1148):
         // without this, a run after a test rewrote code would execute the old instructions.
-        // Unicorn takes the range as virtual addresses; the emulator supports identity paging only.
-        check(uc.uc_ctl(handle, ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2), address, address + data.length),
-                "uc_ctl(UC_CTL_TB_REMOVE_CACHE)");
+        if ((port.read(UC_X86_REG_CR0) & X86Flags.CR0_PG) == 0) {
+            // Unicorn takes the range as virtual addresses, which are the physical ones here.
+            check(uc.uc_ctl(handle, ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2), address, address + data.length),
+                    "uc_ctl(UC_CTL_TB_REMOVE_CACHE)");
+        } else {
+            // Under the guest's page tables a physical address, taken as a virtual one, may lead
+            // to another page, or to none: all translations go, before the emulator next starts
+            // (flushing inside a hook pulls the code from under the running block: Unicorn 2.0.1
+            // then jumps into the emptied buffer).
+            translationsStale = true;
+        }
+    }
+
+    /** Starts the emulator at {@code begin}, first dropping translations a write made stale. */
+    private int emulate(long begin) {
+        if (translationsStale) {
+            translationsStale = false;
+            flushTranslations();
+        }
+        return uc.uc_emu_start(handle, begin, UNREACHABLE, 0, 0);
     }
 
     /** @return the guest's general registers */
@@ -320,10 +340,10 @@ final class UnicornEngine implements VirtualMachine {
         boolean stopRequested;
         try {
             // count stays 0 on every run: after a run with count > 0, Unicorn 2.0.1 loses the next stop.
-            error = uc.uc_emu_start(handle, begin, UNREACHABLE, 0, 0);
+            error = emulate(begin);
             while (goesOn(state, error)) {
                 state.resumingAt(port.read(UC_X86_REG_RIP));
-                error = uc.uc_emu_start(handle, registers.startAddress(), UNREACHABLE, 0, 0);
+                error = emulate(registers.startAddress());
             }
         } finally {
             stopRequested = stopSwitch.leave();
@@ -371,8 +391,7 @@ final class UnicornEngine implements VirtualMachine {
         flushTranslations();
         state.completing(true);
         try {
-            check(uc.uc_emu_start(handle, registers.startAddress(), UNREACHABLE, 0, 0),
-                    "uc_emu_start(the abandoned instruction)");
+            check(emulate(registers.startAddress()), "uc_emu_start(the abandoned instruction)");
         } finally {
             state.completing(false);
             uc.uc_hook_del(handle, hook.getValue());

@@ -7,6 +7,7 @@ package io.github.junitkvm.emulator.worker;
  */
 final class X86Flags {
     static final long CR0_PE = 1;
+    static final long CR0_PG = 1L << 31;
     static final long EFER_LME = 1 << 8;
     static final long EFER_LMA = 1 << 10;
     private static final long EFLAGS_VM = 1 << 17;
