@@ -1,6 +1,9 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.Backend;
+import io.github.junitkvm.Bios;
+import io.github.junitkvm.Firmware;
+import io.github.junitkvm.InterruptHandler;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GeneralRegisters;
@@ -20,6 +23,8 @@ import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.TraceRecorder;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.firmware.FirmwareRom;
+import io.github.junitkvm.firmware.InterruptTraps;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,6 +67,8 @@ public final class GuestVm implements KvmVm {
     private volatile int generation;
     /** Why the test stopped the run in progress ({@link #stopRun}); null if it did not. */
     private volatile String stopReason;
+    /** The firmware's interrupt services; null without firmware. */
+    private InterruptTraps firmware;
 
     private GuestVm(VirtualMachine machine, MachineSource source, MachineConfig config, GuestSpec spec,
                     Consumer<GuestRun> runObserver) {
@@ -114,6 +121,9 @@ public final class GuestVm implements KvmVm {
         VirtualMachine machine = source.obtain(config);
         try {
             GuestVm vm = new GuestVm(machine, source, config, spec, runObserver);
+            if (spec.firmware() != Firmware.NONE) {
+                vm.installFirmware();
+            }
             for (ImageSegment segment : spec.image()) {
                 vm.memory.write(segment.address(), segment.bytes());
             }
@@ -125,6 +135,13 @@ public final class GuestVm implements KvmVm {
             source.release(machine, config, false);
             throw e;
         }
+    }
+
+    /** Fills the firmware ROM and the interrupt vector table; the guest's image then goes over them. */
+    private void installFirmware() {
+        FirmwareRom.install(memory);
+        firmware = new InterruptTraps(this, this::isClosed);
+        devices.firmware(firmware);
     }
 
     @Override
@@ -250,6 +267,25 @@ public final class GuestVm implements KvmVm {
         }
         devices.onMmio(address, length, Objects.requireNonNull(handler, "handler"));
         return this;
+    }
+
+    @Override
+    public KvmVm onInterrupt(int vector, InterruptHandler handler) {
+        ensureOpen();
+        if (firmware == null) {
+            throw new IllegalStateException(String.format("onInterrupt(0x%x): the guest has no firmware whose interrupt"
+                    + " vector table leads to the host; use @KvmGuest(firmware = Firmware.INTERRUPTS), or BIOS",
+                    vector));
+        }
+        firmware.onInterrupt(vector, handler);
+        return this;
+    }
+
+    @Override
+    public Bios bios() {
+        ensureOpen();
+        throw new IllegalStateException("the guest has no BIOS: use @KvmGuest(firmware = Firmware.BIOS)"
+                + " (its firmware is " + spec.firmware() + ")");
     }
 
     @Override
@@ -430,12 +466,14 @@ public final class GuestVm implements KvmVm {
     }
 
     private void ensureOpen() {
-        boolean isClosed;
-        synchronized (lifecycle) {
-            isClosed = closed;
-        }
-        if (isClosed) {
+        if (isClosed()) {
             throw new IllegalStateException("this KvmVm is closed");
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lifecycle) {
+            return closed;
         }
     }
 
