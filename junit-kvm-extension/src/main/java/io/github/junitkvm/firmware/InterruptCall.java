@@ -2,6 +2,7 @@ package io.github.junitkvm.firmware;
 
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestMemory;
+import io.github.junitkvm.Segment;
 import io.github.junitkvm.SpecialRegisters;
 
 /**
@@ -16,7 +17,8 @@ final class InterruptCall {
     static final long ZF = 1 << 6;
 
     private final int vector;
-    private final SpecialRegisters segments;
+    private SpecialRegisters segments;
+    private boolean segmentsChanged;
     private final GuestMemory memory;
     private GeneralRegisters registers;
 
@@ -37,6 +39,22 @@ final class InterruptCall {
 
     void setRegisters(GeneralRegisters changed) {
         registers = changed;
+    }
+
+    SpecialRegisters segments() {
+        return segments;
+    }
+
+    /** @return whether a service changed a segment register, which the call then hands to the guest */
+    boolean segmentsChanged() {
+        return segmentsChanged;
+    }
+
+    /** @param selector the real-mode segment the caller finds in ES */
+    void setEs(int selector) {
+        Segment es = segments.es();
+        segments = segments.withEs(es.withSelector(selector).withBase((long) selector << 4));
+        segmentsChanged = true;
     }
 
     GuestMemory memory() {

@@ -93,6 +93,9 @@ public final class InterruptTraps {
         // The entry point's own flags go on; ZF tells its JZ whether to make the call again.
         long live = outcome.isPending() ? at.rflags() | InterruptCall.ZF : at.rflags() & ~InterruptCall.ZF;
         vm.setRegisters(call.registers().withRflags(live));
+        if (call.segmentsChanged()) {
+            vm.setSpecialRegisters(call.segments());
+        }
         if (outcome.isPending()) {
             vm.stopRun(outcome.pendingReason());
         }

@@ -25,6 +25,7 @@ import io.github.junitkvm.backend.TraceRecorder;
 import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.firmware.FirmwareRom;
 import io.github.junitkvm.firmware.InterruptTraps;
+import io.github.junitkvm.firmware.PcBios;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -69,6 +70,10 @@ public final class GuestVm implements KvmVm {
     private volatile String stopReason;
     /** The firmware's interrupt services; null without firmware. */
     private InterruptTraps firmware;
+    /** The BIOS; null unless the guest's firmware is one. */
+    private PcBios bios;
+    /** The recorder of the run in progress, which keeps what the guest prints through the BIOS. */
+    private ExitRecorder runRecorder;
 
     private GuestVm(VirtualMachine machine, MachineSource source, MachineConfig config, GuestSpec spec,
                     Consumer<GuestRun> runObserver) {
@@ -142,6 +147,9 @@ public final class GuestVm implements KvmVm {
         FirmwareRom.install(memory);
         firmware = new InterruptTraps(this, this::isClosed);
         devices.firmware(firmware);
+        if (spec.firmware() == Firmware.BIOS) {
+            bios = new PcBios(this, firmware, spec.ram(), character -> runRecorder.printed(character));
+        }
     }
 
     @Override
@@ -284,6 +292,9 @@ public final class GuestVm implements KvmVm {
     @Override
     public Bios bios() {
         ensureOpen();
+        if (bios != null) {
+            return bios;
+        }
         throw new IllegalStateException("the guest has no BIOS: use @KvmGuest(firmware = Firmware.BIOS)"
                 + " (its firmware is " + spec.firmware() + ")");
     }
@@ -330,6 +341,7 @@ public final class GuestVm implements KvmVm {
     private GuestRun recordRun(Duration timeout) {
         int runGeneration = ++generation;
         ExitRecorder recorder = new ExitRecorder(devices, spec.limits(), machine::requestStop);
+        runRecorder = recorder;
         // A run is one machine run per guest library log line, and one more: its trace joins theirs.
         TraceRecorder trace = spec.trace() > 0 ? new TraceRecorder(spec.trace()) : null;
         long start = System.nanoTime();
