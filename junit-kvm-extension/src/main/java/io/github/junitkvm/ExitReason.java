@@ -42,6 +42,13 @@ public enum ExitReason {
     /** The guest reported, with the {@link GuestLibrary}'s {@code KVM_DONE}, that it finished. */
     GUEST_DONE,
     /**
+     * The guest called a firmware service ({@link Firmware}): it reached the entry point of the
+     * interrupt vector {@link VmExit#value()} ({@code int n}, or a chain to it), which a handler
+     * served in Java; {@link VmExit#detail()} names the call ({@code AH}). The guest goes on after
+     * the call.
+     */
+    INTERRUPT,
+    /**
      * The test stopped the run with {@link KvmVm#stopRun(String)}, usually from a handler; the
      * reason it gave is {@link VmExit#detail()}. The guest stopped after the exit being handled
      * completed, and can be run again from there.

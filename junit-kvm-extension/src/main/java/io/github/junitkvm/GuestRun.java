@@ -17,6 +17,14 @@ public interface GuestRun {
     String serialOutput();
 
     /**
+     * @return what the guest printed in this run through the BIOS's video services
+     *     ({@code INT 10h}: teletype output, write character, write string), as ISO-8859-1 text
+     *     with the guest's own control characters ({@code "\r\n"}); at most
+     *     {@link KvmGuest#maxRecordedOutput()} characters. Empty without {@link Firmware#BIOS}
+     */
+    String screenOutput();
+
+    /**
      * @param port an I/O port
      * @return every byte written to that port, in order (wider writes contribute their bytes,
      *     little-endian)

@@ -32,6 +32,15 @@ public @interface KvmGuest {
     /** @return the CPU mode the vCPU starts in */
     CpuMode mode() default CpuMode.REAL;
 
+    /**
+     * @return the firmware of a {@code REAL}-mode guest: none, interrupt entry points the test
+     *     serves ({@link KvmVm#onInterrupt(int, InterruptHandler)}), or a PC BIOS ({@link KvmVm#bios()}).
+     *     With firmware, {@link #memory()} must leave the firmware ROM at {@code [0xf0000, 0x100000)}
+     *     free and hold the interrupt vector table and BIOS data area at {@code [0, 0x500)}; its
+     *     default is 640 KiB at 0 and 1 MiB at 1 MiB
+     */
+    Firmware firmware() default Firmware.NONE;
+
     /** @return machine code as hex byte pairs (ASCII {@code 0-9a-fA-F}), ASCII whitespace between bytes allowed */
     String code() default "";
 

@@ -97,6 +97,28 @@ public interface KvmVm extends AutoCloseable {
     KvmVm onMmio(long address, long length, MmioHandler handler);
 
     /**
+     * Serves a software interrupt in Java: the handler runs whenever the guest reaches the
+     * firmware's entry point of that vector, through its interrupt vector table ({@code int n}, an
+     * exception, or a guest's own handler chaining to the entry it replaced), and the guest then
+     * returns from it with {@code IRET}. Replaces the BIOS's service of that vector, if any.
+     * Each call is recorded as an {@link ExitReason#INTERRUPT} exit. See {@link Firmware}.
+     *
+     * @param vector the interrupt vector, 0 to 255
+     * @param handler serves each call
+     * @return this VM
+     * @throws IllegalArgumentException if the vector is not 0 to 255
+     * @throws IllegalStateException if the guest has no firmware ({@link KvmGuest#firmware()})
+     */
+    KvmVm onInterrupt(int vector, InterruptHandler handler);
+
+    /**
+     * @return the PC BIOS of a guest with {@code @KvmGuest(firmware = Firmware.BIOS)}: its disks,
+     *     keyboard and boot
+     * @throws IllegalStateException if the guest has another firmware
+     */
+    Bios bios();
+
+    /**
      * Runs the vCPU until it stops, with the {@link KvmGuest#timeoutMillis()} limit.
      *
      * @return what happened

@@ -109,6 +109,14 @@ public final class VmExit {
         return new VmExit(ExitReason.GUEST_ASSERTION_FAILED, GuestLibrary.PORT, 0, 0, 0, null);
     }
 
+    /**
+     * @param vector the interrupt vector, 0 to 255
+     * @return a call of a firmware service through that vector ({@link ExitReason#INTERRUPT})
+     */
+    public static VmExit interrupt(int vector) {
+        return new VmExit(ExitReason.INTERRUPT, 0, 0, 0, vector, null);
+    }
+
     /** @return the exit that marks a run stopped at its time limit */
     public static VmExit timeout() {
         return new VmExit(ExitReason.TIMEOUT, 0, 0, 0, 0, null);
@@ -160,7 +168,8 @@ public final class VmExit {
 
     /**
      * @return the value written (writes), the exit code ({@code DEBUG_EXIT}), the hardware
-     *     reason ({@code FAIL_ENTRY}), the sub-error ({@code INTERNAL_ERROR}) or the exception or
+     *     reason ({@code FAIL_ENTRY}), the sub-error ({@code INTERNAL_ERROR}), the vector
+     *     ({@code INTERRUPT}) or the exception or
      *     interrupt vector, -1 for none ({@code EMULATOR_FAULT}); else 0
      */
     public long value() {
@@ -195,6 +204,7 @@ public final class VmExit {
                     address, size, value);
             case MMIO_READ -> String.format(Locale.ROOT, "MMIO_READ address=0x%x size=%d", address, size);
             case DEBUG_EXIT -> String.format(Locale.ROOT, "DEBUG_EXIT code=0x%x", value);
+            case INTERRUPT -> String.format(Locale.ROOT, "INTERRUPT vector=0x%02x", value);
             case FAIL_ENTRY, INTERNAL_ERROR, EMULATOR_FAULT ->
                     String.format(Locale.ROOT, "%s code=0x%x", reason, value);
             default -> reason.name();

@@ -4,16 +4,20 @@ import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.MmioHandler;
 import io.github.junitkvm.PortInHandler;
 import io.github.junitkvm.PortOutHandler;
+import io.github.junitkvm.VmExit;
+import io.github.junitkvm.firmware.FirmwareRom;
+import io.github.junitkvm.firmware.InterruptTraps;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Who answers the guest's port and MMIO accesses: the test's handlers first, then the built-in
- * devices (COM1, the debug-exit port, the guest library's report port). Unserved reads return all ones, as on an empty bus;
+ * devices (COM1, the debug-exit port, the guest library's report port), and the firmware's traps. Unserved reads return all ones, as on an empty bus;
  * unserved writes are dropped (they are recorded all the same). Lives as long as its VM, across
  * runs.
  */
@@ -25,13 +29,45 @@ final class Devices {
     private final Map<Integer, PortOutHandler> portOut = new HashMap<>();
     private final List<MmioRange> mmio = new ArrayList<>();
     private final Serial16550 com1 = new Serial16550(Serial16550.COM1);
+    /** The firmware's, when the guest has firmware; null without. */
+    private InterruptTraps firmware;
+
+    /** @param traps the firmware whose entry points trap to the host through {@link FirmwareRom#TRAP_PORT} */
+    void firmware(InterruptTraps traps) {
+        firmware = traps;
+    }
 
     void onPortIn(int port, PortInHandler handler) {
-        portIn.put(checkPort(port), handler);
+        portIn.put(checkNotFirmware(checkPort(port)), handler);
     }
 
     void onPortOut(int port, PortOutHandler handler) {
-        portOut.put(checkPort(port), handler);
+        portOut.put(checkNotFirmware(checkPort(port)), handler);
+    }
+
+    private int checkNotFirmware(int port) {
+        if (firmware != null && port == FirmwareRom.TRAP_PORT) {
+            throw new IllegalArgumentException(String.format("port 0x%x is the firmware's: its entry points trap to"
+                    + " the host there (serve interrupts with KvmVm.onInterrupt)", port));
+        }
+        return port;
+    }
+
+    /**
+     * @param port a port the guest writes
+     * @return whether the write may be a call of a firmware entry point
+     */
+    boolean mayBeFirmwareCall(int port) {
+        return firmware != null && port == FirmwareRom.TRAP_PORT;
+    }
+
+    /**
+     * @param record records the call's exit
+     * @return whether the guest's write to the trap port was a call of a firmware entry point, now
+     *     served
+     */
+    boolean serveFirmwareCall(Consumer<VmExit> record) {
+        return firmware.serveTrap(record);
     }
 
     void onMmio(long address, long length, MmioHandler handler) {
@@ -62,7 +98,11 @@ final class Devices {
 
     /** @return the ports whose writes a test's handler observes, and so must see at the access */
     Set<Integer> observedPorts() {
-        return Set.copyOf(portOut.keySet());
+        Set<Integer> ports = new HashSet<>(portOut.keySet());
+        if (firmware != null) {
+            ports.add(FirmwareRom.TRAP_PORT);
+        }
+        return Set.copyOf(ports);
     }
 
     long portIn(int port, int size) {

@@ -40,6 +40,7 @@ final class ExitRecorder implements ExitListener {
     /** Bytes kept in {@link #portOutput}, all ports together. */
     private long keptPortOutput;
     private final ByteArrayOutputStream serialOutput = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream screenOutput = new ByteArrayOutputStream();
     private long droppedExits;
     private final GuestLog guestLog;
     private GuestAssertion guestAssertionFailure;
@@ -66,6 +67,9 @@ final class ExitRecorder implements ExitListener {
 
     @Override
     public void portOut(int port, int size, long value) {
+        if (devices.mayBeFirmwareCall(port) && servedAsFirmwareCall()) {
+            return;
+        }
         // The serial output is the transmitted bytes of COM1's kept output, so no budget of its own.
         if (recordOut(VmExit.ioOut(port, size, value)) > 0 && devices.isSerialTransmit(port)) {
             serialOutput.write((int) value);
@@ -74,6 +78,33 @@ final class ExitRecorder implements ExitListener {
             devices.portOut(port, size, value);
             return 0;
         }, size);
+    }
+
+    /**
+     * Serves a write to the firmware's trap port as the call of an interrupt service it is, if it
+     * came from a firmware entry point; the call is recorded as an {@code INTERRUPT} exit instead
+     * of the {@code OUT} that made it.
+     *
+     * @return whether it was a call (a service that threw ended it too: the run stops)
+     */
+    private boolean servedAsFirmwareCall() {
+        return served(() -> devices.serveFirmwareCall(this::record) ? 1 : 0, 1) != 0;
+    }
+
+    /**
+     * Keeps a character the guest printed through the BIOS, while the screen output is within the
+     * output limit.
+     *
+     * @param character the character, 0 to 255
+     */
+    void printed(int character) {
+        if (screenOutput.size() < limits.maxOutputBytes()) {
+            screenOutput.write(character);
+        }
+    }
+
+    byte[] screenOutput() {
+        return screenOutput.toByteArray();
     }
 
     /**

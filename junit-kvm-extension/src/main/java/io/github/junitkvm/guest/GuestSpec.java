@@ -1,6 +1,7 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.Firmware;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.backend.RamRegion;
 import java.time.Duration;
@@ -18,13 +19,31 @@ import java.util.List;
  * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
  * @param limits how much of each run is kept
  * @param trace how many of the last executed instructions each run records, 0 for none
+ * @param firmware the guest's firmware; with firmware, {@code ram} holds its ROM
  */
 public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
-                        GeneralRegisters registers, Duration timeout, RecordingLimits limits, int trace) {
+                        GeneralRegisters registers, Duration timeout, RecordingLimits limits, int trace,
+                        Firmware firmware) {
     /** Copies the lists. */
     public GuestSpec {
         ram = List.copyOf(ram);
         image = List.copyOf(image);
+    }
+
+    /**
+     * A guest without firmware.
+     *
+     * @param ram the RAM regions, sorted by address, not overlapping
+     * @param mode the CPU mode the vCPU starts in
+     * @param image the bytes placed in RAM before the first run
+     * @param registers the initial general registers
+     * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
+     * @param limits how much of each run is kept
+     * @param trace how many of the last executed instructions each run records, 0 for none
+     */
+    public GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image, GeneralRegisters registers,
+                     Duration timeout, RecordingLimits limits, int trace) {
+        this(ram, mode, image, registers, timeout, limits, trace, Firmware.NONE);
     }
 
     /**
@@ -70,6 +89,6 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
      * @return this guest with another image and time limit
      */
     public GuestSpec with(List<ImageSegment> image, Duration limit) {
-        return new GuestSpec(ram, mode, image, registers, limit, limits, trace);
+        return new GuestSpec(ram, mode, image, registers, limit, limits, trace, firmware);
     }
 }

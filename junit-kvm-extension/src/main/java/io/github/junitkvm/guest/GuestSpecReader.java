@@ -1,6 +1,7 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.Firmware;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestText;
 import io.github.junitkvm.KvmGuest;
@@ -9,6 +10,7 @@ import io.github.junitkvm.Memory;
 import io.github.junitkvm.Registers;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.TraceRecorder;
+import io.github.junitkvm.firmware.FirmwareRom;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +43,11 @@ public final class GuestSpecReader {
      */
     static final int MAX_REGIONS = 509;
     private static final long MIB = 1 << 20;
+    /** With firmware and no declared memory: conventional memory below 640 KiB, and 1 MiB at 1 MiB. */
+    private static final List<RamRegion> FIRMWARE_DEFAULT_RAM =
+            List.of(new RamRegion(0, 0xa0000, false), new RamRegion(MIB, MIB, false));
+    /** The interrupt vector table and the BIOS data area, which firmware needs as RAM. */
+    private static final long FIRMWARE_LOW_RAM = 0x500;
 
     private final ClassLoader resources;
     private final Assembler assembler;
@@ -65,8 +72,10 @@ public final class GuestSpecReader {
      * @throws KvmGuestConfigurationException if an attribute cannot be honoured
      */
     public GuestSpec read(KvmGuest guest) {
-        RamLayout ram = new RamLayout(readMemory(guest.memory()));
         CpuMode mode = guest.mode();
+        RamLayout ram = new RamLayout(withFirmware(guest.firmware(), mode, guest.memory().length,
+                guest.memory().length == 0 && guest.firmware() != Firmware.NONE
+                        ? FIRMWARE_DEFAULT_RAM : readMemory(guest.memory())));
         LoadedCode code = readCode(guest, mode, ram);
         OptionalLong area = systemArea(ram, mode, code.image());
         GeneralRegisters registers = readRegisters(guest.registers(), mode, code, ram, area);
@@ -84,7 +93,44 @@ public final class GuestSpecReader {
                     TraceRecorder.MAX_CAPACITY);
         }
         return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()),
-                new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()), guest.trace());
+                new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()), guest.trace(),
+                guest.firmware());
+    }
+
+    /**
+     * Adds the firmware ROM to the declared RAM, which must leave it free and hold the interrupt
+     * vector table and the BIOS data area.
+     */
+    private static List<RamRegion> withFirmware(Firmware firmware, CpuMode mode, int declared, List<RamRegion> ram) {
+        if (firmware == Firmware.NONE) {
+            return ram;
+        }
+        String attribute = "firmware = " + firmware;
+        if (mode != CpuMode.REAL) {
+            throw problem(attribute + ", mode = " + mode, "firmware serves REAL-mode guests (the interrupt"
+                    + " vector table at 0); a guest that starts in %s mode brings its own IDT", mode);
+        }
+        RamRegion rom = new RamRegion(FirmwareRom.BASE, FirmwareRom.SIZE, true);
+        for (int i = 0; i < ram.size(); i++) {
+            RamRegion region = ram.get(i);
+            if (region.guestAddress() < rom.end() && rom.guestAddress() < region.end()) {
+                throw problem(attribute, "the firmware ROM [0x%x, 0x%x) overlaps memory[%d] [0x%x, 0x%x): leave"
+                        + " it free, e.g. memory = {@Memory(size = 0xa0000), @Memory(guestAddress = 0x100000, size ="
+                        + " 0x100000)}, the default with firmware", rom.guestAddress(), rom.end(), i,
+                        region.guestAddress(), region.end());
+            }
+        }
+        RamLayout layout = new RamLayout(ram);
+        if (layout.regionHolding(0, FIRMWARE_LOW_RAM).filter(region -> !region.readOnly()).isEmpty()) {
+            throw problem(attribute, "the interrupt vector table and the BIOS data area need writable RAM at"
+                    + " [0x0, 0x%x); RAM is %s", FIRMWARE_LOW_RAM, layout.describe());
+        }
+        if (declared >= MAX_REGIONS) {
+            throw problem(attribute, "the firmware ROM is one region more than the %d a guest may have", MAX_REGIONS);
+        }
+        List<RamRegion> withRom = new ArrayList<>(ram);
+        withRom.add(rom);
+        return withRom;
     }
 
     private static List<RamRegion> readMemory(Memory[] memory) {

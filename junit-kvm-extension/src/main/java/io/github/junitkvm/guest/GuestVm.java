@@ -1,6 +1,9 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.Backend;
+import io.github.junitkvm.Bios;
+import io.github.junitkvm.Firmware;
+import io.github.junitkvm.InterruptHandler;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GeneralRegisters;
@@ -21,6 +24,9 @@ import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.TraceRecorder;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.firmware.FirmwareRom;
+import io.github.junitkvm.firmware.InterruptTraps;
+import io.github.junitkvm.firmware.PcBios;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +69,12 @@ public final class GuestVm implements KvmVm {
     private volatile int generation;
     /** Why the test stopped the run in progress ({@link #stopRun}); null if it did not. */
     private volatile String stopReason;
+    /** The firmware's interrupt services; null without firmware. */
+    private InterruptTraps firmware;
+    /** The BIOS; null unless the guest's firmware is one. */
+    private PcBios bios;
+    /** The recorder of the run in progress, which keeps what the guest prints through the BIOS. */
+    private ExitRecorder runRecorder;
 
     private GuestVm(VirtualMachine machine, MachineSource source, MachineConfig config, GuestSpec spec,
                     Consumer<GuestRun> runObserver) {
@@ -115,6 +127,9 @@ public final class GuestVm implements KvmVm {
         VirtualMachine machine = source.obtain(config);
         try {
             GuestVm vm = new GuestVm(machine, source, config, spec, runObserver);
+            if (spec.firmware() != Firmware.NONE) {
+                vm.installFirmware();
+            }
             for (ImageSegment segment : spec.image()) {
                 vm.memory.write(segment.address(), segment.bytes());
             }
@@ -125,6 +140,16 @@ public final class GuestVm implements KvmVm {
         } catch (RuntimeException | Error e) {
             source.release(machine, config, false);
             throw e;
+        }
+    }
+
+    /** Fills the firmware ROM and the interrupt vector table; the guest's image then goes over them. */
+    private void installFirmware() {
+        FirmwareRom.install(memory);
+        firmware = new InterruptTraps(this, this::isClosed);
+        devices.firmware(firmware);
+        if (spec.firmware() == Firmware.BIOS) {
+            bios = new PcBios(this, firmware, spec.ram(), character -> runRecorder.printed(character));
         }
     }
 
@@ -254,6 +279,28 @@ public final class GuestVm implements KvmVm {
     }
 
     @Override
+    public KvmVm onInterrupt(int vector, InterruptHandler handler) {
+        ensureOpen();
+        if (firmware == null) {
+            throw new IllegalStateException(String.format("onInterrupt(0x%x): the guest has no firmware whose interrupt"
+                    + " vector table leads to the host; use @KvmGuest(firmware = Firmware.INTERRUPTS), or BIOS",
+                    vector));
+        }
+        firmware.onInterrupt(vector, handler);
+        return this;
+    }
+
+    @Override
+    public Bios bios() {
+        ensureOpen();
+        if (bios != null) {
+            return bios;
+        }
+        throw new IllegalStateException("the guest has no BIOS: use @KvmGuest(firmware = Firmware.BIOS)"
+                + " (its firmware is " + spec.firmware() + ")");
+    }
+
+    @Override
     public GuestRun run() {
         return run(spec.timeout());
     }
@@ -295,6 +342,7 @@ public final class GuestVm implements KvmVm {
     private GuestRun recordRun(Duration timeout) {
         int runGeneration = ++generation;
         ExitRecorder recorder = new ExitRecorder(devices, spec.limits(), machine::requestStop);
+        runRecorder = recorder;
         // A run is one machine run per guest library log line, and one more: its trace joins theirs.
         TraceRecorder trace = spec.trace() > 0 ? new TraceRecorder(spec.trace()) : null;
         long start = System.nanoTime();
@@ -431,12 +479,14 @@ public final class GuestVm implements KvmVm {
     }
 
     private void ensureOpen() {
-        boolean isClosed;
-        synchronized (lifecycle) {
-            isClosed = closed;
-        }
-        if (isClosed) {
+        if (isClosed()) {
             throw new IllegalStateException("this KvmVm is closed");
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lifecycle) {
+            return closed;
         }
     }
 

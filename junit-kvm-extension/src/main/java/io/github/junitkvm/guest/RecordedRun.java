@@ -22,6 +22,7 @@ final class RecordedRun implements GuestRun {
     private final List<VmExit> exits;
     private final Map<Integer, byte[]> portOutput;
     private final byte[] serialOutput;
+    private final byte[] screenOutput;
     private final long droppedExits;
     private final Map<Integer, Long> droppedOutput;
     private final StateAtStop state;
@@ -39,6 +40,7 @@ final class RecordedRun implements GuestRun {
         this.exits = recorder.exits();
         this.portOutput = recorder.portOutput();
         this.serialOutput = recorder.serialOutput();
+        this.screenOutput = recorder.screenOutput();
         this.droppedExits = recorder.droppedExits();
         this.droppedOutput = recorder.droppedOutput();
         this.state = state;
@@ -65,6 +67,11 @@ final class RecordedRun implements GuestRun {
     @Override
     public String serialOutput() {
         return new String(serialOutput, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public String screenOutput() {
+        return new String(screenOutput, StandardCharsets.ISO_8859_1);
     }
 
     @Override

@@ -49,6 +49,11 @@ final class InjectedRun implements GuestRun {
     }
 
     @Override
+    public String screenOutput() {
+        return run().screenOutput();
+    }
+
+    @Override
     public byte[] portOutput(int port) {
         return run().portOutput(port);
     }

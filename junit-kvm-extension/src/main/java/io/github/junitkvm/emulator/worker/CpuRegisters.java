@@ -44,10 +44,54 @@ final class CpuRegisters implements ModeRegisters {
 
     private final RegisterPort port;
     private final CpuState state;
+    /**
+     * Whether this libunicorn leaves the linear address of the instruction (CS base + IP) in RIP
+     * inside {@code IN} and {@code OUT} hooks, as Unicorn before 2.0.2 does
+     * (unicorn-engine/unicorn#1770): KVM shows the instruction pointer there.
+     */
+    private final boolean linearIpInPortHooks;
+    /** Whether an {@code IN} or {@code OUT} hook is in progress. */
+    private boolean inPortHook;
+    /** Whether the run was stopped inside a port hook, after which such a Unicorn leaves a linear RIP too. */
+    private boolean stoppedInPortHook;
 
-    CpuRegisters(RegisterPort port, CpuState state) {
+    CpuRegisters(RegisterPort port, CpuState state, boolean linearIpInPortHooks) {
         this.port = port;
         this.state = state;
+        this.linearIpInPortHooks = linearIpInPortHooks;
+    }
+
+    /** @param inside whether an {@code IN} or {@code OUT} hook begins (true) or ends (false) */
+    void portHook(boolean inside) {
+        inPortHook = inside;
+    }
+
+    /** The run in progress is being stopped inside an {@code IN} or {@code OUT} hook. */
+    void stoppingInPortHook() {
+        stoppedInPortHook = inPortHook;
+    }
+
+    /**
+     * After {@code uc_emu_start} returned: where a stop inside a port hook left the linear address
+     * of the next instruction in RIP, puts the instruction pointer there, as KVM has it.
+     */
+    void afterRun() {
+        boolean hookStop = stoppedInPortHook;
+        stoppedInPortHook = false;
+        if (linearIpInPortHooks && hookStop && codeWidth() != EngineKind.SIXTY_FOUR_BIT) {
+            long base = state.segment(X86Segment.CS).base();
+            if (base != 0) {
+                port.write(UC_X86_REG_RIP, port.read(UC_X86_REG_RIP) - base);
+            }
+        }
+    }
+
+    /** @return what Unicorn's RIP holds beyond the instruction pointer: the CS base, in a port hook of an old Unicorn */
+    private long ripOffset() {
+        if (!linearIpInPortHooks || !inPortHook || codeWidth() == EngineKind.SIXTY_FOUR_BIT) {
+            return 0;
+        }
+        return state.segment(X86Segment.CS).base();
     }
 
     @Override
@@ -56,7 +100,7 @@ final class CpuRegisters implements ModeRegisters {
         for (int i = 0; i < GENERAL.length; i++) {
             values[i] = port.read(GENERAL[i]);
         }
-        values[16] = port.read(UC_X86_REG_RIP);
+        values[16] = port.read(UC_X86_REG_RIP) - ripOffset();
         values[17] = port.read(UC_X86_REG_EFLAGS);
         return GeneralRegisters.fromArray(values);
     }
@@ -70,8 +114,9 @@ final class CpuRegisters implements ModeRegisters {
         // Inside a hook, writing RIP makes Unicorn leave the block and go on at the new address, and
         // Unicorn 2.0 then forgets a stop the same exit asks for. Handlers cannot move RIP, so it is
         // written only when it changes, which is between runs.
-        if (port.read(UC_X86_REG_RIP) != registers.rip()) {
-            port.write(UC_X86_REG_RIP, registers.rip());
+        long offset = ripOffset();
+        if (port.read(UC_X86_REG_RIP) - offset != registers.rip()) {
+            port.write(UC_X86_REG_RIP, registers.rip() + offset);
         }
         port.write(UC_X86_REG_EFLAGS, registers.rflags());
         // RFLAGS.VM takes part in the mode flags.

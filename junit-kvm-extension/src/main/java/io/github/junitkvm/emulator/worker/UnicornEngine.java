@@ -33,6 +33,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.github.junitkvm.GeneralRegisters;
@@ -92,7 +93,7 @@ final class UnicornEngine implements VirtualMachine {
     private Pointer handle;
     private RegisterPort port;
     private CpuState cpuState;
-    private ModeRegisters registers;
+    private CpuRegisters registers;
     private InterruptDelivery interrupts;
 
     // Unicorn calls these through native trampolines; the fields keep them alive as long as the engine.
@@ -145,7 +146,7 @@ final class UnicornEngine implements VirtualMachine {
         handle = opened.getValue();
         port = new RegisterPort(uc, handle);
         cpuState = CpuState.open(uc, handle, port);
-        registers = new CpuRegisters(port, cpuState);
+        registers = new CpuRegisters(port, cpuState, linearIpInPortHooks(uc));
         // The reset state has both tables at base 0, limit 0xffff (a real-mode IVT of 256 vectors),
         // as KVM's vCPU does; Unicorn opens with limit 0, where every interrupt would fault.
         registers.setSpecialRegisters(ResetState.SPECIAL_REGISTERS);
@@ -275,7 +276,9 @@ final class UnicornEngine implements VirtualMachine {
             translationsStale = false;
             flushTranslations();
         }
-        return uc.uc_emu_start(handle, begin, UNREACHABLE, 0, 0);
+        int error = uc.uc_emu_start(handle, begin, UNREACHABLE, 0, 0);
+        registers.afterRun();
+        return error;
     }
 
     /** @return the guest's general registers */
@@ -433,6 +436,12 @@ final class UnicornEngine implements VirtualMachine {
         stopSwitch.requestArmed();
     }
 
+    /** @return whether the library is older than 2.0.2, which fixed RIP in port hooks (unicorn-engine/unicorn#1770) */
+    private static boolean linearIpInPortHooks(UnicornLibrary uc) {
+        int combined = uc.uc_version(new IntByReference(), new IntByReference());
+        return combined >>> 8 < 0x02_00_02;
+    }
+
     /** Called from the stopper thread while the run is in progress. */
     private void stopEmulation() {
         uc.uc_emu_stop(handle);
@@ -454,10 +463,18 @@ final class UnicornEngine implements VirtualMachine {
         long v = value & 0xffffffffL;
         if (state.stopPorts().contains(p)) {
             state.stopPort(StopCause.stopPort(p, size, v));
+            registers.portHook(true);
+            registers.stoppingInPortHook();
+            registers.portHook(false);
             uc.uc_emu_stop(engine);
         } else {
-            exits.portOut(p, size, v);
-            afterExit(engine, state);
+            registers.portHook(true);
+            try {
+                exits.portOut(p, size, v);
+                afterExit(engine, state);
+            } finally {
+                registers.portHook(false);
+            }
         }
     }
 
@@ -469,6 +486,7 @@ final class UnicornEngine implements VirtualMachine {
      */
     private void afterExit(Pointer engine, RunState state) {
         if (stopSwitch.requested() || state.endBlockForChange()) {
+            registers.stoppingInPortHook();
             uc.uc_emu_stop(engine);
         }
     }
@@ -492,9 +510,14 @@ final class UnicornEngine implements VirtualMachine {
         if (state == null || state.stopped()) {
             return 0;
         }
-        int value = (int) exits.portIn(port & 0xffff, size);
-        afterExit(engine, state);
-        return value;
+        registers.portHook(true);
+        try {
+            int value = (int) exits.portIn(port & 0xffff, size);
+            afterExit(engine, state);
+            return value;
+        } finally {
+            registers.portHook(false);
+        }
     }
 
     /**
