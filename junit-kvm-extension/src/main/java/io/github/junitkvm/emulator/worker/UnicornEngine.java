@@ -33,7 +33,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.github.junitkvm.GeneralRegisters;
@@ -68,6 +67,8 @@ import java.util.Set;
  * action may be called from another.
  */
 final class UnicornEngine implements VirtualMachine {
+    /** The longest x86 instruction, in bytes. */
+    private static final int MAX_INSTRUCTION_LENGTH = 15;
     /** {@code uc_emu_start}'s {@code until}: an address no guest reaches, so only stops end a run. */
     private static final long UNREACHABLE = -1L;
 
@@ -109,6 +110,7 @@ final class UnicornEngine implements VirtualMachine {
     private final MmioWriteCallback mmioWrite = this::onMmioWrite;
     private final PendingMmioRead pendingRead = new PendingMmioRead();
 
+    private final UnicornVersion version;
     private RunState current;
     /** A host write under paging left translations that may be of the old code. */
     private boolean translationsStale;
@@ -116,6 +118,7 @@ final class UnicornEngine implements VirtualMachine {
 
     private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, StopSwitch stopSwitch) {
         this.uc = uc;
+        this.version = UnicornVersion.of(uc);
         this.mmio = MmioMap.of(ram, MMIO_LIMIT);
         this.ram = ram;
         this.traceLength = traceLength;
@@ -146,7 +149,7 @@ final class UnicornEngine implements VirtualMachine {
         handle = opened.getValue();
         port = new RegisterPort(uc, handle);
         cpuState = CpuState.open(uc, handle, port);
-        registers = new CpuRegisters(port, cpuState, linearIpInPortHooks(uc));
+        registers = new CpuRegisters(port, cpuState, version.linearIpInPortHooks());
         // The reset state has both tables at base 0, limit 0xffff (a real-mode IVT of 256 vectors),
         // as KVM's vCPU does; Unicorn opens with limit 0, where every interrupt would fault.
         registers.setSpecialRegisters(ResetState.SPECIAL_REGISTERS);
@@ -257,15 +260,14 @@ final class UnicornEngine implements VirtualMachine {
                 String.format(Locale.ROOT, "uc_mem_write(0x%x, %d)", address, data.length));
         // uc_mem_write leaves code translated before in the cache (unicorn-engine/unicorn#1148):
         // without this, a run after a test rewrote code would execute the old instructions.
-        if ((port.read(UC_X86_REG_CR0) & X86Flags.CR0_PG) == 0) {
-            // Unicorn takes the range as virtual addresses, which are the physical ones here.
-            check(uc.uc_ctl(handle, ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2), address, address + data.length),
-                    "uc_ctl(UC_CTL_TB_REMOVE_CACHE)");
+        if ((port.read(UC_X86_REG_CR0) & X86Flags.CR0_PG) == 0 || !version.translatesGuestPaging()) {
+            // Unicorn takes the range as virtual addresses: the physical ones without paging, and
+            // under paging too for Unicorn 2.0, which takes virtual addresses as physical ones.
+            removeTranslations(address, address + data.length);
         } else {
             // Under the guest's page tables a physical address, taken as a virtual one, may lead
             // to another page, or to none: all translations go, before the emulator next starts
-            // (flushing inside a hook pulls the code from under the running block: Unicorn 2.0.1
-            // then jumps into the emptied buffer).
+            // (never inside a hook, which would pull the code from under the running block).
             translationsStale = true;
         }
     }
@@ -389,16 +391,18 @@ final class UnicornEngine implements VirtualMachine {
         LongByReference hook = new LongByReference();
         check(uc.uc_hook_add(handle, hook, UC_HOOK_CODE, oneInstructionHook, null, 1, 0),
                 "uc_hook_add(UC_HOOK_CODE, one instruction)");
-        // A block translated while one code hook existed calls that hook directly, never the
-        // new one: only blocks translated from now on call both.
-        flushTranslations();
+        // A block translated while one code hook existed calls that hook directly, never the new
+        // one: the blocks holding the instruction go, and the one translated for it calls both.
+        long instruction = registers.startAddress();
+        removeTranslations(instruction, instruction + MAX_INSTRUCTION_LENGTH);
         state.completing(true);
         try {
-            check(emulate(registers.startAddress()), "uc_emu_start(the abandoned instruction)");
+            check(emulate(instruction), "uc_emu_start(the abandoned instruction)");
         } finally {
             state.completing(false);
             uc.uc_hook_del(handle, hook.getValue());
-            flushTranslations();
+            // The block translated for it would go on calling hooks through the slower list.
+            removeTranslations(instruction, instruction + MAX_INSTRUCTION_LENGTH);
         }
     }
 
@@ -409,6 +413,12 @@ final class UnicornEngine implements VirtualMachine {
         }
     }
 
+    /** Drops the translations of the code at these virtual addresses: the physical pages behind them. */
+    private void removeTranslations(long begin, long end) {
+        check(uc.uc_ctl(handle, ucCtlWrite(UC_CTL_TB_REMOVE_CACHE, 2), begin, end), "uc_ctl(UC_CTL_TB_REMOVE_CACHE)");
+    }
+
+    /** Drops every translation; cheap only where {@link UnicornVersion#translatesGuestPaging()}. */
     private void flushTranslations() {
         check(uc.uc_ctl(handle, ucCtlWrite(UC_CTL_TB_FLUSH, 0)), "uc_ctl(UC_CTL_TB_FLUSH)");
     }
@@ -434,12 +444,6 @@ final class UnicornEngine implements VirtualMachine {
     @Override
     public void requestStop() {
         stopSwitch.requestArmed();
-    }
-
-    /** @return whether the library is older than 2.0.2, which fixed RIP in port hooks (unicorn-engine/unicorn#1770) */
-    private static boolean linearIpInPortHooks(UnicornLibrary uc) {
-        int combined = uc.uc_version(new IntByReference(), new IntByReference());
-        return combined >>> 8 < 0x02_00_02;
     }
 
     /** Called from the stopper thread while the run is in progress. */
