@@ -18,13 +18,31 @@ import java.util.List;
  * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
  * @param limits how much of each run is kept
  * @param trace how many of the last executed instructions each run records, 0 for none
+ * @param symbols the image's symbols, for {@link io.github.junitkvm.KvmVm#symbol(String)}
  */
 public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
-                        GeneralRegisters registers, Duration timeout, RecordingLimits limits, int trace) {
+                        GeneralRegisters registers, Duration timeout, RecordingLimits limits, int trace,
+                        ImageSymbols symbols) {
     /** Copies the lists. */
     public GuestSpec {
         ram = List.copyOf(ram);
         image = List.copyOf(image);
+    }
+
+    /**
+     * A guest whose image has no symbol table.
+     *
+     * @param ram the RAM regions, sorted by address, not overlapping
+     * @param mode the CPU mode the vCPU starts in
+     * @param image the bytes placed in RAM before the first run
+     * @param registers the initial general registers
+     * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
+     * @param limits how much of each run is kept
+     * @param trace how many of the last executed instructions each run records, 0 for none
+     */
+    public GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image, GeneralRegisters registers,
+                     Duration timeout, RecordingLimits limits, int trace) {
+        this(ram, mode, image, registers, timeout, limits, trace, ImageSymbols.none("code the test gave"));
     }
 
     /**
@@ -70,6 +88,6 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
      * @return this guest with another image and time limit
      */
     public GuestSpec with(List<ImageSegment> image, Duration limit) {
-        return new GuestSpec(ram, mode, image, registers, limit, limits, trace);
+        return new GuestSpec(ram, mode, image, registers, limit, limits, trace, symbols);
     }
 }
