@@ -9,6 +9,7 @@ import io.github.junitkvm.GuestCallError;
 import io.github.junitkvm.GuestFunction;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.GuestSymbol;
+import io.github.junitkvm.SpecialRegisters;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -19,6 +20,10 @@ import java.util.stream.Collectors;
  * the function's first instruction, and judges the stop. A call returned when the run halted on
  * the trampoline with the stack pointer just past the return address and the callee-saved
  * registers as they were; anything else is a {@link GuestCallError} with the run's report.
+ *
+ * <p>The system registers are read once, at the first call, and set again before the call after
+ * one that failed: a triple fault may have reset the vCPU (AMD's KVM does), and a call that ran
+ * astray may have changed them. Calls that return cost no more than their own run.
  */
 final class GuestCalls {
     private final GuestVm vm;
@@ -27,6 +32,10 @@ final class GuestCalls {
     /** The area and the arena, found when first needed; guarded by this. */
     private CallArea area;
     private Arena arena;
+    /** The system registers at the first call; null before it. */
+    private SpecialRegisters callState;
+    /** Whether the last call failed, so that the next one sets {@link #callState} again. */
+    private boolean restoreBeforeNextCall;
 
     GuestCalls(GuestVm vm, GuestSpec spec, RamLayout ram) {
         this.vm = vm;
@@ -80,8 +89,10 @@ final class GuestCalls {
         CallingConvention convention = CallingConvention.of(spec.mode());
         CallArea stack = area();
         CallingConvention.Frame frame = convention.frame(stack, target.address(), arguments);
+        prepareSystemRegisters();
         vm.memory().write(frame.rsp(), frame.bytes());
         vm.setRegisters(frame.registers());
+        restoreBeforeNextCall = true; // until the call has returned
         GuestRun run = vm.run(target.timeout());
         String call = target.name() + Arrays.stream(arguments).mapToObj(value -> String.format("0x%x", value))
                 .collect(Collectors.joining(", ", "(", ")"));
@@ -99,7 +110,16 @@ final class GuestCalls {
         if (broken.isPresent()) {
             throw failure(call + " returned, but " + broken.get(), run);
         }
+        restoreBeforeNextCall = false;
         return new CallResult(convention.result(at), run);
+    }
+
+    private void prepareSystemRegisters() {
+        if (callState == null) {
+            callState = vm.specialRegisters();
+        } else if (restoreBeforeNextCall) {
+            vm.setSpecialRegisters(callState);
+        }
     }
 
     private static GuestCallError failure(String what, GuestRun run) {

@@ -217,12 +217,13 @@ class CallTest {
         }
 
         @Test
-        void aFaultingCallFailsWithTheRunsReport(KvmVm vm) {
+        void aFaultingCallFailsWithTheRunsReportAndTheNextCallWorks(KvmVm vm) {
             GuestCallError error = catchCallError(() -> vm.call("faulting"));
 
             assertThat(error.run().lastExit().reason()).isEqualTo(ExitReason.SHUTDOWN);
             assertThat(error).hasMessageContaining("faulting() did not return: the run stopped with SHUTDOWN")
                     .hasMessageContaining("registers at the stop:");
+            assertThat(vm.call("add2", 20, 22).asInt()).as("a call after the triple fault").isEqualTo(42);
         }
 
         @Test
