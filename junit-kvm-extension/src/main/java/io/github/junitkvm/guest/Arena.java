@@ -67,18 +67,20 @@ final class Arena implements GuestArena {
 
     @Override
     public long putInts(int... values) {
-        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(values.length, Integer.BYTES))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = littleEndian(values.length, Integer.BYTES);
         bytes.asIntBuffer().put(values);
         return put(bytes.array());
     }
 
     @Override
     public long putLongs(long... values) {
-        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(values.length, Long.BYTES))
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = littleEndian(values.length, Long.BYTES);
         bytes.asLongBuffer().put(values);
         return put(bytes.array());
+    }
+
+    private static ByteBuffer littleEndian(int count, int size) {
+        return ByteBuffer.allocate(Math.multiplyExact(count, size)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.github.junitkvm.KvmVm;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
@@ -31,30 +32,14 @@ import org.junit.jupiter.api.Test;
 class ZlibChecksumsTest {
     @Test
     void adler32MatchesJavasAdler32(KvmVm vm) {
-        GuestFunction adler32 = vm.function("adler32"); // uLong adler32(uLong adler, const Bytef *buf, uInt len)
-        GuestArena arena = vm.arena();
-        for (byte[] data : buffers()) {
-            arena.reset();
-            long buffer = arena.put(data);
-
-            long checksum = adler32.call(1, buffer, data.length).asUnsignedInt();
-
-            assertThat(checksum).as("adler32 of %d bytes", data.length).isEqualTo(reference(new Adler32(), data));
-        }
+        // uLong adler32(uLong adler, const Bytef *buf, uInt len), starting from 1
+        assertMatchesOverManyBuffers(vm.function("adler32"), 1, Adler32::new, vm.arena());
     }
 
     @Test
     void crc32MatchesJavasCrc32(KvmVm vm) {
-        GuestFunction crc32 = vm.function("crc32"); // uLong crc32(uLong crc, const Bytef *buf, uInt len)
-        GuestArena arena = vm.arena();
-        for (byte[] data : buffers()) {
-            arena.reset();
-            long buffer = arena.put(data);
-
-            long checksum = crc32.call(0, buffer, data.length).asUnsignedInt();
-
-            assertThat(checksum).as("crc32 of %d bytes", data.length).isEqualTo(reference(new CRC32(), data));
-        }
+        // uLong crc32(uLong crc, const Bytef *buf, uInt len), starting from 0
+        assertMatchesOverManyBuffers(vm.function("crc32"), 0, CRC32::new, vm.arena());
     }
 
     @Test
@@ -84,6 +69,19 @@ class ZlibChecksumsTest {
         long whole = vm.call("crc32", head, address + 10, text.length - 10).asUnsignedInt();
 
         assertThat(whole).isEqualTo(0x414fa339L).isEqualTo(reference(new CRC32(), text));
+    }
+
+    private static void assertMatchesOverManyBuffers(GuestFunction checksum, long initial,
+                                                     Supplier<Checksum> reference, GuestArena arena) {
+        for (byte[] data : buffers()) {
+            arena.reset();
+            long buffer = arena.put(data);
+
+            long value = checksum.call(initial, buffer, data.length).asUnsignedInt();
+
+            assertThat(value).as("%s of %d bytes", checksum.name(), data.length)
+                    .isEqualTo(reference(reference.get(), data));
+        }
     }
 
     /** Edge cases, then random buffers of up to 8 KiB. */
