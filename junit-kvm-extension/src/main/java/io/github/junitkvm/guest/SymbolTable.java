@@ -17,6 +17,14 @@ import java.util.stream.Collectors;
 final class SymbolTable {
     /** How many similar names a missing symbol's message suggests. */
     static final int SUGGESTIONS = 5;
+    /**
+     * The most names compared by edit distance for suggestions; a larger table (a file's claim, or
+     * a very large program) is searched for names containing the one asked for only, so that a
+     * missing symbol costs no more than some milliseconds.
+     */
+    static final int EDIT_DISTANCE_LIMIT = 100_000;
+    /** How much of each name the edit distance compares. */
+    private static final int COMPARED_LENGTH = 64;
 
     private final String section;
     private final Map<String, List<Entry>> byName = new HashMap<>();
@@ -66,24 +74,30 @@ final class SymbolTable {
     private String suggestions(String name) {
         String wanted = name.toLowerCase(Locale.ROOT);
         int tolerance = Math.max(2, wanted.length() / 3);
+        boolean editDistance = byName.size() <= EDIT_DISTANCE_LIMIT;
         List<String> near = byName.keySet().stream()
-                .map(candidate -> Map.entry(candidate, distance(wanted, candidate.toLowerCase(Locale.ROOT))))
+                .map(candidate -> Map.entry(candidate, distance(wanted, candidate.toLowerCase(Locale.ROOT),
+                        editDistance ? tolerance : 1)))
                 .filter(scored -> scored.getValue() <= tolerance)
                 .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                .limit(SUGGESTIONS).map(Map.Entry::getKey).toList();
+                .limit(SUGGESTIONS).map(Map.Entry::getKey).map(RunSummary::escape).toList();
         return near.isEmpty() ? "" : "; similar: " + String.join(", ", near);
     }
 
     /**
-     * Edit distance, with containment counting as close: {@code adler} is near {@code adler32_z}.
-     * Names longer than any real one are compared by their first 128 characters.
+     * Edit distance, with containment counting as close ({@code adler} is near {@code adler32_z}),
+     * computed only for names whose lengths differ by at most {@code tolerance}, on their first
+     * {@link #COMPARED_LENGTH} characters; others are farther than the tolerance.
      */
-    private static int distance(String wanted, String candidate) {
+    private static int distance(String wanted, String candidate, int tolerance) {
         if (!wanted.isEmpty() && (candidate.contains(wanted) || wanted.contains(candidate) && !candidate.isEmpty())) {
             return 1;
         }
-        String a = wanted.length() > 128 ? wanted.substring(0, 128) : wanted;
-        String b = candidate.length() > 128 ? candidate.substring(0, 128) : candidate;
+        if (tolerance <= 1 || Math.abs(wanted.length() - candidate.length()) > tolerance) {
+            return Integer.MAX_VALUE;
+        }
+        String a = wanted.length() > COMPARED_LENGTH ? wanted.substring(0, COMPARED_LENGTH) : wanted;
+        String b = candidate.length() > COMPARED_LENGTH ? candidate.substring(0, COMPARED_LENGTH) : candidate;
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
