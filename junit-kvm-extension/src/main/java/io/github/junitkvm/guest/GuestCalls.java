@@ -57,7 +57,7 @@ final class GuestCalls {
     }
 
     private GuestFunction target(String name, long address) {
-        CallingConvention.of(spec.mode());
+        CallingConvention.of(spec.mode()); // refuses REAL mode before anything else
         long limit = spec.mode() == CpuMode.LONG ? Long.MAX_VALUE : SystemArea.ADDRESS_LIMIT;
         if (address < 0 || address >= limit || ram.regionHolding(address, 1).isEmpty()) {
             throw new IllegalArgumentException(String.format("function %s at 0x%x is outside guest RAM %s%s", name,
@@ -74,7 +74,7 @@ final class GuestCalls {
     }
 
     private synchronized CallArea area() {
-        CallingConvention.of(spec.mode());
+        CallingConvention.of(spec.mode()); // refuses REAL mode, which has no call area
         if (area == null) {
             area = CallArea.find(spec.ram(), spec.mode(), spec.image()).orElseThrow(() -> new IllegalStateException(
                     String.format("no room for the call stack and the arena: they need %d bytes of writable RAM the"
