@@ -31,6 +31,16 @@ import org.junit.jupiter.api.Test;
 @KvmGuest(mode = CpuMode.LONG, resource = "/guests/zlib-64.elf")
 class ZlibChecksumsTest {
     @Test
+    void adler32OfAKnownText(KvmVm vm) { // the README's example
+        byte[] data = "Wikipedia".getBytes();
+        long buffer = vm.arena().put(data);
+
+        long adler = vm.call("adler32", 1, buffer, data.length).asUnsignedInt();
+
+        assertThat(adler).isEqualTo(0x11e60398L);
+    }
+
+    @Test
     void adler32MatchesJavasAdler32(KvmVm vm) {
         // uLong adler32(uLong adler, const Bytef *buf, uInt len), starting from 1
         assertMatchesOverManyBuffers(vm.function("adler32"), 1, Adler32::new, vm.arena());
