@@ -4,6 +4,10 @@
 #   crc32-64.elf        x86-64, for CpuMode.LONG
 #   crc32-check-32.elf  i386: selfcheck.c, the CRC-32 checked in the guest with KVM_ASSERT_EQ
 #   crc32-check-64.elf  x86-64
+#   calendar-32.elf     i386, for PROTECTED: calendar.c, a library of functions the tests call by name
+#   calendar-64.elf     x86-64, for LONG
+#   zlib-64.elf         x86-64, for LONG: zlib's adler32.o and crc32.o as Debian built them, taken
+#                       unchanged from its static library (zlib1g-dev's libz.a), linked freestanding
 # All are linked at 0x1000 (-N: one segment, no page alignment), entry point _start. selfcheck.c
 # is copied next to them, for the test that looks up the line of its assertion.
 # Usage: build.sh <guest library directory> <object directory> <output directory>; run by Maven in
@@ -24,7 +28,7 @@ common="-ffreestanding -fno-pic -fno-stack-protector -nostdlib -mgeneral-regs-on
 build() {
     width=$1 emulation=$2
     shift 2
-    for unit in crc32.c guest.c selfcheck.c "start$width.S"; do
+    for unit in crc32.c guest.c selfcheck.c calendar.c "start$width.S"; do
         gcc "-m$width" $common "$@" -c "$src/$unit" -o "$obj/${unit%.*}-$width.o"
     done
     for program in crc32:guest crc32-check:selfcheck; do
@@ -32,9 +36,22 @@ build() {
             -o "$out/${program%:*}-$width.elf" "$obj/start$width-$width.o" "$obj/${program#*:}-$width.o" \
             "$obj/crc32-$width.o"
     done
+    # A library, no entry stub: the tests call its functions by name (the ELF entry is unused).
+    ld -m "$emulation" -N -Ttext=0x1000 -e epoch_millis --build-id=none -z noexecstack --no-warn-rwx-segments \
+        -o "$out/calendar-$width.elf" "$obj/calendar-$width.o"
 }
 
 build 32 elf_i386
 # No red zone (an interrupt handler would clobber it); the small code model: everything below 2 GiB.
 build 64 elf_x86_64 -mno-red-zone -mcmodel=small
 cp "$src/selfcheck.c" "$out/selfcheck.c"
+
+# zlib's checksum functions need nothing from libc: its objects link as they are.
+libz=$(gcc -print-file-name=libz.a)
+if [ ! -f "$libz" ]; then
+    echo "build.sh: zlib's static library libz.a is missing: apt-get install zlib1g-dev" >&2
+    exit 1
+fi
+(cd "$obj" && ar x "$libz" adler32.o crc32.o)
+ld -m elf_x86_64 -N -Ttext=0x1000 -e adler32 --build-id=none -z noexecstack --no-warn-rwx-segments \
+    -o "$out/zlib-64.elf" "$obj/adler32.o" "$obj/crc32.o"

@@ -138,6 +138,59 @@ public interface KvmVm extends AutoCloseable {
     GuestRun run(Duration timeout);
 
     /**
+     * Looks a symbol up in the guest's ELF image: its {@code .symtab}, or its {@code .dynsym} when
+     * it has no {@code .symtab}, read when first asked for.
+     *
+     * @param name the symbol's name, as the linker has it ({@code adler32})
+     * @return the symbol, its address where the image was loaded
+     * @throws IllegalArgumentException if there is no such symbol (the message lists similar
+     *     names), or only local ones at different addresses
+     * @throws IllegalStateException if the guest's code is not an ELF image ({@code code},
+     *     {@code asm}, a flat binary)
+     * @throws KvmGuestConfigurationException if the ELF file's symbol table is malformed
+     */
+    GuestSymbol symbol(String name);
+
+    /**
+     * @param name the symbol of a function in the guest's ELF image
+     * @return the function, to call as compiled code calls it
+     * @throws IllegalArgumentException if there is no such symbol, it names data
+     *     ({@code STT_OBJECT}), or its address is outside RAM
+     * @throws IllegalStateException as {@link #symbol(String)}, and in {@link CpuMode#REAL} mode,
+     *     which has no calling convention the extension supports
+     * @see GuestFunction
+     */
+    GuestFunction function(String name);
+
+    /**
+     * @param address the guest physical address of a function's first instruction, as for code
+     *     given as {@code asm}, which has no symbols
+     * @return the function, to call as compiled code calls it
+     * @throws IllegalArgumentException if the address is outside RAM (or, in the 32-bit modes,
+     *     not below 4 GiB)
+     * @throws IllegalStateException in {@link CpuMode#REAL} mode
+     */
+    GuestFunction functionAt(long address);
+
+    /**
+     * Calls a function of the guest's ELF image by its symbol: {@code function(name).call(arguments)}.
+     *
+     * @param name the function's symbol
+     * @param arguments its integer and pointer arguments (see {@link GuestFunction#call(long...)})
+     * @return what it returned
+     * @throws GuestCallError if it did not return normally; the message has the run's report
+     */
+    CallResult call(String name, long... arguments);
+
+    /**
+     * @return the VM's arena: free guest RAM for buffers and structures to pass to functions, the
+     *     same for every call of this method
+     * @throws IllegalStateException in {@link CpuMode#REAL} mode, or if the guest's RAM has no room
+     *     beside the image and the extension's tables
+     */
+    GuestArena arena();
+
+    /**
      * Ends the run in progress once the exit being handled completes, with
      * {@link ExitReason#STOPPED} and this reason as the last exit's {@link VmExit#detail()}. Meant
      * for handlers (a device saw what the test waited for); another thread may call it too. The

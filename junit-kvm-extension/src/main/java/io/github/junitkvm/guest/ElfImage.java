@@ -40,12 +40,14 @@ final class ElfImage {
     private final int machine;
     private final long entry;
     private final List<Loadable> segments;
+    private final ElfSections sections;
 
-    private ElfImage(boolean is64, int machine, long entry, List<Loadable> segments) {
+    private ElfImage(boolean is64, int machine, long entry, List<Loadable> segments, ElfSections sections) {
         this.is64 = is64;
         this.machine = machine;
         this.entry = entry;
         this.segments = List.copyOf(segments);
+        this.sections = sections;
     }
 
     /**
@@ -103,7 +105,12 @@ final class ElfImage {
                 throw new InvalidImageException("no loadable (PT_LOAD) segment");
             }
             checkNoOverlap(segments);
-            return new ElfImage(is64, machine, entry, segments);
+            ElfSections sections = is64
+                    ? new ElfSections(true, in.getLong(40), Short.toUnsignedInt(in.getShort(58)),
+                            Short.toUnsignedInt(in.getShort(60)))
+                    : new ElfSections(false, Integer.toUnsignedLong(in.getInt(32)),
+                            Short.toUnsignedInt(in.getShort(46)), Short.toUnsignedInt(in.getShort(48)));
+            return new ElfImage(is64, machine, entry, segments, sections);
         }
     }
 
@@ -115,6 +122,19 @@ final class ElfImage {
     /** @return the {@code PT_LOAD} segments, in program header order */
     List<Loadable> segments() {
         return segments;
+    }
+
+    /**
+     * Reads the symbol table, taking each symbol's address to where its segment is loaded. Only
+     * the section headers and the tables themselves are read, not the segments.
+     *
+     * @param file the file {@link #read} read
+     * @return the defined symbols
+     * @throws InvalidImageException if the section headers or the tables are malformed
+     * @throws IOException if the file cannot be read
+     */
+    SymbolTable symbols(ImageFile file) throws IOException {
+        return ElfSymbolReader.read(file, sections, segments);
     }
 
     /**
@@ -221,15 +241,17 @@ final class ElfImage {
             ByteBuffer in = ByteBuffer.wrap(entry).order(ByteOrder.LITTLE_ENDIAN);
             if (in.getInt(0) == PT_LOAD) {
                 segments.add(is64
-                        ? loadable(i, in.getLong(8), in.getLong(24), in.getLong(32), in.getLong(40))
-                        : loadable(i, Integer.toUnsignedLong(in.getInt(4)), Integer.toUnsignedLong(in.getInt(12)),
-                                Integer.toUnsignedLong(in.getInt(16)), Integer.toUnsignedLong(in.getInt(20))));
+                        ? loadable(i, in.getLong(8), in.getLong(16), in.getLong(24), in.getLong(32), in.getLong(40))
+                        : loadable(i, Integer.toUnsignedLong(in.getInt(4)), Integer.toUnsignedLong(in.getInt(8)),
+                                Integer.toUnsignedLong(in.getInt(12)), Integer.toUnsignedLong(in.getInt(16)),
+                                Integer.toUnsignedLong(in.getInt(20))));
             }
         }
         return segments;
     }
 
-    private static Loadable loadable(int index, long offset, long address, long fileSize, long memorySize) {
+    private static Loadable loadable(int index, long offset, long virtualAddress, long address, long fileSize,
+                                     long memorySize) {
         if (Long.compareUnsigned(fileSize, memorySize) > 0) {
             throw new InvalidImageException(String.format(
                     "segment %d has more bytes in the file (0x%x) than in memory (0x%x)", index, fileSize, memorySize));
@@ -243,7 +265,7 @@ final class ElfImage {
             throw new InvalidImageException(String.format(
                     "segment %d at 0x%x is too large (0x%x bytes in the file)", index, address, fileSize));
         }
-        return new Loadable(index, offset, fileSize, address, memorySize);
+        return new Loadable(index, offset, fileSize, virtualAddress, address, memorySize);
     }
 
     private static void checkNoOverlap(List<Loadable> segments) {
@@ -277,11 +299,12 @@ final class ElfImage {
      * @param offset where its bytes start in the file ({@code p_offset}), unsigned
      * @param fileSize how many bytes it has in the file ({@code p_filesz}), not more than fit in
      *     one Java array
+     * @param virtualAddress its virtual address ({@code p_vaddr}), which symbols' values are
      * @param address its guest physical address ({@code p_paddr})
      * @param memorySize how many bytes it occupies in RAM ({@code p_memsz}), at least {@code fileSize};
      *     {@code address + memorySize} does not pass 2^64
      */
-    record Loadable(int index, long offset, long fileSize, long address, long memorySize) {
+    record Loadable(int index, long offset, long fileSize, long virtualAddress, long address, long memorySize) {
         /** @return the first address past the segment in RAM, unsigned */
         long end() {
             return address + memorySize;

@@ -20,10 +20,11 @@ import java.util.List;
  * @param limits how much of each run is kept
  * @param trace how many of the last executed instructions each run records, 0 for none
  * @param firmware the guest's firmware; with firmware, {@code ram} holds its ROM
+ * @param symbols the image's symbols, for {@link io.github.junitkvm.KvmVm#symbol(String)}
  */
 public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
                         GeneralRegisters registers, Duration timeout, RecordingLimits limits, int trace,
-                        Firmware firmware) {
+                        Firmware firmware, ImageSymbols symbols) {
     /** Copies the lists. */
     public GuestSpec {
         ram = List.copyOf(ram);
@@ -31,7 +32,7 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
     }
 
     /**
-     * A guest without firmware.
+     * A guest without firmware, whose image has no symbol table.
      *
      * @param ram the RAM regions, sorted by address, not overlapping
      * @param mode the CPU mode the vCPU starts in
@@ -43,7 +44,8 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
      */
     public GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image, GeneralRegisters registers,
                      Duration timeout, RecordingLimits limits, int trace) {
-        this(ram, mode, image, registers, timeout, limits, trace, Firmware.NONE);
+        this(ram, mode, image, registers, timeout, limits, trace, Firmware.NONE,
+                ImageSymbols.none("code the test gave"));
     }
 
     /**
@@ -86,9 +88,10 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
     /**
      * @param image the bytes placed in RAM before the first run
      * @param limit the time limit of {@link io.github.junitkvm.KvmVm#run()}
-     * @return this guest with another image and time limit
+     * @return this guest with another image and time limit; another image has no symbols
      */
     public GuestSpec with(List<ImageSegment> image, Duration limit) {
-        return new GuestSpec(ram, mode, image, registers, limit, limits, trace, firmware);
+        return new GuestSpec(ram, mode, image, registers, limit, limits, trace, firmware,
+                List.copyOf(image).equals(this.image) ? symbols : ImageSymbols.none("code the test gave"));
     }
 }

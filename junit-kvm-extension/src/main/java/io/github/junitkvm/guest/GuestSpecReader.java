@@ -94,7 +94,7 @@ public final class GuestSpecReader {
         }
         return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()),
                 new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()), guest.trace(),
-                guest.firmware());
+                guest.firmware(), code.symbols());
     }
 
     /**
@@ -210,21 +210,26 @@ public final class GuestSpecReader {
         long room = region.end() - loadAddress;
         String attribute;
         byte[] code;
+        String symbolless;
         if (resource != null) {
             attribute = resource.attribute();
             code = readFlatBinary(resource, loadAddress, region, room);
+            symbolless = "@KvmGuest(" + attribute + "), a flat binary";
         } else if (!guest.asm().isEmpty()) {
             attribute = "asm";
             code = assemble(guest.asm(), mode, loadAddress, room);
+            symbolless = "@KvmGuest(asm), assembled into a flat binary";
         } else {
             attribute = "code";
             code = parseHex(guest.code());
+            symbolless = code.length == 0 ? "the test's own writes (no code, resource or asm)" : "@KvmGuest(code)";
         }
         if (code.length > room) {
             throw problem(attribute, "%d bytes at loadAddress 0x%x do not fit in RAM region [0x%x, 0x%x)",
                     code.length, loadAddress, region.guestAddress(), region.end());
         }
-        return new LoadedCode(List.of(new ImageSegment(loadAddress, code)), loadAddress, hex("loadAddress", loadAddress));
+        return new LoadedCode(List.of(new ImageSegment(loadAddress, code)), loadAddress, hex("loadAddress", loadAddress),
+                ImageSymbols.none(symbolless));
     }
 
     private static byte[] parseHex(String code) {
@@ -285,7 +290,7 @@ public final class GuestSpecReader {
             }
         }
         return new LoadedCode(readingElf(resource, () -> elf.load(resource)), elf.entry(),
-                String.format("%s (ELF entry 0x%x)", resource.attribute(), elf.entry()));
+                String.format("%s (ELF entry 0x%x)", resource.attribute(), elf.entry()), ImageSymbols.of(resource, elf));
     }
 
     /** @return what {@code reading} reads of the ELF resource; what stops it fails the test naming the resource */
@@ -390,8 +395,9 @@ public final class GuestSpecReader {
      * @param image the segments
      * @param entry the entry point, used as rip unless the test gives one
      * @param entryAttribute where the entry point came from, as error messages name it
+     * @param symbols the code's symbols
      */
-    private record LoadedCode(List<ImageSegment> image, long entry, String entryAttribute) {
+    private record LoadedCode(List<ImageSegment> image, long entry, String entryAttribute, ImageSymbols symbols) {
     }
 
     /**

@@ -2,16 +2,20 @@ package io.github.junitkvm.guest;
 
 import io.github.junitkvm.Backend;
 import io.github.junitkvm.Bios;
-import io.github.junitkvm.Firmware;
-import io.github.junitkvm.InterruptHandler;
+import io.github.junitkvm.CallResult;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.ExitReason;
+import io.github.junitkvm.Firmware;
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.GuestArena;
+import io.github.junitkvm.GuestFunction;
 import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.GuestSymbol;
 import io.github.junitkvm.GuestText;
 import io.github.junitkvm.InstructionTrace;
+import io.github.junitkvm.InterruptHandler;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.MmioHandler;
 import io.github.junitkvm.PortInHandler;
@@ -50,6 +54,7 @@ public final class GuestVm implements KvmVm {
     /** The memory as {@link #memory()} gives it to the test: not for another thread during a run. */
     private final GuestMemory testMemory;
     private final GuestReportReader reports;
+    private final GuestCalls calls;
     private final Consumer<GuestRun> runObserver;
     /** Guards {@link #closed} and {@link #running}, so that a machine is never released mid-run. */
     private final Object lifecycle = new Object();
@@ -88,6 +93,7 @@ public final class GuestVm implements KvmVm {
         this.memory = new RamView(machine, layout, this::ensureOpen);
         this.testMemory = new RamView(machine, layout, () -> ensureUsable("KvmVm.memory()"));
         this.reports = new GuestReportReader(memory);
+        this.calls = new GuestCalls(this, spec, layout);
     }
 
     /**
@@ -208,6 +214,53 @@ public final class GuestVm implements KvmVm {
             }
         }
         machine.setSpecialRegisters(registers);
+    }
+
+    @Override
+    public GuestSymbol symbol(String name) {
+        ensureOpen();
+        return spec.symbols().find(Objects.requireNonNull(name, "name"));
+    }
+
+    @Override
+    public GuestFunction function(String name) {
+        ensureOpen();
+        return calls.function(Objects.requireNonNull(name, "name"));
+    }
+
+    @Override
+    public GuestFunction functionAt(long address) {
+        ensureOpen();
+        return calls.functionAt(address);
+    }
+
+    @Override
+    public CallResult call(String name, long... arguments) {
+        return function(name).call(arguments);
+    }
+
+    @Override
+    public GuestArena arena() {
+        ensureOpen();
+        return calls.arena();
+    }
+
+    /**
+     * Checks that the VM is open and not running: a call sets the registers and runs the VM, which
+     * neither a handler of a run nor another thread during one may do.
+     *
+     * @param operation what the caller is about to do, as the message names it
+     */
+    void ensureIdle(String operation) {
+        synchronized (lifecycle) {
+            ensureOpen();
+            if (running) {
+                throw new IllegalStateException(operation + " was called during a run" + (isHandlerThread()
+                        ? ", by a handler: a handler may use the VM's memory and registers, or stop the run"
+                        : ", by another thread (" + runner.getName() + "): call functions from the thread that runs"
+                        + " the VM, between runs"));
+            }
+        }
     }
 
     /**
