@@ -8,7 +8,10 @@ package io.github.junitkvm;
  * return: through its {@link KvmVm} it reads and changes the guest's registers and memory, and
  * {@link KvmVm#registers()} shows the flags as the caller had them, so that setting or clearing
  * the carry flag ({@code CF}, bit 0 of RFLAGS) with {@link KvmVm#setRegisters} is what the caller
- * finds after the {@code int}. The guest then goes on after its {@code int}.
+ * finds after the {@code int}. The guest then goes on after its {@code int}. RIP, CS and RSP are
+ * the entry point's: the frame the CPU pushed (the caller's return address, code segment and
+ * flags, and, for an exception that pushes one, the error code below them) is at the top of the
+ * stack.
  */
 @FunctionalInterface
 public interface InterruptHandler {

@@ -33,11 +33,12 @@ public @interface KvmGuest {
     CpuMode mode() default CpuMode.REAL;
 
     /**
-     * @return the firmware of a {@code REAL}-mode guest: none, interrupt entry points the test
-     *     serves ({@link KvmVm#onInterrupt(int, InterruptHandler)}), or a PC BIOS ({@link KvmVm#bios()}).
-     *     With firmware, {@link #memory()} must leave the firmware ROM at {@code [0xf0000, 0x100000)}
-     *     free and hold the interrupt vector table and BIOS data area at {@code [0, 0x500)}; its
-     *     default is 640 KiB at 0 and 1 MiB at 1 MiB
+     * @return the guest's firmware: none, interrupt entry points the test serves
+     *     ({@link KvmVm#onInterrupt(int, InterruptHandler)}) in any mode, or a PC BIOS
+     *     ({@link KvmVm#bios()}) in {@code REAL} mode. With firmware, {@link #memory()} must leave the
+     *     firmware ROM at {@code [0xf0000, 0x100000)} free and, in {@code REAL} mode, hold the
+     *     interrupt vector table and BIOS data area at {@code [0, 0x500)}; its default is 640 KiB at
+     *     0 and 1 MiB at 1 MiB
      */
     Firmware firmware() default Firmware.NONE;
 

@@ -98,9 +98,9 @@ public interface KvmVm extends AutoCloseable {
 
     /**
      * Serves a software interrupt in Java: the handler runs whenever the guest reaches the
-     * firmware's entry point of that vector, through its interrupt vector table ({@code int n}, an
-     * exception, or a guest's own handler chaining to the entry it replaced), and the guest then
-     * returns from it with {@code IRET}. Replaces the BIOS's service of that vector, if any.
+     * firmware's entry point of that vector, through its interrupt vector table or IDT
+     * ({@code int n}, an exception, or a guest's own handler chaining to the entry it replaced), and
+     * the guest then returns from it with {@code IRET} ({@code IRETD}, {@code IRETQ}). Replaces the BIOS's service of that vector, if any.
      * Each call is recorded as an {@link ExitReason#INTERRUPT} exit. See {@link Firmware}.
      *
      * @param vector the interrupt vector, 0 to 255

@@ -1,23 +1,29 @@
 package io.github.junitkvm.firmware;
 
+import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.DescriptorTable;
 import io.github.junitkvm.GuestMemory;
-import java.util.OptionalInt;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Optional;
 
 /**
- * The firmware ROM at {@code F000:0000} and the interrupt vector table that points into it.
+ * The firmware ROM at {@code F000:0000}: the entry points of every vector ({@link EntryPoints}),
+ * and the tables that point at them: the interrupt vector table at 0 for a {@code REAL}-mode
+ * guest, and in the ROM an IDT of 32-bit interrupt gates at {@code 0xf1000} and one of 64-bit gates
+ * at {@code 0xf2000}, which a guest in another mode starts with.
  *
- * <p>Each vector has an entry point of {@value #ENTRY_SIZE} bytes:
- * <pre>
- *   entry: out  %al, $TRAP_PORT   # the host serves the call; no register changes
- *          jz   entry             # the host sets ZF when the call must be made again
- *          iret
- * </pre>
- * The {@code OUT} leaves every register as it was (it only reads {@code AL}), and is an exit with
- * the instruction pointer at the {@code OUT} on every backend. The host serves the call there,
- * then leaves ZF clear, so that the guest returns with {@code IRET}, popping the flags image the
- * host changed; or, for a call that cannot be served yet (an empty key queue, no handler), it sets
- * ZF and stops the run, and the next run makes the call again. The live flags are the entry
- * point's own: the caller's are the image on the stack.
+ * <p>The {@code OUT} of an entry point leaves every register as it was (it only reads {@code AL}),
+ * and is an exit with the instruction pointer at the {@code OUT} on every backend. The host serves
+ * the call there, then leaves ZF clear, so that the guest returns with {@code IRET}, popping the
+ * flags image the host changed; or, for a call that cannot be served yet (an empty key queue, no
+ * handler), it sets ZF and stops the run, and the next run makes the call again. The live flags are
+ * the entry point's own: the caller's are the image on the stack.
+ *
+ * <p>ROM layout: the real-mode entry points at 0 (8 bytes each), the BIOS's floppy parameters at
+ * {@code 0x800}, the 32-bit IDT at {@code 0x1000}, the 64-bit IDT at {@code 0x2000}, the 32-bit
+ * entry points at {@code 0x3000} and the 64-bit ones at {@code 0x4000} (16 bytes each), the model
+ * byte at {@code 0xfffe}.
  */
 public final class FirmwareRom {
     /** The ROM's guest physical address: the {@code F000} segment. */
@@ -28,14 +34,20 @@ public final class FirmwareRom {
     static final int SEGMENT = 0xf000;
     /** The port the entry points write to: no PC device uses it. */
     public static final int TRAP_PORT = 0xe2;
-    /** Bytes per entry point. */
-    static final int ENTRY_SIZE = 8;
     /** How many vectors the interrupt vector table holds. */
     static final int VECTORS = 256;
     /** The interrupt vector table's end: four bytes (offset, segment) per vector from 0. */
     public static final long VECTOR_TABLE_END = 4L * VECTORS;
     /** Where in the ROM the BIOS's floppy parameter table is, after the entry points. */
-    static final int FLOPPY_PARAMETERS_OFFSET = VECTORS * ENTRY_SIZE;
+    static final int FLOPPY_PARAMETERS_OFFSET = 0x800;
+    /** Where in the ROM the IDT of 32-bit gates is. */
+    private static final int IDT32_OFFSET = 0x1000;
+    /** Where in the ROM the IDT of 64-bit gates is. */
+    private static final int IDT64_OFFSET = 0x2000;
+    private static final int GATE32_SIZE = 8;
+    private static final int GATE64_SIZE = 16;
+    /** Present, DPL 0, interrupt gate: IF is cleared on entry, as a real-mode {@code int} clears it. */
+    private static final int INTERRUPT_GATE = 0x8e;
     /** The IBM PC/AT model byte at {@code F000:FFFE}, which some boot code checks. */
     private static final int MODEL_BYTE_OFFSET = 0xfffe;
     private static final int MODEL_AT = 0xfc;
@@ -44,43 +56,71 @@ public final class FirmwareRom {
     }
 
     /**
-     * Writes the entry points into the ROM and points every vector of the interrupt vector table
-     * at its own.
+     * Writes the entry points and the IDTs into the ROM and, for a {@code REAL}-mode guest, points
+     * every vector of the interrupt vector table at its own entry point.
      *
-     * @param memory the guest's memory, with RAM at {@code [0, 0x400)} and the ROM mapped
+     * @param memory the guest's memory, with the ROM mapped, and RAM at {@code [0, 0x400)} in
+     *     {@code REAL} mode
+     * @param mode the mode the guest starts in
+     * @param code32Selector the selector of the flat 32-bit code segment the 32-bit gates load
+     * @param code64Selector the selector of the 64-bit code segment the 64-bit gates load
      */
-    public static void install(GuestMemory memory) {
-        byte[] entries = new byte[VECTORS * ENTRY_SIZE];
-        byte[] table = new byte[VECTORS * 4];
-        for (int vector = 0; vector < VECTORS; vector++) {
-            int at = vector * ENTRY_SIZE;
-            entries[at] = (byte) 0xe6;              // out %al, $TRAP_PORT
-            entries[at + 1] = (byte) TRAP_PORT;
-            entries[at + 2] = (byte) 0x74;          // jz entry: back 4 bytes, to the OUT
-            entries[at + 3] = (byte) 0xfc;
-            entries[at + 4] = (byte) 0xcf;          // iret
-            for (int pad = 5; pad < ENTRY_SIZE; pad++) {
-                entries[at + pad] = (byte) 0x90;
-            }
-            table[vector * 4] = (byte) at;
-            table[vector * 4 + 1] = (byte) (at >>> 8);
-            table[vector * 4 + 2] = (byte) SEGMENT;
-            table[vector * 4 + 3] = (byte) (SEGMENT >>> 8);
+    public static void install(GuestMemory memory, CpuMode mode, int code32Selector, int code64Selector) {
+        for (EntryPoints entries : EntryPoints.values()) {
+            memory.write(BASE + entries.offset(), entries.code());
         }
-        memory.write(BASE, entries);
+        ByteBuffer idt32 = ByteBuffer.allocate(VECTORS * GATE32_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer idt64 = ByteBuffer.allocate(VECTORS * GATE64_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer table = ByteBuffer.allocate(VECTORS * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int vector = 0; vector < VECTORS; vector++) {
+            long entry32 = BASE + EntryPoints.PROTECTED.entryOffset(vector);
+            idt32.putShort((short) entry32).putShort((short) code32Selector)
+                    .put((byte) 0).put((byte) INTERRUPT_GATE).putShort((short) (entry32 >>> 16));
+            long entry64 = BASE + EntryPoints.LONG.entryOffset(vector);
+            idt64.putShort((short) entry64).putShort((short) code64Selector)
+                    .put((byte) 0).put((byte) INTERRUPT_GATE).putShort((short) (entry64 >>> 16))
+                    .putInt((int) (entry64 >>> 32)).putInt(0);
+            table.putShort((short) EntryPoints.REAL.entryOffset(vector)).putShort((short) SEGMENT);
+        }
+        memory.write(BASE + IDT32_OFFSET, idt32.array());
+        memory.write(BASE + IDT64_OFFSET, idt64.array());
         memory.writeByte(BASE + MODEL_BYTE_OFFSET, MODEL_AT);
-        memory.write(0, table);
+        if (mode == CpuMode.REAL) {
+            memory.write(0, table.array());
+        }
     }
 
     /**
-     * @param linear the linear address of an {@code OUT} to {@link #TRAP_PORT}
-     * @return the vector whose entry point that {@code OUT} is, if it is one
+     * @param mode a mode other than {@code REAL}
+     * @return the IDT in the ROM whose gates lead to the entry points of that mode's code width
      */
-    static OptionalInt vectorAt(long linear) {
-        long offset = linear - BASE;
-        if (offset < 0 || offset >= (long) VECTORS * ENTRY_SIZE || offset % ENTRY_SIZE != 0) {
-            return OptionalInt.empty();
+    public static DescriptorTable interruptDescriptorTable(CpuMode mode) {
+        return mode == CpuMode.LONG
+                ? new DescriptorTable(BASE + IDT64_OFFSET, VECTORS * GATE64_SIZE - 1)
+                : new DescriptorTable(BASE + IDT32_OFFSET, VECTORS * GATE32_SIZE - 1);
+    }
+
+    /**
+     * An entry point, found by the physical address of its {@code OUT}.
+     *
+     * @param vector the vector it serves
+     * @param table the table it is in, which tells the layout of the frame on the stack
+     */
+    record Entry(int vector, EntryPoints table) {
+    }
+
+    /**
+     * @param physical the guest physical address of an {@code OUT} to {@link #TRAP_PORT}
+     * @return the entry point that {@code OUT} starts, if it is one
+     */
+    static Optional<Entry> entryAt(long physical) {
+        long offset = physical - BASE;
+        for (EntryPoints table : EntryPoints.values()) {
+            int vector = table.vectorAt(offset);
+            if (vector >= 0) {
+                return Optional.of(new Entry(vector, table));
+            }
         }
-        return OptionalInt.of((int) (offset / ENTRY_SIZE));
+        return Optional.empty();
     }
 }

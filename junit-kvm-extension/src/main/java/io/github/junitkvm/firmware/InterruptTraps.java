@@ -7,7 +7,8 @@ import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.VmExit;
 import java.util.Objects;
-import java.util.OptionalInt;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -19,8 +20,11 @@ import java.util.function.Consumer;
 public final class InterruptTraps {
     /** The FLAGS bits an {@code IRET} restores in real mode: CF, PF, AF, ZF, SF, TF, IF, DF, OF, IOPL, NT. */
     private static final long FLAGS_IMAGE_BITS = 0x7fd5;
-    /** Where the caller's FLAGS are in the real-mode frame {@code int} pushed: above IP and CS. */
-    private static final int FLAGS_IN_FRAME = 4;
+    /**
+     * The RFLAGS bits a handler may change through a 32- or 64-bit frame: those of real mode and RF,
+     * AC and ID. Not VM, whose {@code IRETD} would enter virtual-8086 mode with another frame.
+     */
+    private static final long WIDE_FLAGS_IMAGE_BITS = FLAGS_IMAGE_BITS | 1L << 16 | 1L << 18 | 1L << 21;
 
     private final KvmVm vm;
     private final BooleanSupplier closed;
@@ -67,18 +71,26 @@ public final class InterruptTraps {
      */
     public boolean serveTrap(Consumer<VmExit> record) {
         GeneralRegisters at = vm.registers();
-        SpecialRegisters segments = vm.specialRegisters();
-        OptionalInt entry = FirmwareRom.vectorAt(segments.cs().base() + at.rip());
+        SpecialRegisters cpu = vm.specialRegisters();
+        GuestMemory memory = vm.memory();
+        OptionalLong out = PageWalk.physical(cpu, memory, cpu.cs().base() + at.rip());
+        Optional<FirmwareRom.Entry> entry = out.isPresent() ? FirmwareRom.entryAt(out.getAsLong()) : Optional.empty();
         if (entry.isEmpty()) {
             return false;
         }
-        int vector = entry.getAsInt();
-        GuestMemory memory = vm.memory();
-        long flagsImage = segments.ss().base() + ((at.rsp() + FLAGS_IN_FRAME) & 0xffff);
-        int callerFlags = memory.readShort(flagsImage);
+        int vector = entry.get().vector();
+        EntryPoints table = entry.get().table();
+        long flagsImage = frameSlot(cpu, memory, at.rsp(), table, table.flagsOffset(vector));
+        long callerFlags = readSlot(memory, flagsImage, table.slot());
+        long imageBits = table == EntryPoints.REAL ? FLAGS_IMAGE_BITS : WIDE_FLAGS_IMAGE_BITS;
         InterruptCall call = new InterruptCall(vector,
-                at.withRflags(at.rflags() & ~FLAGS_IMAGE_BITS | callerFlags & FLAGS_IMAGE_BITS), segments, memory);
-        record.accept(VmExit.interrupt(vector).withDetail(String.format("AH=0x%02x", call.ah())));
+                at.withRflags(at.rflags() & ~imageBits | callerFlags & imageBits), cpu, memory);
+        String detail = String.format("AH=0x%02x", call.ah());
+        if (table.hasErrorCode(vector)) {
+            detail += String.format(", error code 0x%x",
+                    readSlot(memory, frameSlot(cpu, memory, at.rsp(), table, 0), table.slot()));
+        }
+        record.accept(VmExit.interrupt(vector).withDetail(detail));
         FirmwareService service = services[vector];
         Outcome outcome = service != null ? service.serve(call)
                 : Outcome.pending(call.describe() + ": nothing serves vector 0x%02x (KvmVm.onInterrupt)".formatted(vector));
@@ -86,9 +98,9 @@ public final class InterruptTraps {
             return true;
         }
         long returned = call.registers().rflags();
-        int image = (int) (callerFlags & ~FLAGS_IMAGE_BITS | returned & FLAGS_IMAGE_BITS);
+        long image = callerFlags & ~imageBits | returned & imageBits;
         if (image != callerFlags) {
-            memory.writeShort(flagsImage, image);
+            writeSlot(memory, flagsImage, table.slot(), image);
         }
         // The entry point's own flags go on; ZF tells its JZ whether to make the call again.
         long live = outcome.isPending() ? at.rflags() | InterruptCall.ZF : at.rflags() & ~InterruptCall.ZF;
@@ -100,6 +112,38 @@ public final class InterruptTraps {
             vm.stopRun(outcome.pendingReason());
         }
         return true;
+    }
+
+    /**
+     * @param stackPointer RSP at the entry point, the frame's bottom
+     * @param offset how far above it the slot is
+     * @return the guest physical address of a slot of the frame the CPU pushed: on SS's 16- or 32-bit
+     *     stack, or the flat 64-bit stack of long mode, through the guest's paging
+     * @throws IllegalStateException if no page is mapped there, which the CPU that just pushed the
+     *     frame allows only if the guest changed its page tables since
+     */
+    private static long frameSlot(SpecialRegisters cpu, GuestMemory memory, long stackPointer, EntryPoints table,
+                                  int offset) {
+        long linear = table == EntryPoints.LONG ? stackPointer + offset
+                : cpu.ss().base() + (stackPointer + offset & (cpu.ss().db() ? 0xffff_ffffL : 0xffff));
+        return PageWalk.physical(cpu, memory, linear).orElseThrow(() -> new IllegalStateException(String.format(
+                "the interrupt frame at linear address 0x%x is not mapped by the guest's page tables", linear)));
+    }
+
+    private static long readSlot(GuestMemory memory, long address, int slot) {
+        return switch (slot) {
+            case 2 -> memory.readShort(address) & 0xffffL;
+            case 4 -> memory.readInt(address) & 0xffff_ffffL;
+            default -> memory.readLong(address);
+        };
+    }
+
+    private static void writeSlot(GuestMemory memory, long address, int slot, long value) {
+        switch (slot) {
+            case 2 -> memory.writeShort(address, (int) value);
+            case 4 -> memory.writeInt(address, (int) value);
+            default -> memory.writeLong(address, value);
+        }
     }
 
     /**

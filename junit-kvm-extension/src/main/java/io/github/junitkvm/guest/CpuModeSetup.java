@@ -31,8 +31,9 @@ import java.util.Locale;
  *       least the first 4 GiB), CR0.PG and PE.
  * </ul>
  *
- * <p>The IDT of the 32- and 64-bit modes is empty (limit 0): the guest has no handlers, so an
- * exception ends in a shutdown rather than in a jump through whatever memory holds.
+ * <p>The IDT of the 32- and 64-bit modes is empty (limit 0) without firmware: the guest has no
+ * handlers, so an exception ends in a shutdown rather than in a jump through whatever memory holds.
+ * With firmware it is the firmware ROM's, whose gates lead to its entry points.
  */
 final class CpuModeSetup {
     static final long CR0_PE = 1L;
@@ -45,6 +46,8 @@ final class CpuModeSetup {
     private static final int CODE_EXECUTE_READ_ACCESSED = 0xb;
     private static final int DATA_READ_WRITE_ACCESSED = 0x3;
     private static final int FLAT_LIMIT = 0xffffffff;
+    /** The IDT of a guest without firmware: empty, so that any interrupt shuts the guest down. */
+    static final DescriptorTable NO_IDT = new DescriptorTable(0, 0);
 
     private CpuModeSetup() {
     }
@@ -54,15 +57,16 @@ final class CpuModeSetup {
      * @param mode the mode to start in
      * @param ram the guest's RAM regions
      * @param area where the mode's tables go ({@link SystemArea#find}); ignored for {@code REAL}
+     * @param idt the IDT the guest starts with; ignored for {@code REAL}
      */
-    static void apply(VirtualMachine machine, CpuMode mode, List<RamRegion> ram, long area) {
+    static void apply(VirtualMachine machine, CpuMode mode, List<RamRegion> ram, long area, DescriptorTable idt) {
         SpecialRegisters reset = machine.specialRegisters();
         if (mode == CpuMode.REAL) {
             machine.setSpecialRegisters(realMode(reset));
             return;
         }
         machine.writeMemory(area, SystemTables.build(mode, area, ram));
-        SpecialRegisters wanted = flatMode(reset, mode, area);
+        SpecialRegisters wanted = flatMode(reset, mode, area, idt);
         machine.setSpecialRegisters(wanted);
         requireKept(mode, wanted, machine.specialRegisters());
     }
@@ -92,7 +96,7 @@ final class CpuModeSetup {
     }
 
     /** The segments repeat the GDT's descriptors, since setting registers does not read the table. */
-    private static SpecialRegisters flatMode(SpecialRegisters reset, CpuMode mode, long area) {
+    private static SpecialRegisters flatMode(SpecialRegisters reset, CpuMode mode, long area, DescriptorTable idt) {
         boolean longMode = mode == CpuMode.LONG;
         Segment code = longMode
                 ? flatSegment(SystemTables.CODE64_SELECTOR, CODE_EXECUTE_READ_ACCESSED, false, true)
@@ -115,7 +119,7 @@ final class CpuModeSetup {
         }
         return reset.withCs(code).withDs(data).withEs(data).withFs(data).withGs(data).withSs(data)
                 .withGdt(new DescriptorTable(area, SystemTables.GDT_SIZE - 1))
-                .withIdt(new DescriptorTable(0, 0))
+                .withIdt(idt)
                 .withCr0(cr0).withCr3(cr3).withCr4(cr4).withEfer(efer);
     }
 

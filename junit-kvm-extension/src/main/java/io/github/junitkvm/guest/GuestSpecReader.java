@@ -98,17 +98,18 @@ public final class GuestSpecReader {
     }
 
     /**
-     * Adds the firmware ROM to the declared RAM, which must leave it free and hold the interrupt
-     * vector table and the BIOS data area.
+     * Adds the firmware ROM to the declared RAM, which must leave it free and, in {@code REAL} mode,
+     * hold the interrupt vector table and the BIOS data area. The page tables of {@code PAGED} and
+     * {@code LONG} map the first 4 GiB one to one, so the ROM is always reachable at its address.
      */
     private static List<RamRegion> withFirmware(Firmware firmware, CpuMode mode, int declared, List<RamRegion> ram) {
         if (firmware == Firmware.NONE) {
             return ram;
         }
         String attribute = "firmware = " + firmware;
-        if (mode != CpuMode.REAL) {
-            throw problem(attribute + ", mode = " + mode, "firmware serves REAL-mode guests (the interrupt"
-                    + " vector table at 0); a guest that starts in %s mode brings its own IDT", mode);
+        if (firmware == Firmware.BIOS && mode != CpuMode.REAL) {
+            throw problem(attribute + ", mode = " + mode, "the PC BIOS serves REAL-mode guests (the interrupt"
+                    + " vector table at 0); for int n served in Java in %s mode use firmware = INTERRUPTS", mode);
         }
         RamRegion rom = new RamRegion(FirmwareRom.BASE, FirmwareRom.SIZE, true);
         for (int i = 0; i < ram.size(); i++) {
@@ -121,7 +122,7 @@ public final class GuestSpecReader {
             }
         }
         RamLayout layout = new RamLayout(ram);
-        if (layout.regionHolding(0, FIRMWARE_LOW_RAM).filter(region -> !region.readOnly()).isEmpty()) {
+        if (mode == CpuMode.REAL && layout.regionHolding(0, FIRMWARE_LOW_RAM).filter(region -> !region.readOnly()).isEmpty()) {
             throw problem(attribute, "the interrupt vector table and the BIOS data area need writable RAM at"
                     + " [0x0, 0x%x); RAM is %s", FIRMWARE_LOW_RAM, layout.describe());
         }

@@ -140,7 +140,9 @@ public final class GuestVm implements KvmVm {
                 vm.memory.write(segment.address(), segment.bytes());
             }
             CpuModeSetup.apply(machine, spec.mode(), spec.ram(),
-                    SystemArea.find(spec.ram(), spec.mode(), spec.image()).orElse(0));
+                    SystemArea.find(spec.ram(), spec.mode(), spec.image()).orElse(0),
+                    spec.firmware() != Firmware.NONE && spec.mode() != CpuMode.REAL
+                            ? FirmwareRom.interruptDescriptorTable(spec.mode()) : CpuModeSetup.NO_IDT);
             machine.setRegisters(spec.registers());
             return vm;
         } catch (RuntimeException | Error e) {
@@ -149,9 +151,12 @@ public final class GuestVm implements KvmVm {
         }
     }
 
-    /** Fills the firmware ROM and the interrupt vector table; the guest's image then goes over them. */
+    /**
+     * Fills the firmware ROM, its IDTs and, in {@code REAL} mode, the interrupt vector table; the
+     * guest's image then goes over them.
+     */
     private void installFirmware() {
-        FirmwareRom.install(memory);
+        FirmwareRom.install(memory, spec.mode(), SystemTables.CODE32_SELECTOR, SystemTables.CODE64_SELECTOR);
         firmware = new InterruptTraps(this, this::isClosed);
         devices.firmware(firmware);
         if (spec.firmware() == Firmware.BIOS) {

@@ -201,7 +201,7 @@ class InterruptServicesTest {
                 .hasMessageContaining("@KvmGuest(firmware = INTERRUPTS): the firmware ROM [0xf0000, 0x100000)"
                         + " overlaps memory[0] [0x0, 0x200000)");
         assertThat(FixtureRuns.failureOf(Fixture.class, "longMode", KvmVm.class.getName()))
-                .hasMessageContaining("@KvmGuest(firmware = BIOS, mode = LONG): firmware serves REAL-mode guests");
+                .hasMessageContaining("@KvmGuest(firmware = BIOS, mode = LONG): the PC BIOS serves REAL-mode guests");
         assertThat(FixtureRuns.failureOf(Fixture.class, "noLowRam", KvmVm.class.getName()))
                 .hasMessageContaining("the interrupt vector table and the BIOS data area need writable RAM at"
                         + " [0x0, 0x500)");
