@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.DescriptorTable;
-import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.Firmware;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestRun;
@@ -215,14 +214,6 @@ class IdtInterruptServicesTest {
                     hlt
             """)
     void aVectorNobodyServesStopsTheRunAndTheNextRunMakesTheCallAgain(KvmVm vm) {
-        GuestRun unserved = vm.run();
-
-        assertThat(unserved).stoppedWith(ExitReason.STOPPED);
-        assertThat(unserved.lastExit().detail()).contains("int 0x21 AH=0x4c").contains("vector 0x21");
-
-        List<Integer> served = new ArrayList<>();
-        vm.onInterrupt(0x21, served::add);
-        assertThat(vm.run()).haltedNormally().registers().hasRdx(7);
-        assertThat(served).containsExactly(0x21);
+        InterruptServicesTest.assertUnservedDosExitStopsThenRunsServed(vm);
     }
 }

@@ -123,6 +123,14 @@ class InterruptServicesTest {
                     hlt
             """)
     void aVectorNobodyServesStopsTheRunNamingItAndTheCallIsMadeAgainByTheNextRun(KvmVm vm) {
+        assertUnservedDosExitStopsThenRunsServed(vm);
+    }
+
+    /**
+     * For a guest that calls {@code int 0x21} with AH = 0x4c, then sets DX to 7 and halts: the
+     * unserved call stops the run naming vector and AH; served, the next run makes it again.
+     */
+    static void assertUnservedDosExitStopsThenRunsServed(KvmVm vm) {
         GuestRun unserved = vm.run();
 
         assertThat(unserved).stoppedWith(ExitReason.STOPPED);
