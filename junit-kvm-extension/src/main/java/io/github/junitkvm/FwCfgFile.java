@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
  * A file in the fw_cfg file directory ({@link Device#FW_CFG}), inside
  * {@link KvmGuest#fwCfgFiles()}: its name and content, from a classpath resource or a text. Files
  * get selectors from {@code 0x20} on, in the order declared; the directory lists them sorted by
- * name, as QEMU's does.
+ * name, as QEMU's does. A guest has at most 1024 files, QEMU's file slots.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

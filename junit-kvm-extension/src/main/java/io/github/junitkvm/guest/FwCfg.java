@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * QEMU's firmware configuration interface through its I/O ports, as QEMU's {@code fw_cfg.rst}
@@ -24,6 +25,8 @@ final class FwCfg {
     static final int MAX_CPUS = 0x0f;
     static final int FILE_DIR = 0x19;
     static final int FIRST_FILE = 0x20;
+    /** QEMU's default number of file slots ({@code x-file-slots}) since QEMU 2.9's machines. */
+    static final int MAX_FILES = 0x400;
     /** A directory entry's name field: the name, NUL-padded, always NUL-terminated. */
     static final int NAME_SIZE = 56;
     /** The ID's bit 0: the traditional port interface; bit 1, DMA, stays clear. */
@@ -47,7 +50,7 @@ final class FwCfg {
         items.put(MAX_CPUS, little(2).putShort((short) cpus).array());
         // The directory is big-endian, unlike the other items.
         ByteBuffer directory = ByteBuffer.allocate(4 + files.size() * (8 + NAME_SIZE)).putInt(files.size());
-        List<Integer> byName = java.util.stream.IntStream.range(0, files.size()).boxed()
+        List<Integer> byName = IntStream.range(0, files.size()).boxed()
                 .sorted(Comparator.comparing(i -> files.get(i).name())).toList();
         for (int i : byName) {
             GuestDevices.File file = files.get(i);

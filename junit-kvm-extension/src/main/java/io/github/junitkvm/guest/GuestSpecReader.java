@@ -150,6 +150,10 @@ public final class GuestSpecReader {
         if (guest.fwCfgFiles().length > 0 && !enabled.contains(Device.FW_CFG)) {
             throw problem("fwCfgFiles", "the files need the fw_cfg device: add devices = Device.FW_CFG");
         }
+        if (guest.fwCfgFiles().length > FwCfg.MAX_FILES) {
+            throw problem("fwCfgFiles", "%d files, more than the %d a fw_cfg directory holds (QEMU's file slots)",
+                    guest.fwCfgFiles().length, FwCfg.MAX_FILES);
+        }
         List<GuestDevices.File> files = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (int i = 0; i < guest.fwCfgFiles().length; i++) {
