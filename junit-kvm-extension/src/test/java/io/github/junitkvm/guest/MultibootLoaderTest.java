@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +109,30 @@ class MultibootLoaderTest {
 
         assertThatThrownBy(() -> read("kernelInFourPages")).hasMessageEndingWith("the image is not ELF, and its"
                 + " Multiboot header has no address fields (flag bit 16) to say where a flat image goes");
+    }
+
+    @Test
+    void loadsAnElfKernelByItsProgramHeaders() throws IOException {
+        write("kernel.bin", ElfBuilder.elf32().entry(KERNEL + 0x10)
+                .load(KERNEL, MultibootHeaderTest.image(0x200, 0, 0), 0x2000).build());
+
+        GuestSpec spec = read("kernelInFourPages");
+
+        assertThat(spec.image()).extracting(ImageSegment::address, ImageSegment::size)
+                .containsExactly(Tuple.tuple(KERNEL, 0x2000L),
+                        Tuple.tuple(KERNEL + 0x2000, (long) spec.image().get(1).bytes().length));
+        assertThat(spec.registers().rip()).isEqualTo(KERNEL + 0x10);
+        assertThat(spec.registers().rbx()).isEqualTo(KERNEL + 0x2000);
+    }
+
+    @Test
+    void anElf64KernelIsRefusedAsQemuRefusesIt() throws IOException {
+        write("kernel.bin", ElfBuilder.elf64().entry(KERNEL).load(KERNEL, MultibootHeaderTest.image(0x200, 0, 0), 0x200)
+                .build());
+
+        assertThatThrownBy(() -> read("kernelInFourPages")).hasMessageStartingWith("@KvmGuest(resource = \"kernel.bin\","
+                + " multiboot): an ELF64 x86-64 executable (EM_X86_64) holds 64-bit code")
+                .hasMessageEndingWith("; a Multiboot loader starts the kernel in 32-bit protected mode");
     }
 
     @KvmGuest(resource = "kernel.bin", mode = CpuMode.LONG, multiboot = @Multiboot)
