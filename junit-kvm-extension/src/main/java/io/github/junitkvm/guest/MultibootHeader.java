@@ -19,6 +19,7 @@ record MultibootHeader(int offset, int flags, Optional<Addresses> addresses) {
     static final int BOOTLOADER_MAGIC = 0x2BADB002;
     /** The header lies entirely within the image's first 8192 bytes. */
     static final int SEARCH_LIMIT = 8192;
+    /** Modules on page boundaries: the loader always puts them there. */
     static final int PAGE_ALIGN_MODULES = 1;
     static final int MEMORY_INFO = 1 << 1;
     static final int VIDEO_MODE = 1 << 2;
@@ -84,11 +85,6 @@ record MultibootHeader(int offset, int flags, Optional<Addresses> addresses) {
 
     private static long unsigned(ByteBuffer in, int offset) {
         return Integer.toUnsignedLong(in.getInt(offset));
-    }
-
-    /** @return whether modules must start on 4 KiB page boundaries (flag bit 0) */
-    boolean pageAlignsModules() {
-        return (flags & PAGE_ALIGN_MODULES) != 0;
     }
 
     /**

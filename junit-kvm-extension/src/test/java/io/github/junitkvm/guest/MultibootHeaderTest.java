@@ -16,7 +16,6 @@ class MultibootHeaderTest {
 
         assertThat(header.offset()).isEqualTo(100);
         assertThat(header.flags()).isEqualTo(0x3);
-        assertThat(header.pageAlignsModules()).isTrue();
         assertThat(header.addresses()).isEmpty();
     }
 
