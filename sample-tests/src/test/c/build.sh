@@ -6,6 +6,7 @@
 #   crc32-check-64.elf  x86-64
 #   calendar-32.elf     i386, for PROTECTED: calendar.c, a library of functions the tests call by name
 #   calendar-64.elf     x86-64, for LONG
+#   multiboot-kernel.elf, multiboot-kernel.bin: multiboot.c, a Multiboot kernel (below)
 #   zlib-64.elf         x86-64, for LONG: zlib's adler32.o and crc32.o as Debian built them, taken
 #                       unchanged from its static library (zlib1g-dev's libz.a), linked freestanding
 # All are linked at 0x1000 (-N: one segment, no page alignment), entry point _start. selfcheck.c
@@ -55,3 +56,15 @@ fi
 (cd "$obj" && ar x "$libz" adler32.o crc32.o)
 ld -m elf_x86_64 -N -Ttext=0x1000 -e adler32 --build-id=none -z noexecstack --no-warn-rwx-segments \
     -o "$out/zlib-64.elf" "$obj/adler32.o" "$obj/crc32.o"
+
+# The Multiboot kernel, at 1 MiB: an i386 ELF (multiboot-kernel.elf) and the same kernel as a flat
+# binary whose header carries its load addresses (multiboot-kernel.bin).
+for variant in elf:"" bin:-DFLAT; do
+    suffix=${variant%%:*}
+    gcc -m32 $common ${variant#*:} -c "$src/multiboot.S" -o "$obj/multiboot-start-$suffix.o"
+    gcc -m32 $common -c "$src/multiboot.c" -o "$obj/multiboot-$suffix.o"
+    ld -m elf_i386 -T "$src/multiboot.ld" --build-id=none -z noexecstack --no-warn-rwx-segments \
+        -o "$obj/multiboot-kernel-$suffix.elf" "$obj/multiboot-start-$suffix.o" "$obj/multiboot-$suffix.o"
+done
+cp "$obj/multiboot-kernel-elf.elf" "$out/multiboot-kernel.elf"
+objcopy -O binary "$obj/multiboot-kernel-bin.elf" "$out/multiboot-kernel.bin"

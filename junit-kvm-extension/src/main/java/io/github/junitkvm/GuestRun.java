@@ -70,6 +70,19 @@ public interface GuestRun {
     /** @return the value written to the debug-exit port, if the run ended that way */
     OptionalInt exitCode();
 
+    /**
+     * The exit status QEMU's {@code isa-debug-exit} device makes of the value {@code v} written to
+     * the debug-exit port, {@code (v << 1) | 1}: what a test kernel written for QEMU (such as
+     * kvm-unit-tests, where 1 is a pass) means by it. The status is always odd, so that it differs
+     * from QEMU's own exit status 0; a shell sees its low 8 bits.
+     *
+     * @return the decoded status, if the run ended at the debug-exit port
+     */
+    default OptionalInt exitStatus() {
+        OptionalInt code = exitCode();
+        return code.isPresent() ? OptionalInt.of((code.getAsInt() << 1) | 1) : OptionalInt.empty();
+    }
+
     /** @return the wall time of the run */
     Duration duration();
 

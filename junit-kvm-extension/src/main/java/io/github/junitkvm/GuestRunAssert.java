@@ -108,6 +108,25 @@ public class GuestRunAssert extends AbstractAssert<GuestRunAssert, GuestRun> {
         return myself;
     }
 
+    /**
+     * Checks that the guest left through the debug-exit port with the value that QEMU's
+     * {@code isa-debug-exit} turns into this exit status, {@code (v << 1) | 1}
+     * ({@link GuestRun#exitStatus()}).
+     *
+     * @param status the expected status, odd
+     * @return this assertion
+     */
+    public GuestRunAssert hasExitStatus(int status) {
+        isNotNull();
+        if (actual.exitStatus().isEmpty() || actual.exitStatus().getAsInt() != status) {
+            failWithMessage("%nExpecting the guest to leave through the debug-exit port with the isa-debug-exit"
+                    + " status%n  %d (a write of %d)%nbut it stopped with%n  %s%s%n%s", status, status >> 1,
+                    actual.lastExit(), actual.exitStatus().isPresent()
+                            ? " (status " + actual.exitStatus().getAsInt() + ")" : "", summary());
+        }
+        return myself;
+    }
+
     /** @return assertions on the general registers at the stop */
     public RegistersAssert registers() {
         isNotNull();

@@ -42,6 +42,21 @@ public @interface KvmGuest {
      */
     Firmware firmware() default Firmware.NONE;
 
+    /**
+     * @return at most one {@link Multiboot}: boot {@link #resource()} as a Multiboot kernel, with
+     *     this command line and these modules. The vCPU then starts as a Multiboot loader leaves it,
+     *     in 32-bit protected mode, so {@link #mode()} must be {@code PROTECTED} or left at its
+     *     default; {@link #loadAddress()} and {@link #firmware()} play no part and must be left at
+     *     their defaults
+     */
+    Multiboot[] multiboot() default {};
+
+    /** @return the devices the guest opts in to, beyond the built-in ones */
+    Device[] devices() default {};
+
+    /** @return the files of the fw_cfg directory; they need {@link Device#FW_CFG} in {@link #devices()} */
+    FwCfgFile[] fwCfgFiles() default {};
+
     /** @return machine code as hex byte pairs (ASCII {@code 0-9a-fA-F}), ASCII whitespace between bytes allowed */
     String code() default "";
 

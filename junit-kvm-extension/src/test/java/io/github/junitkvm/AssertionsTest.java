@@ -149,6 +149,20 @@ class AssertionsTest {
     }
 
     @Test
+    void theExitStatusDecodesTheValueAsQemusIsaDebugExitDoes() {
+        when(run.exitStatus()).thenCallRealMethod();
+        assertThat(run.exitStatus()).as("not stopped at the debug-exit port").isEmpty();
+        assertThatThrownBy(() -> assertThat(run).hasExitStatus(1))
+                .hasMessageContaining("the isa-debug-exit status\n  1 (a write of 0)\nbut it stopped with\n  HLT\n");
+
+        when(run.lastExit()).thenReturn(VmExit.debugExit(0x26));
+        when(run.exitCode()).thenReturn(OptionalInt.of(0x26));
+        assertThat(run).hasExitStatus(77).hasExitCode(0x26);
+        assertThatThrownBy(() -> assertThat(run).hasExitStatus(1))
+                .hasMessageContaining("but it stopped with\n  DEBUG_EXIT code=0x26 (status 77)");
+    }
+
+    @Test
     void theGuestLibrarysReportsHaveAssertions() {
         when(run.guestLog()).thenReturn(List.of("crc of 9 bytes", "checked"));
         assertThatThrownBy(() -> assertThat(run).reportedDone())

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * Who answers the guest's port and MMIO accesses: the test's handlers first, then the built-in
- * devices (COM1, the debug-exit port, the guest library's report port), and the firmware's traps. Unserved reads return all ones, as on an empty bus;
+ * devices (COM1, the debug-exit port, the guest library's report port), the devices the guest opted
+ * in to (fw_cfg), and the firmware's traps. Unserved reads return all ones, as on an empty bus;
  * unserved writes are dropped (they are recorded all the same). Lives as long as its VM, across
  * runs.
  */
@@ -29,12 +30,19 @@ final class Devices {
     private final Map<Integer, PortOutHandler> portOut = new HashMap<>();
     private final List<MmioRange> mmio = new ArrayList<>();
     private final Serial16550 com1 = new Serial16550(Serial16550.COM1);
+    /** QEMU's firmware configuration interface, when the guest opted in to it; null without. */
+    private FwCfg fwCfg;
     /** The firmware's, when the guest has firmware; null without. */
     private InterruptTraps firmware;
 
     /** @param traps the firmware whose entry points trap to the host through {@link FirmwareRom#TRAP_PORT} */
     void firmware(InterruptTraps traps) {
         firmware = traps;
+    }
+
+    /** @param device the fw_cfg device the guest opted in to */
+    void fwCfg(FwCfg device) {
+        fwCfg = device;
     }
 
     void onPortIn(int port, PortInHandler handler) {
@@ -102,6 +110,10 @@ final class Devices {
         if (firmware != null) {
             ports.add(FirmwareRom.TRAP_PORT);
         }
+        if (fwCfg != null) {
+            // A selection must reach the device before the guest's next read of the data port.
+            ports.add(FwCfg.SELECTOR_PORT);
+        }
         return Set.copyOf(ports);
     }
 
@@ -113,6 +125,9 @@ final class Devices {
         if (com1.serves(port)) {
             return com1.read(port);
         }
+        if (fwCfg != null && fwCfg.serves(port)) {
+            return fwCfg.read(port, size);
+        }
         return allOnes(size);
     }
 
@@ -122,6 +137,8 @@ final class Devices {
             handler.write(port, size, value);
         } else if (com1.serves(port)) {
             com1.write(port, value);
+        } else if (fwCfg != null && fwCfg.serves(port)) {
+            fwCfg.write(port, value);
         }
     }
 

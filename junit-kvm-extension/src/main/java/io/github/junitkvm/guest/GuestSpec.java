@@ -21,10 +21,11 @@ import java.util.List;
  * @param trace how many of the last executed instructions each run records, 0 for none
  * @param firmware the guest's firmware; with firmware, {@code ram} holds its ROM
  * @param symbols the image's symbols, for {@link io.github.junitkvm.KvmVm#symbol(String)}
+ * @param devices the devices the guest opted in to
  */
 public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
                         GeneralRegisters registers, Duration timeout, RecordingLimits limits, int trace,
-                        Firmware firmware, ImageSymbols symbols) {
+                        Firmware firmware, ImageSymbols symbols, GuestDevices devices) {
     /** Copies the lists. */
     public GuestSpec {
         ram = List.copyOf(ram);
@@ -45,7 +46,7 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
     public GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image, GeneralRegisters registers,
                      Duration timeout, RecordingLimits limits, int trace) {
         this(ram, mode, image, registers, timeout, limits, trace, Firmware.NONE,
-                ImageSymbols.none("code the test gave"));
+                ImageSymbols.none("code the test gave"), GuestDevices.NONE);
     }
 
     /**
@@ -78,6 +79,21 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
     }
 
     /**
+     * @return how many vCPUs the guest has: one, the only count the machine offers yet; what reports
+     *     the CPU count to the guest (fw_cfg) asks here
+     */
+    public int vcpus() {
+        return 1;
+    }
+
+    /**
+     * @return the bytes of writable RAM, as firmware reports the RAM size
+     */
+    public long writableRam() {
+        return ram.stream().filter(region -> !region.readOnly()).mapToLong(RamRegion::size).sum();
+    }
+
+    /**
      * @return whether the image holds any bytes; without, a run executes whatever RAM holds (zeros)
      *     unless the test writes code itself
      */
@@ -92,6 +108,6 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
      */
     public GuestSpec with(List<ImageSegment> image, Duration limit) {
         return new GuestSpec(ram, mode, image, registers, limit, limits, trace, firmware,
-                List.copyOf(image).equals(this.image) ? symbols : ImageSymbols.none("code the test gave"));
+                List.copyOf(image).equals(this.image) ? symbols : ImageSymbols.none("code the test gave"), devices);
     }
 }

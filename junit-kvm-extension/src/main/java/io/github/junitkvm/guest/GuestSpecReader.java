@@ -1,22 +1,28 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.Device;
 import io.github.junitkvm.Firmware;
+import io.github.junitkvm.FwCfgFile;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestText;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.Memory;
+import io.github.junitkvm.Multiboot;
 import io.github.junitkvm.Registers;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.TraceRecorder;
 import io.github.junitkvm.firmware.FirmwareRom;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -43,6 +49,9 @@ public final class GuestSpecReader {
      */
     static final int MAX_REGIONS = 509;
     private static final long MIB = 1 << 20;
+    private static final long DEFAULT_LOAD_ADDRESS = 0x1000;
+    /** The largest fw_cfg file a test may give: 64 MiB, ample for the configuration blobs it serves. */
+    private static final int FW_CFG_FILE_LIMIT = 64 << 20;
     /** With firmware and no declared memory: conventional memory below 640 KiB, and 1 MiB at 1 MiB. */
     private static final List<RamRegion> FIRMWARE_DEFAULT_RAM =
             List.of(new RamRegion(0, 0xa0000, false), new RamRegion(MIB, MIB, false));
@@ -72,13 +81,19 @@ public final class GuestSpecReader {
      * @throws KvmGuestConfigurationException if an attribute cannot be honoured
      */
     public GuestSpec read(KvmGuest guest) {
-        CpuMode mode = guest.mode();
+        Optional<Multiboot> multiboot = readMultiboot(guest);
+        CpuMode mode = multiboot.isPresent() ? CpuMode.PROTECTED : guest.mode();
         RamLayout ram = new RamLayout(withFirmware(guest.firmware(), mode, guest.memory().length,
                 guest.memory().length == 0 && guest.firmware() != Firmware.NONE
                         ? FIRMWARE_DEFAULT_RAM : readMemory(guest.memory())));
-        LoadedCode code = readCode(guest, mode, ram);
+        MultibootLoader.Loaded booted = multiboot.map(m -> new MultibootLoader(resources, ram)
+                .load(m, Resource.find(resources, guest.resource()))).orElse(null);
+        LoadedCode code = booted != null ? booted.code() : readCode(guest, mode, ram);
         OptionalLong area = systemArea(ram, mode, code.image());
         GeneralRegisters registers = readRegisters(guest.registers(), mode, code, ram, area);
+        if (booted != null) {
+            registers = registers.withRax(MultibootHeader.BOOTLOADER_MAGIC).withRbx(booted.information());
+        }
         if (guest.timeoutMillis() <= 0) {
             throw problem("timeoutMillis = " + guest.timeoutMillis(), "not positive");
         }
@@ -94,7 +109,78 @@ public final class GuestSpecReader {
         }
         return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()),
                 new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()), guest.trace(),
-                guest.firmware(), code.symbols());
+                guest.firmware(), code.symbols(), readDevices(guest));
+    }
+
+    /**
+     * @return the {@link KvmGuest#multiboot()} to boot, if any; it takes the place of the mode,
+     *     load address and code attributes, which must be left at their defaults
+     */
+    private static Optional<Multiboot> readMultiboot(KvmGuest guest) {
+        if (guest.multiboot().length == 0) {
+            return Optional.empty();
+        }
+        if (guest.multiboot().length > 1) {
+            throw problem("multiboot", "%d of them: a guest boots at most one kernel", guest.multiboot().length);
+        }
+        if (guest.resource().isEmpty()) {
+            throw problem("multiboot", "no kernel: name the Multiboot image in resource");
+        }
+        if (!guest.code().isEmpty() || !guest.asm().isEmpty()) {
+            throw problem("multiboot, " + (guest.code().isEmpty() ? "asm" : "code"), "the kernel is the resource;"
+                    + " leave code and asm empty");
+        }
+        if (guest.mode() != CpuMode.REAL && guest.mode() != CpuMode.PROTECTED) {
+            throw problem("multiboot, mode = " + guest.mode(), "a Multiboot kernel starts in 32-bit PROTECTED mode"
+                    + " with paging off; leave mode at its default or set PROTECTED");
+        }
+        if (guest.loadAddress() != DEFAULT_LOAD_ADDRESS) {
+            throw problem(hex("multiboot, loadAddress", guest.loadAddress()), "the kernel's ELF program headers or"
+                    + " Multiboot header say where it goes; leave loadAddress at its default");
+        }
+        if (guest.firmware() != Firmware.NONE) {
+            throw problem("multiboot, firmware = " + guest.firmware(), "a Multiboot kernel brings its own"
+                    + " interrupt handlers; leave firmware at NONE");
+        }
+        return Optional.of(guest.multiboot()[0]);
+    }
+
+    private GuestDevices readDevices(KvmGuest guest) {
+        Set<Device> enabled = Set.of(guest.devices());
+        if (guest.fwCfgFiles().length > 0 && !enabled.contains(Device.FW_CFG)) {
+            throw problem("fwCfgFiles", "the files need the fw_cfg device: add devices = Device.FW_CFG");
+        }
+        if (guest.fwCfgFiles().length > FwCfg.MAX_FILES) {
+            throw problem("fwCfgFiles", "%d files, more than the %d a fw_cfg directory holds (QEMU's file slots)",
+                    guest.fwCfgFiles().length, FwCfg.MAX_FILES);
+        }
+        List<GuestDevices.File> files = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < guest.fwCfgFiles().length; i++) {
+            FwCfgFile file = guest.fwCfgFiles()[i];
+            String attribute = "fwCfgFiles[" + i + "]";
+            String name = file.name();
+            if (name.isEmpty() || name.length() >= FwCfg.NAME_SIZE || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw problem(attribute + ".name = \"" + GuestText.literal(name) + "\"", "not a fw_cfg file name: 1 to"
+                        + " %d printable ASCII characters without spaces", FwCfg.NAME_SIZE - 1);
+            }
+            if (!names.add(name)) {
+                throw problem(attribute + ".name = \"" + name + "\"", "a file of that name is declared before");
+            }
+            if (!file.resource().isEmpty() && !file.text().isEmpty()) {
+                throw problem(attribute, "both resource and text set: the content comes from one of them");
+            }
+            files.add(new GuestDevices.File(name, file.resource().isEmpty()
+                    ? file.text().getBytes(StandardCharsets.UTF_8) : readFile(attribute, file.resource())));
+        }
+        return new GuestDevices(enabled, files);
+    }
+
+    private byte[] readFile(String attribute, String name) {
+        Resource resource = Resource.find(resources, attribute + ".resource", name);
+        return resource.readAtMost(FW_CFG_FILE_LIMIT).orElseThrow(() -> problem(resource.attribute(),
+                "larger than %d bytes, the most a fw_cfg file may hold here (its size is a 32-bit field, and the"
+                        + " JVM holds the file whole)", FW_CFG_FILE_LIMIT));
     }
 
     /**
@@ -275,7 +361,7 @@ public final class GuestSpecReader {
      * Loads the ELF's segments where they say; {@code loadAddress} plays no part. The headers are
      * checked against the mode and the RAM before any segment's bytes are read.
      */
-    private static LoadedCode readElf(Resource resource, CpuMode mode, RamLayout ram) {
+    static LoadedCode readElf(Resource resource, CpuMode mode, RamLayout ram) {
         ElfImage elf = readingElf(resource, () -> ElfImage.read(resource));
         try {
             elf.checkRunsIn(mode);
@@ -388,17 +474,6 @@ public final class GuestSpecReader {
     @FunctionalInterface
     private interface ElfReading<T> {
         T read() throws IOException;
-    }
-
-    /**
-     * The code that goes into RAM and where it starts.
-     *
-     * @param image the segments
-     * @param entry the entry point, used as rip unless the test gives one
-     * @param entryAttribute where the entry point came from, as error messages name it
-     * @param symbols the code's symbols
-     */
-    private record LoadedCode(List<ImageSegment> image, long entry, String entryAttribute, ImageSymbols symbols) {
     }
 
     /**

@@ -4,6 +4,7 @@ import io.github.junitkvm.Backend;
 import io.github.junitkvm.Bios;
 import io.github.junitkvm.CallResult;
 import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.Device;
 import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.Firmware;
 import io.github.junitkvm.GeneralRegisters;
@@ -135,6 +136,9 @@ public final class GuestVm implements KvmVm {
             GuestVm vm = new GuestVm(machine, source, config, spec, runObserver);
             if (spec.firmware() != Firmware.NONE) {
                 vm.installFirmware();
+            }
+            if (spec.devices().has(Device.FW_CFG)) {
+                vm.devices.fwCfg(new FwCfg(spec.writableRam(), spec.vcpus(), spec.devices().fwCfgFiles()));
             }
             for (ImageSegment segment : spec.image()) {
                 vm.memory.write(segment.address(), segment.bytes());

@@ -19,11 +19,13 @@ import java.util.Optional;
  */
 final class Resource implements ImageFile {
     private final ClassLoader loader;
+    private final String attributeName;
     private final String name;
     private final String path;
 
-    private Resource(ClassLoader loader, String name) {
+    private Resource(ClassLoader loader, String attributeName, String name) {
         this.loader = loader;
+        this.attributeName = attributeName;
         this.name = name;
         this.path = name.startsWith("/") ? name.substring(1) : name;
     }
@@ -35,7 +37,19 @@ final class Resource implements ImageFile {
      * @throws KvmGuestConfigurationException if there is no such resource, or it is a directory
      */
     static Resource find(ClassLoader loader, String name) {
-        Resource resource = new Resource(loader, name);
+        return find(loader, "resource", name);
+    }
+
+    /**
+     * @param loader where the resource is looked up
+     * @param attributeName the attribute that names it, as error messages show it, such as
+     *     {@code multiboot.modules[0].resource}
+     * @param name the attribute's value, with or without a leading {@code /}
+     * @return the resource
+     * @throws KvmGuestConfigurationException if there is no such resource, or it is a directory
+     */
+    static Resource find(ClassLoader loader, String attributeName, String name) {
+        Resource resource = new Resource(loader, attributeName, name);
         URL url = loader.getResource(resource.path);
         if (url != null && isDirectory(url)) {
             throw new KvmGuestConfigurationException(String.format(
@@ -55,7 +69,7 @@ final class Resource implements ImageFile {
 
     /** @return the attribute as written, {@code resource = "name"}, as messages name it */
     String attribute() {
-        return "resource = \"" + name + "\"";
+        return attributeName + " = \"" + name + "\"";
     }
 
     @Override
@@ -80,6 +94,19 @@ final class Resource implements ImageFile {
             // readNBytes allocates as the bytes arrive, not the count asked for.
             byte[] bytes = in.readNBytes(limit + 1);
             return bytes.length > limit ? Optional.empty() : Optional.of(bytes);
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
+    /**
+     * @param count how many bytes to read at most
+     * @return the resource's first {@code count} bytes, or all of it if it is shorter
+     * @throws KvmGuestConfigurationException if it cannot be read
+     */
+    byte[] readHead(int count) {
+        try (InputStream in = open()) {
+            return in.readNBytes(count);
         } catch (IOException e) {
             throw unreadable(e);
         }
