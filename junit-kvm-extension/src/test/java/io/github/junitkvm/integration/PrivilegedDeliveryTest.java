@@ -277,4 +277,46 @@ class PrivilegedDeliveryTest {
         assertThat(run).registers().hasRdi(0).hasRsi(0x100000ff8L).hasRcx(0).hasRdx(0x100001000L)
                 .hasRbp(0x5000 - 40);
     }
+
+    /**
+     * The IDT and the stack at virtual addresses the page tables map elsewhere: the second 2 MiB
+     * page maps the first one's RAM again, so the delivery reads the gate and writes the frame at
+     * physical addresses 2 MiB below the virtual ones, and marks the page dirty.
+     */
+    @Test
+    @KvmGuest(mode = CpuMode.LONG, asm = """
+                    mov     $0x8000, %rsp
+                    call    tables
+                    mov     $0x40, %eax
+                    lea     handler(%rip), %rbx
+                    mov     $0x8e00, %cx
+                    call    setgate
+                    mov     %cr3, %rax
+                    mov     (%rax), %rbx
+                    and     $-4096, %rbx
+                    mov     (%rbx), %rcx
+                    and     $-4096, %rcx    # the page directory
+                    mov     (%rcx), %rdx
+                    and     $~0x60, %rdx    # not accessed, not dirty
+                    mov     %rdx, 8(%rcx)   # virtual 2 MiB: physical 0, as virtual 0
+                    mov     %rax, %cr3
+                    lea     idt+0x200000(%rip), %rax
+                    mov     %rax, idtr+2(%rip)
+                    lidt    idtr(%rip)
+                    mov     $0x207000, %rsp
+            user:   int     $0x40           # enter3's label, unused here
+            after:  hlt
+            handler:
+                    mov     %rsp, %rbp
+                    lea     after(%rip), %rsi
+                    hlt
+            """ + ENTER_RING_3_64 + SET_GATE_64)
+    void theIdtAndTheStackAreReachedThroughThePageTables(GuestRun run) {
+        assertThat(run).haltedNormally();
+        assertThat(run).registers().hasRbp(0x207000 - 40);
+        assertThat(run.memory().readLong(0x7000 - 40)).as("the pushed RIP, in physical memory").isEqualTo(
+                run.registers().rsi());
+        assertThat(run.memory().readLong(run.registers().rcx() + 8) & 0x60).as("the mapping's accessed and dirty"
+                + " bits").isEqualTo(0x60);
+    }
 }
