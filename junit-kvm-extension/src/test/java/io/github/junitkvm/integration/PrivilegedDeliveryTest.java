@@ -122,7 +122,7 @@ class PrivilegedDeliveryTest {
             user:   int     $0x41
             never:  hlt
             gp:     pop     %edi            # the error code: vector 0x41, IDT
-                    mov     (%esp), %esi    # EIP: the INT, not after it
+                    mov     (%esp), %esi    # EIP: the INT
                     sub     $user, %esi
                     mov     4(%esp), %ecx   # CS, ring 3's
                     mov     %esp, %ebp
@@ -130,8 +130,10 @@ class PrivilegedDeliveryTest {
             """ + ENTER_RING_3_32 + SET_GATE_32)
     void intFromRingThreeThroughAPrivilegedGateIsAGeneralProtectionFault(GuestRun run) {
         assertThat(run).haltedNormally();
-        assertThat(run).registers().hasRdi(0x41 * 8 + 2).hasRsi(0).hasRcx(0x1b)
-                .hasRbp(0x7000 - 20);
+        assertThat(run).registers().hasRdi(0x41 * 8 + 2).hasRcx(0x1b).hasRbp(0x7000 - 20);
+        // The CPU reports the fault at the INT (the emulator does); KVM nested in QEMU's SVM, which
+        // intercepts #GP there and injects the INT again, pushes the EIP after it.
+        assertThat(run.registers().rsi()).as("the pushed EIP, from the INT").isIn(0L, 2L);
     }
 
     /**
@@ -265,16 +267,14 @@ class PrivilegedDeliveryTest {
             never:  hlt
             double: pop     %rdi            # the error code, 0
                     mov     %cr2, %rsi
-                    mov     (%rsp), %rcx    # RIP: the INT
-                    lea     user(%rip), %rax
-                    sub     %rax, %rcx
+                    mov     8(%rsp), %rcx   # CS, the extension's (the pushed RIP of a #DF is undefined)
                     mov     24(%rsp), %rdx  # RSP, unmapped
                     mov     %rsp, %rbp
                     hlt
             """ + ENTER_RING_3_64 + SET_GATE_64)
     void aStackThePageTablesDoNotMapIsAPageFaultThenADoubleFault(GuestRun run) {
         assertThat(run).haltedNormally();
-        assertThat(run).registers().hasRdi(0).hasRsi(0x100000ff8L).hasRcx(0).hasRdx(0x100001000L)
+        assertThat(run).registers().hasRdi(0).hasRsi(0x100000ff8L).hasRcx(0x18).hasRdx(0x100001000L)
                 .hasRbp(0x5000 - 40);
     }
 

@@ -12,7 +12,8 @@ import java.util.Locale;
  */
 final class DescriptorReader {
     private static final int TABLE_INDICATOR = 4;
-    private static final int ACCESSED_BIT = 40;
+    /** The descriptor's type, from its accessed (or busy) bit up. */
+    private static final int TYPE_BITS = 40;
 
     private final RegisterPort port;
     private final CpuState state;
@@ -55,19 +56,21 @@ final class DescriptorReader {
     }
 
     /**
-     * Sets the accessed bit of a descriptor just loaded, if it is not set yet, as the CPU does.
+     * Sets the accessed bit of a segment descriptor just loaded, or the busy bit of a TSS
+     * descriptor, if it is not set yet, as the CPU does.
      *
      * @param selector the selector that named it
      * @param descriptor the descriptor as read
+     * @param bits the type bits to set: 1 (accessed), 2 (busy)
      * @throws DeliveryFault if the table's page cannot be written
      * @throws UndeliverableEvent if a page-table entry on the way is outside RAM
      */
-    void markAccessed(int selector, long descriptor) throws DeliveryFault, UndeliverableEvent {
-        if ((descriptor >>> ACCESSED_BIT & 1) != 0) {
+    void setTypeBits(int selector, long descriptor, int bits) throws DeliveryFault, UndeliverableEvent {
+        if ((descriptor >>> TYPE_BITS & bits) == bits) {
             return;
         }
         long address = table((selector & TABLE_INDICATOR) != 0).base() + (selector & 0xfff8) + 5;
-        byte type = (byte) (descriptor >>> ACCESSED_BIT | 1);
+        byte type = (byte) (descriptor >>> TYPE_BITS | bits);
         memory.write(address, new byte[] {type}, false, InterruptDelivery.GENERAL_PROTECTION, "descriptor");
     }
 

@@ -36,8 +36,8 @@ import java.util.Locale;
  * code or stack segment not present, a TSS too short, a page the tables do not map) is delivered
  * instead, with CR2 set for a page fault, or turns into a double fault by the CPU's rules (two
  * contributory exceptions, or a page fault and then a contributory one or a page fault), and one
- * during a double fault is a triple fault: a shutdown. Task gates are beyond the emulator
- * ({@link Outcome#unsupported}): it does not switch tasks.
+ * during a double fault is a triple fault: a shutdown. A task gate switches tasks
+ * ({@link TaskSwitch}).
  *
  * <p>The handler's code segment is loaded whole, as the CPU loads it: selector × 16 as the base in
  * real mode, the gate's descriptor in protected and long mode, with the code width it selects.
@@ -70,6 +70,7 @@ final class InterruptDelivery {
     private final LinearMemory memory;
     private final DescriptorReader descriptors;
     private final TaskStateSegment tss;
+    private final TaskSwitch taskSwitch;
 
     /** Guest RAM, read and written at physical addresses without touching MMIO. */
     interface Ram {
@@ -113,6 +114,7 @@ final class InterruptDelivery {
         this.memory = new LinearMemory(port, state, ram);
         this.descriptors = new DescriptorReader(port, state, memory);
         this.tss = new TaskStateSegment(state, memory);
+        this.taskSwitch = new TaskSwitch(port, state, memory, descriptors);
     }
 
     /**
@@ -198,14 +200,15 @@ final class InterruptDelivery {
         if (!bit(gate[0], 47)) {
             throw new DeliveryFault(SEGMENT_NOT_PRESENT, vector * 8 + IDT_ERROR + ext, "its IDT gate is not present");
         }
+        boolean withError = !software && pushesErrorCode(vector);
         if (type == TASK_GATE) {
-            throw new UndeliverableEvent("its IDT entry is a task gate, which the emulator does not switch tasks for");
+            taskSwitch.throughGate((int) (gate[0] >>> 16 & 0xffff), ext, withError ? errorCode : null);
+            return;
         }
         long offset = longMode ? gate[0] & 0xffff | (gate[0] >>> 48 & 0xffff) << 16 | (gate[1] & 0xffff_ffffL) << 32
                 : gate[0] & 0xffff | ((type & 8) != 0 ? (gate[0] >>> 48 & 0xffff) << 16 : 0);
         Handler handler = handler((int) (gate[0] >>> 16 & 0xffff), offset, cpl, ext, longMode);
         boolean interruptGate = (type & 1) == 0;
-        boolean withError = !software && pushesErrorCode(vector);
         long flags = port.read(UC_X86_REG_EFLAGS);
         long pushedFlags = !software && isFault(vector) ? flags | RF : flags;
         if (longMode) {
@@ -386,7 +389,7 @@ final class InterruptDelivery {
             throw new DeliveryFault(GENERAL_PROTECTION, error, String.format(Locale.ROOT,
                     "its gate's code segment 0x%04x is not a 64-bit one", selector));
         }
-        descriptors.markAccessed(selector, descriptor);
+        descriptors.setTypeBits(selector, descriptor, 1);
         boolean conforming = bit(descriptor, 42);
         int ring = conforming ? cpl : dpl;
         return new Handler(selector, descriptor | 1L << 40, offset, ring, ring < cpl);
@@ -405,7 +408,7 @@ final class InterruptDelivery {
             throw new DeliveryFault(STACK_FAULT, error, String.format(Locale.ROOT,
                     "the TSS's stack segment 0x%04x is not present", selector));
         }
-        descriptors.markAccessed(selector, descriptor);
+        descriptors.setTypeBits(selector, descriptor, 1);
         return SegmentCache.ofDescriptor(selector, descriptor | 1L << 40);
     }
 
