@@ -25,6 +25,7 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_IN
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_OUT;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CR0;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CS;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RCX;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RIP;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.ucCtlWrite;
 
@@ -453,9 +454,15 @@ final class UnicornEngine implements VirtualMachine {
 
     private void onCode(Pointer engine, long address, int size, Pointer userData) {
         RunState state = current;
-        if (state != null) {
+        if (state != null && !(state.lastTraced(address) && countExhausted(address))) {
             state.executing(address);
         }
+    }
+
+    /** @return whether the instruction at this address is a {@code REP} string instruction whose count is 0 */
+    private boolean countExhausted(long address) {
+        int width = RepeatedString.countWidth(readRamOrNull(address, MAX_INSTRUCTION_LENGTH), registers.codeWidth());
+        return width != 0 && (port.read(UC_X86_REG_RCX) & (width == 64 ? -1L : (1L << width) - 1)) == 0;
     }
 
     private void onOut(Pointer engine, int port, int size, int value, Pointer userData) {
