@@ -1,10 +1,13 @@
 package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
+import io.github.junitkvm.Segment;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,6 +137,25 @@ class PrivilegedDeliveryTest {
         // The CPU reports the fault at the INT (the emulator does); KVM nested in QEMU's SVM, which
         // intercepts #GP there and injects the INT again, pushes the EIP after it.
         assertThat(run.registers().rsi()).as("the pushed EIP, from the INT").isIn(0L, 2L);
+    }
+
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, asm = """
+                    mov     $0x8000, %esp
+                    call    tables
+                    mov     $tss, %esi
+                    mov     $ldt, %edi
+                    hlt
+            user:   hlt                     # enter3's label, unused here
+            """ + ENTER_RING_3_32 + SET_GATE_32)
+    void theTaskAndLdtRegistersAreAsTheGuestLoadedThem(GuestRun run) {
+        assertThat(run).haltedNormally();
+        Segment tr = run.specialRegisters().tr();
+        Segment ldt = run.specialRegisters().ldt();
+        assertThat(List.of(tr.selector(), tr.base(), (long) tr.limit(), (long) tr.type())).as("TR")
+                .containsExactly(0x28, run.registers().rsi(), 0x67L, 0xbL);
+        assertThat(List.of(ldt.selector(), ldt.base(), (long) ldt.limit(), (long) ldt.type())).as("LDTR")
+                .containsExactly(0x30, run.registers().rdi(), 7L, 2L);
     }
 
     /**

@@ -141,7 +141,7 @@ final class CpuRegisters implements ModeRegisters {
             segments[segment.ordinal()] = state.segment(segment).toSegment(protectedMode);
         }
         return new SpecialRegisters(segments[0], segments[1], segments[2], segments[3], segments[4], segments[5],
-                state.systemSegment(CpuState.SystemSegment.TR).toSegment(protectedMode),
+                state.systemSegment(CpuState.SystemSegment.TR).busyTss().toSegment(protectedMode),
                 state.systemSegment(CpuState.SystemSegment.LDT).toSegment(protectedMode), port.readTable(UC_X86_REG_GDTR), port.readTable(UC_X86_REG_IDTR), cr0,
                 port.read(UC_X86_REG_CR2), port.read(UC_X86_REG_CR3), port.read(UC_X86_REG_CR4), 0, state.efer(), 0);
     }

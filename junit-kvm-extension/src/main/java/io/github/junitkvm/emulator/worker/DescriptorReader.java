@@ -71,7 +71,7 @@ final class DescriptorReader {
         }
         long address = table((selector & TABLE_INDICATOR) != 0).base() + (selector & 0xfff8) + 5;
         byte type = (byte) (descriptor >>> TYPE_BITS | bits);
-        memory.write(address, new byte[] {type}, false, InterruptDelivery.GENERAL_PROTECTION, "descriptor");
+        memory.write(address, new byte[] {type}, false, "descriptor");
     }
 
     /** @return the table, or null for an LDT when LDTR holds none (a null selector leaves it not present) */

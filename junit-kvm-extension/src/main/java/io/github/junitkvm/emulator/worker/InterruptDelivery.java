@@ -72,21 +72,24 @@ final class InterruptDelivery {
     private final TaskStateSegment tss;
     private final TaskSwitch taskSwitch;
 
-    /** Guest RAM, read and written at physical addresses without touching MMIO. */
+    /**
+     * Guest physical memory as a delivery reaches it: RAM, and MMIO, whose accesses are exits to
+     * the run's handlers, as a CPU's reach the device.
+     */
     interface Ram {
         /**
-         * @param address guest physical address
+         * @param address guest physical address, the bytes within one page
          * @param length byte count
-         * @return the bytes, or null if some are not RAM
+         * @return the bytes, or null if they are neither RAM nor MMIO the emulator serves
          */
         byte[] readOrNull(long address, int length);
 
         /**
-         * @param address guest physical address
+         * @param address guest physical address, the bytes within one page
          * @param data the bytes
-         * @return false if some of the bytes are not RAM (nothing is written then)
+         * @return false if they are neither RAM nor MMIO the emulator serves (nothing is written then)
          */
-        boolean writeIfRam(long address, byte[] data);
+        boolean write(long address, byte[] data);
     }
 
     /**
@@ -338,7 +341,7 @@ final class InterruptDelivery {
             }
             long offset = top - (long) width * (i + 1) & mask;
             long linear = mask == LONG_MODE_STACK ? offset : base + offset & 0xffff_ffffL;
-            memory.write(linear, item.array(), user, STACK_FAULT, "stack frame");
+            memory.write(linear, item.array(), user, "stack frame");
         }
     }
 

@@ -14,9 +14,8 @@ import java.util.Locale;
  * 4-level, with 4 MiB, 2 MiB and 1 GiB pages), with the CPU's checks. A page the tables do not map,
  * or map without the access's rights, is a page fault with the error code the CPU computes (P,
  * W/R, U/S), and the walk sets the accessed and dirty bits as the CPU does. Accesses that cross a
- * page are split, each page translated on its own.
- *
- * <p>The tables' own entries must be RAM: a walk through MMIO is beyond the emulator.
+ * page are split, each page translated on its own. Physical addresses outside RAM are MMIO, as
+ * {@link InterruptDelivery.Ram} serves them.
  */
 final class LinearMemory {
     private static final long PAGE = 0x1000;
@@ -56,8 +55,8 @@ final class LinearMemory {
      * @param length how many bytes
      * @param what the structure read, for messages (such as {@code IDT entry})
      * @return the bytes, read with supervisor rights, as the CPU reads its tables
-     * @throws DeliveryFault a page fault, or #GP(0) for bytes that are not RAM
-     * @throws UndeliverableEvent if a page-table entry is outside RAM
+     * @throws DeliveryFault a page fault
+     * @throws UndeliverableEvent if the bytes, or a page-table entry, are neither RAM nor MMIO
      */
     byte[] read(long linear, int length, String what) throws DeliveryFault, UndeliverableEvent {
         byte[] bytes = new byte[length];
@@ -68,8 +67,7 @@ final class LinearMemory {
             long physical = translate(address, false, false);
             byte[] part = ram.readOrNull(physical, piece);
             if (part == null) {
-                throw new DeliveryFault(InterruptDelivery.GENERAL_PROTECTION, 0, String.format(Locale.ROOT, "its %s at 0x%x is outside RAM", what,
-                        address));
+                throw beyond(what, address, physical);
             }
             System.arraycopy(part, 0, bytes, done, piece);
             done += piece;
@@ -107,12 +105,11 @@ final class LinearMemory {
      * @param linear where
      * @param data the bytes
      * @param user whether the access has user rights (a stack of ring 3), else supervisor ones
-     * @param faultVector the exception raised if the bytes are not RAM (#SS for a stack)
      * @param what the structure written, for messages (such as {@code stack frame})
-     * @throws DeliveryFault a page fault, or {@code faultVector} for bytes that are not RAM
-     * @throws UndeliverableEvent if a page-table entry is outside RAM
+     * @throws DeliveryFault a page fault
+     * @throws UndeliverableEvent if the bytes, or a page-table entry, are neither RAM nor MMIO
      */
-    void write(long linear, byte[] data, boolean user, int faultVector, String what) throws DeliveryFault, UndeliverableEvent {
+    void write(long linear, byte[] data, boolean user, String what) throws DeliveryFault, UndeliverableEvent {
         int done = 0;
         while (done < data.length) {
             long address = linear + done;
@@ -120,12 +117,16 @@ final class LinearMemory {
             long physical = translate(address, true, user);
             byte[] part = new byte[piece];
             System.arraycopy(data, done, part, 0, piece);
-            if (!ram.writeIfRam(physical, part)) {
-                throw new DeliveryFault(faultVector, 0, String.format(Locale.ROOT,
-                        "its %s at 0x%x is outside RAM", what, address));
+            if (!ram.write(physical, part)) {
+                throw beyond(what, address, physical);
             }
             done += piece;
         }
+    }
+
+    private static UndeliverableEvent beyond(String what, long linear, long physical) {
+        return new UndeliverableEvent(String.format(Locale.ROOT, "its %s at linear 0x%x, physical 0x%x, is neither"
+                + " RAM nor MMIO, which ends at 4 GiB", what, linear, physical));
     }
 
     /**
@@ -169,6 +170,7 @@ final class LinearMemory {
         private final boolean write;
         private final boolean user;
         private final long[] entries = new long[5];
+        private final long[] values = new long[5];
         private final int[] sizes = new int[5];
         private int depth;
         private boolean writable = true;
@@ -201,8 +203,7 @@ final class LinearMemory {
             long address = table + index * size;
             byte[] bytes = ram.readOrNull(address, size);
             if (bytes == null) {
-                throw new UndeliverableEvent(String.format(Locale.ROOT, "the page-table entry at physical 0x%x for"
-                        + " linear 0x%x is outside RAM, where the emulator does not walk", address, linear));
+                throw beyond("page-table entry for linear 0x" + Long.toHexString(linear), linear, address);
             }
             ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             long entry = size == 8 ? buffer.getLong() : buffer.getInt() & 0xffff_ffffL;
@@ -213,6 +214,7 @@ final class LinearMemory {
                 writable &= (entry & WRITABLE) != 0;
                 userPage &= (entry & USER) != 0;
                 entries[depth] = address;
+                values[depth] = entry;
                 sizes[depth++] = size;
             }
             return entry;
@@ -230,14 +232,12 @@ final class LinearMemory {
                 throw fault(FAULT_PRESENT, "is a user page, which SMAP keeps from the CPU's own accesses");
             }
             for (int i = 0; i < depth; i++) {
-                mark(entries[i], sizes[i], ACCESSED | (write && i == depth - 1 ? DIRTY : 0));
+                mark(entries[i], values[i], sizes[i], ACCESSED | (write && i == depth - 1 ? DIRTY : 0));
             }
             return frame + offset;
         }
 
-        private void mark(long address, int size, long bits) {
-            ByteBuffer buffer = ByteBuffer.wrap(ram.readOrNull(address, size)).order(ByteOrder.LITTLE_ENDIAN);
-            long entry = size == 8 ? buffer.getLong(0) : buffer.getInt(0) & 0xffff_ffffL;
+        private void mark(long address, long entry, int size, long bits) {
             if ((entry & bits) != bits) {
                 ByteBuffer updated = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
                 if (size == 8) {
@@ -245,7 +245,7 @@ final class LinearMemory {
                 } else {
                     updated.putInt((int) (entry | bits));
                 }
-                ram.writeIfRam(address, updated.array());
+                ram.write(address, updated.array());
             }
         }
 

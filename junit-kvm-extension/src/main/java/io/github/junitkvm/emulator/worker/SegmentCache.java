@@ -75,6 +75,16 @@ record SegmentCache(int selector, long base, int limit, int flags) {
         return has(L);
     }
 
+    /**
+     * @return this TSS cache with its type busy, as the CPU holds TR after {@code ltr} (QEMU's
+     *     {@code ltr} caches the descriptor before it marks it busy in the GDT)
+     */
+    SegmentCache busyTss() {
+        int type = type();
+        boolean available = type == 0x1 || type == 0x9;
+        return available ? new SegmentCache(selector, base, limit, flags | 2 << TYPE_SHIFT) : this;
+    }
+
     /** @return the descriptor's P bit */
     boolean present() {
         return has(P);

@@ -113,7 +113,7 @@ final class TaskSwitch {
 
         saveInterruptedTask();
         memory.write(next.base(), shortBytes(state.systemSegment(CpuState.SystemSegment.TR).selector()), false,
-                InterruptDelivery.GENERAL_PROTECTION, "TSS");
+                "TSS");
         descriptors.setTypeBits(selector, descriptor, BUSY);
         long cr0 = port.read(UC_X86_REG_CR0);
         if ((cr0 & X86Flags.CR0_PG) != 0) {
@@ -138,7 +138,7 @@ final class TaskSwitch {
             long mask = ss.big() ? 0xffff_ffffL : 0xffff;
             long esp = port.read(UC_X86_REG_RSP);
             long newEsp = esp - 4 & mask;
-            memory.write(ss.base() + newEsp & 0xffff_ffffL, intBytes(errorCode), false, STACK_FAULT, "stack frame");
+            memory.write(ss.base() + newEsp & 0xffff_ffffL, intBytes(errorCode), false, "stack frame");
             port.write(UC_X86_REG_RSP, esp & ~mask | newEsp);
         }
     }
@@ -155,7 +155,7 @@ final class TaskSwitch {
         for (X86Segment segment : SEGMENT_ORDER) {
             saved.putInt(state.segment(segment).selector());
         }
-        memory.write(base + EIP, saved.array(), false, InterruptDelivery.GENERAL_PROTECTION, "TSS");
+        memory.write(base + EIP, saved.array(), false, "TSS");
     }
 
     /** @return the new task's ES, CS, SS, DS, FS and GS, checked as the CPU checks them */

@@ -157,12 +157,12 @@ final class UnicornEngine implements VirtualMachine {
         interrupts = new InterruptDelivery(port, cpuState, new InterruptDelivery.Ram() {
             @Override
             public byte[] readOrNull(long address, int length) {
-                return readRamOrNull(address, length);
+                return readForDelivery(address, length);
             }
 
             @Override
-            public boolean writeIfRam(long address, byte[] data) {
-                return writeRamIfRam(address, data);
+            public boolean write(long address, byte[] data) {
+                return writeForDelivery(address, data);
             }
         });
         for (RamRegion region : ram) {
@@ -676,7 +676,55 @@ final class UnicornEngine implements VirtualMachine {
         return null;
     }
 
-    /** Writes RAM only: a stack frame in MMIO is not delivered. */
+    /**
+     * A delivery's read of the guest's tables: RAM, or, during a run, MMIO exits below
+     * {@link #MMIO_LIMIT} in accesses of up to 8 bytes, as the CPU reads a device.
+     */
+    private byte[] readForDelivery(long address, int length) {
+        byte[] bytes = readRamOrNull(address, length);
+        if (bytes != null || !deliveryReachesMmio(address, length)) {
+            return bytes;
+        }
+        bytes = new byte[length];
+        for (int done = 0; done < length; ) {
+            int size = Integer.highestOneBit(Math.min(Long.BYTES, length - done));
+            long value = exits.mmioRead(address + done, size);
+            for (int i = 0; i < size; i++) {
+                bytes[done + i] = (byte) (value >>> 8 * i);
+            }
+            done += size;
+        }
+        return bytes;
+    }
+
+    /** A delivery's write of a stack frame or a table: RAM, or MMIO exits as {@link #readForDelivery} reads. */
+    private boolean writeForDelivery(long address, byte[] data) {
+        if (writeRamIfRam(address, data)) {
+            return true;
+        }
+        if (!deliveryReachesMmio(address, data.length)) {
+            return false;
+        }
+        for (int done = 0; done < data.length; ) {
+            int size = Integer.highestOneBit(Math.min(Long.BYTES, data.length - done));
+            long value = 0;
+            for (int i = size - 1; i >= 0; i--) {
+                value = value << 8 | data[done + i] & 0xff;
+            }
+            exits.mmioWrite(address + done, size, value);
+            done += size;
+        }
+        return true;
+    }
+
+    /** @return whether the bytes are all MMIO, and a run is in progress whose listener serves them */
+    private boolean deliveryReachesMmio(long address, int length) {
+        RunState state = current;
+        return state != null && !state.stopped() && address >= 0
+                && mmio.fragments(address, length).stream().mapToInt(MmioMap.Fragment::size).sum() == length;
+    }
+
+    /** Writes RAM only. */
     private boolean writeRamIfRam(long address, byte[] data) {
         for (RamRegion region : ram) {
             if (address >= 0 && region.contains(address, data.length)) {
