@@ -6,7 +6,6 @@ package io.github.junitkvm.emulator.worker;
  */
 final class DeliveryFault extends Exception {
     private static final long serialVersionUID = 1L;
-    private static final int PAGE_FAULT = 14;
     /** {@link #pageFaultAddress()} of a fault other than #PF. */
     private static final long NO_ADDRESS = -1;
 
@@ -37,7 +36,7 @@ final class DeliveryFault extends Exception {
      * @return the page fault
      */
     static DeliveryFault pageFault(long linear, int errorCode, String reason) {
-        return new DeliveryFault(PAGE_FAULT, errorCode, linear, reason);
+        return new DeliveryFault(CpuExceptions.PAGE_FAULT, errorCode, linear, reason);
     }
 
     /** @return the exception raised */

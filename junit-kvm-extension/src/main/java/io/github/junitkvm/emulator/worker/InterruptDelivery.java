@@ -46,12 +46,6 @@ import java.util.Locale;
  * {@code setSpecialRegisters} does.
  */
 final class InterruptDelivery {
-    static final int GENERAL_PROTECTION = 13;
-    private static final int DOUBLE_FAULT = 8;
-    private static final int INVALID_TSS = 10;
-    private static final int SEGMENT_NOT_PRESENT = 11;
-    private static final int STACK_FAULT = 12;
-    private static final int PAGE_FAULT = 14;
     private static final int TASK_GATE = 0x05;
     private static final long IF = 1 << 9;
     private static final long TF = 1 << 8;
@@ -143,7 +137,7 @@ final class InterruptDelivery {
             } catch (DeliveryFault fault) {
                 chain.add(String.format(Locale.ROOT, "delivering %s: %s", CpuExceptions.name(current),
                         fault.getMessage()));
-                if (current == DOUBLE_FAULT) {
+                if (current == CpuExceptions.DOUBLE_FAULT) {
                     return new Outcome(String.format(Locale.ROOT, "triple fault after %s (%s)", description,
                             String.join("; ", chain)), null);
                 }
@@ -152,29 +146,29 @@ final class InterruptDelivery {
                 }
                 int next = fault.vector();
                 boolean doubled = contributory(current) && contributory(next)
-                        || current == PAGE_FAULT && (contributory(next) || next == PAGE_FAULT);
+                        || current == CpuExceptions.PAGE_FAULT && (contributory(next) || next == CpuExceptions.PAGE_FAULT);
                 if (soft) {
                     // The fault is reported at the INT instruction, not after it.
                     rewindSoftwareInterrupt(current);
                     soft = false;
                 }
-                current = doubled ? DOUBLE_FAULT : next;
+                current = doubled ? CpuExceptions.DOUBLE_FAULT : next;
                 code = doubled ? 0 : fault.errorCode();
             }
         }
     }
 
     private static boolean contributory(int vector) {
-        return vector == 0 || vector >= INVALID_TSS && vector <= GENERAL_PROTECTION;
+        return vector == 0 || vector >= CpuExceptions.INVALID_TSS && vector <= CpuExceptions.GENERAL_PROTECTION;
     }
 
     private static boolean pushesErrorCode(int vector) {
-        return vector == DOUBLE_FAULT || vector >= INVALID_TSS && vector <= PAGE_FAULT || vector == 17 || vector == 21;
+        return vector == CpuExceptions.DOUBLE_FAULT || vector >= CpuExceptions.INVALID_TSS && vector <= CpuExceptions.PAGE_FAULT || vector == 17 || vector == 21;
     }
 
     /** Fault-class exceptions, whose pushed EFLAGS has RF set so that the handler's IRET retries. */
     private static boolean isFault(int vector) {
-        return vector == 0 || vector >= 5 && vector <= 7 || vector >= INVALID_TSS && vector <= PAGE_FAULT
+        return vector == 0 || vector >= 5 && vector <= 7 || vector >= CpuExceptions.INVALID_TSS && vector <= CpuExceptions.PAGE_FAULT
                 || vector == 16 || vector == 17 || vector >= 19 && vector <= 21;
     }
 
@@ -201,7 +195,7 @@ final class InterruptDelivery {
                     + " INT instruction", gateDpl, cpl));
         }
         if (!bit(gate[0], 47)) {
-            throw new DeliveryFault(SEGMENT_NOT_PRESENT, vector * 8 + IDT_ERROR + ext, "its IDT gate is not present");
+            throw new DeliveryFault(CpuExceptions.SEGMENT_NOT_PRESENT, vector * 8 + IDT_ERROR + ext, "its IDT gate is not present");
         }
         boolean withError = !software && pushesErrorCode(vector);
         if (type == TASK_GATE) {
@@ -227,7 +221,7 @@ final class InterruptDelivery {
     private void deliverReal(int vector) throws DeliveryFault, UndeliverableEvent {
         DescriptorTable ivt = port.readTable(UC_X86_REG_IDTR);
         if (vector * 4L + 3 > ivt.limit()) {
-            throw new DeliveryFault(GENERAL_PROTECTION, 0, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.GENERAL_PROTECTION, 0, String.format(Locale.ROOT,
                     "its IVT entry at 0x%x is beyond the IVT's limit 0x%x", ivt.base() + vector * 4L, ivt.limit()));
         }
         byte[] entry = memory.read(ivt.base() + vector * 4L, 4, "IVT entry");
@@ -254,7 +248,7 @@ final class InterruptDelivery {
             throws DeliveryFault, UndeliverableEvent {
         boolean fromVirtual8086 = (flags & VM) != 0;
         if (fromVirtual8086 && (handler.ring() != 0 || width != 4)) {
-            throw new DeliveryFault(GENERAL_PROTECTION, handler.selector() & 0xfffc | ext, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.GENERAL_PROTECTION, handler.selector() & 0xfffc | ext, String.format(Locale.ROOT,
                     "from virtual-8086 mode its handler must be a 32-bit gate to ring 0, not %d-bit to ring %d",
                     width * 8, handler.ring()));
         }
@@ -363,7 +357,7 @@ final class InterruptDelivery {
     }
 
     private static DeliveryFault gateFault(int vector, int ext, String reason) {
-        return new DeliveryFault(GENERAL_PROTECTION, vector * 8 + IDT_ERROR + ext, reason);
+        return new DeliveryFault(CpuExceptions.GENERAL_PROTECTION, vector * 8 + IDT_ERROR + ext, reason);
     }
 
     /**
@@ -373,23 +367,23 @@ final class InterruptDelivery {
      */
     private Handler handler(int selector, long offset, int cpl, int ext, boolean longMode)
             throws DeliveryFault, UndeliverableEvent {
-        long descriptor = descriptors.read(selector, GENERAL_PROTECTION, ext, "its gate's selector");
+        long descriptor = descriptors.read(selector, CpuExceptions.GENERAL_PROTECTION, ext, "its gate's selector");
         int error = selector & 0xfffc | ext;
         int dpl = (int) (descriptor >>> 45 & 3);
         if (!bit(descriptor, 44) || !bit(descriptor, 43)) {
-            throw new DeliveryFault(GENERAL_PROTECTION, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.GENERAL_PROTECTION, error, String.format(Locale.ROOT,
                     "its gate's selector 0x%04x is not a code segment", selector));
         }
         if (dpl > cpl) {
-            throw new DeliveryFault(GENERAL_PROTECTION, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.GENERAL_PROTECTION, error, String.format(Locale.ROOT,
                     "its gate's code segment 0x%04x has DPL %d, above the CPL %d", selector, dpl, cpl));
         }
         if (!bit(descriptor, 47)) {
-            throw new DeliveryFault(SEGMENT_NOT_PRESENT, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.SEGMENT_NOT_PRESENT, error, String.format(Locale.ROOT,
                     "its gate's code segment 0x%04x is not present", selector));
         }
         if (longMode && (!bit(descriptor, 53) || bit(descriptor, 54))) {
-            throw new DeliveryFault(GENERAL_PROTECTION, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.GENERAL_PROTECTION, error, String.format(Locale.ROOT,
                     "its gate's code segment 0x%04x is not a 64-bit one", selector));
         }
         descriptors.setTypeBits(selector, descriptor, 1);
@@ -400,15 +394,15 @@ final class InterruptDelivery {
 
     /** @return the stack segment the TSS names for a ring, checked as the CPU checks it (#TS, #SS) */
     private SegmentCache stackSegment(int selector, int ring, int ext) throws DeliveryFault, UndeliverableEvent {
-        long descriptor = descriptors.read(selector, INVALID_TSS, ext, "the TSS's stack selector");
+        long descriptor = descriptors.read(selector, CpuExceptions.INVALID_TSS, ext, "the TSS's stack selector");
         int error = selector & 0xfffc | ext;
         boolean writableData = bit(descriptor, 44) && !bit(descriptor, 43) && bit(descriptor, 41);
         if ((selector & 3) != ring || (descriptor >>> 45 & 3) != ring || !writableData) {
-            throw new DeliveryFault(INVALID_TSS, error, String.format(Locale.ROOT, "the TSS's stack selector 0x%04x"
+            throw new DeliveryFault(CpuExceptions.INVALID_TSS, error, String.format(Locale.ROOT, "the TSS's stack selector 0x%04x"
                     + " for ring %d is not a writable data segment of that ring", selector, ring));
         }
         if (!bit(descriptor, 47)) {
-            throw new DeliveryFault(STACK_FAULT, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.STACK_FAULT, error, String.format(Locale.ROOT,
                     "the TSS's stack segment 0x%04x is not present", selector));
         }
         descriptors.setTypeBits(selector, descriptor, 1);

@@ -10,7 +10,6 @@ import java.util.Locale;
  * an IST pointer in a 64-bit one. An entry beyond the TSS's limit is #TS with TR's selector.
  */
 final class TaskStateSegment {
-    private static final int INVALID_TSS = 10;
     /** Type bit 3 of a TSS descriptor: a 32- (or 64-) bit TSS, not a 16-bit one. */
     private static final int WIDE = 8;
     private static final int RSP0 = 4;
@@ -71,7 +70,7 @@ final class TaskStateSegment {
 
     private static int within(SegmentCache tr, int offset, int size, int ext) throws DeliveryFault {
         if (!tr.present() || offset + size - 1 > (tr.limit() & 0xffff_ffffL)) {
-            throw new DeliveryFault(INVALID_TSS, (tr.selector() & 0xfffc) | ext, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.INVALID_TSS, (tr.selector() & 0xfffc) | ext, String.format(Locale.ROOT,
                     "its stack at offset 0x%x of the TSS (TR 0x%04x) is beyond the TSS's limit 0x%x", offset,
                     tr.selector(), tr.limit()));
         }

@@ -29,9 +29,6 @@ import java.util.Locale;
  * interrupted task, where the CPU raises it in the new one. 16-bit TSSs are beyond the emulator.
  */
 final class TaskSwitch {
-    private static final int SEGMENT_NOT_PRESENT = 11;
-    private static final int INVALID_TSS = 10;
-    private static final int STACK_FAULT = 12;
     private static final int AVAILABLE_32 = 0x09;
     private static final int AVAILABLE_16 = 0x01;
     private static final int BUSY = 2;
@@ -82,26 +79,26 @@ final class TaskSwitch {
     void throughGate(int selector, int ext, Integer errorCode) throws DeliveryFault, UndeliverableEvent {
         int error = selector & 0xfffc | ext;
         if ((selector & 4) != 0) {
-            throw new DeliveryFault(InterruptDelivery.GENERAL_PROTECTION, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.GENERAL_PROTECTION, error, String.format(Locale.ROOT,
                     "its task gate's TSS selector 0x%04x is in the LDT", selector));
         }
-        long descriptor = descriptors.read(selector, InterruptDelivery.GENERAL_PROTECTION, ext,
+        long descriptor = descriptors.read(selector, CpuExceptions.GENERAL_PROTECTION, ext,
                 "its task gate's TSS selector");
         int type = (int) (descriptor >>> 40 & 0x1f);
         if (type == AVAILABLE_16) {
             throw new UndeliverableEvent("its task gate names a 16-bit TSS, which the emulator does not switch to");
         }
         if (type != AVAILABLE_32) {
-            throw new DeliveryFault(InterruptDelivery.GENERAL_PROTECTION, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.GENERAL_PROTECTION, error, String.format(Locale.ROOT,
                     "its task gate's selector 0x%04x is not an available 32-bit TSS (type 0x%x)", selector, type));
         }
         if ((descriptor >>> 47 & 1) == 0) {
-            throw new DeliveryFault(SEGMENT_NOT_PRESENT, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.SEGMENT_NOT_PRESENT, error, String.format(Locale.ROOT,
                     "its task gate's TSS 0x%04x is not present", selector));
         }
         SegmentCache next = SegmentCache.ofDescriptor(selector, descriptor | (long) BUSY << 40);
         if ((next.limit() & 0xffff_ffffL) < MINIMUM_LIMIT) {
-            throw new DeliveryFault(INVALID_TSS, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.INVALID_TSS, error, String.format(Locale.ROOT,
                     "its task gate's TSS 0x%04x has limit 0x%x, below 0x67", selector, next.limit()));
         }
         ByteBuffer tss = ByteBuffer.wrap(memory.read(next.base(), MINIMUM_LIMIT + 1, "TSS"))
@@ -178,7 +175,7 @@ final class TaskSwitch {
         if ((selector & 0xfffc) == 0 && which != X86Segment.CS && which != X86Segment.SS) {
             return new SegmentCache(selector, 0, 0, 0);
         }
-        long descriptor = descriptors.read(selector, INVALID_TSS, ext, "the new task's " + which + " selector");
+        long descriptor = descriptors.read(selector, CpuExceptions.INVALID_TSS, ext, "the new task's " + which + " selector");
         boolean segment = (descriptor >>> 44 & 1) != 0;
         boolean code = (descriptor >>> 43 & 1) != 0;
         boolean readableOrWritable = (descriptor >>> 41 & 1) != 0;
@@ -190,11 +187,11 @@ final class TaskSwitch {
         };
         int error = selector & 0xfffc | ext;
         if (!valid) {
-            throw new DeliveryFault(INVALID_TSS, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.INVALID_TSS, error, String.format(Locale.ROOT,
                     "the new task's %s selector 0x%04x is not a segment it can load", which, selector));
         }
         if ((descriptor >>> 47 & 1) == 0) {
-            throw new DeliveryFault(which == X86Segment.SS ? STACK_FAULT : SEGMENT_NOT_PRESENT, error,
+            throw new DeliveryFault(which == X86Segment.SS ? CpuExceptions.STACK_FAULT : CpuExceptions.SEGMENT_NOT_PRESENT, error,
                     String.format(Locale.ROOT, "the new task's %s segment 0x%04x is not present", which, selector));
         }
         descriptors.setTypeBits(selector, descriptor, 1);
@@ -208,13 +205,13 @@ final class TaskSwitch {
         }
         int error = selector & 0xfffc | ext;
         long descriptor = (selector & 4) == 0
-                ? descriptors.read(selector, INVALID_TSS, ext, "the new task's LDT selector") : 0;
+                ? descriptors.read(selector, CpuExceptions.INVALID_TSS, ext, "the new task's LDT selector") : 0;
         if ((descriptor >>> 40 & 0x1f) != 2) {
-            throw new DeliveryFault(INVALID_TSS, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.INVALID_TSS, error, String.format(Locale.ROOT,
                     "the new task's LDT selector 0x%04x is not an LDT of the GDT", selector));
         }
         if ((descriptor >>> 47 & 1) == 0) {
-            throw new DeliveryFault(INVALID_TSS, error, String.format(Locale.ROOT,
+            throw new DeliveryFault(CpuExceptions.INVALID_TSS, error, String.format(Locale.ROOT,
                     "the new task's LDT 0x%04x is not present", selector));
         }
         return SegmentCache.ofDescriptor(selector, descriptor);
