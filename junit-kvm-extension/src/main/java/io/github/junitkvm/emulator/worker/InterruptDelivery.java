@@ -114,22 +114,49 @@ final class InterruptDelivery {
         this.taskSwitch = new TaskSwitch(port, state, memory, descriptors);
     }
 
+    /** Where an event comes from, which decides its error code, EXT bit, RF and DPL check. */
+    private enum Source {
+        /** {@code INT n}, {@code INT3}, {@code INTO}: checked against the gate's DPL, EIP after the instruction. */
+        SOFTWARE,
+        /** A CPU exception: an error code for the vectors that have one, RF for faults. */
+        EXCEPTION,
+        /** An interrupt from outside the CPU (a controller, NMI): no error code, whatever the vector. */
+        EXTERNAL
+    }
+
     /**
      * @param vector the vector raised
      * @param software whether an {@code INT n}, {@code INT3} or {@code INTO} raised it (EIP is then
-     *     past the instruction, and no error code is pushed)
+     *     past the instruction, and no error code is pushed); else a CPU exception
      * @param errorCode the error code the CPU computed, for the exceptions that push one
      * @param description the event in words, for a shutdown's description
      * @return how the delivery ended; after {@link Outcome#DELIVERED} CS:EIP is at the handler
      */
     Outcome deliver(int vector, boolean software, int errorCode, String description) {
+        return deliver(vector, software ? Source.SOFTWARE : Source.EXCEPTION, errorCode, description);
+    }
+
+    /**
+     * Delivers an interrupt from outside the CPU (an interrupt controller's, or NMI), between two
+     * instructions: no error code, the EXT bit in the error codes of the faults it meets, no DPL
+     * check. The caller decides whether the CPU takes it now (EFLAGS.IF, the interrupt shadow).
+     *
+     * @param vector the vector
+     * @param description the event in words, for a shutdown's description
+     * @return how the delivery ended; after {@link Outcome#DELIVERED} CS:EIP is at the handler
+     */
+    Outcome deliverExternal(int vector, String description) {
+        return deliver(vector, Source.EXTERNAL, 0, description);
+    }
+
+    private Outcome deliver(int vector, Source source, int errorCode, String description) {
         List<String> chain = new ArrayList<>();
         int current = vector;
         int code = errorCode;
-        boolean soft = software;
+        Source from = source;
         while (true) {
             try {
-                deliverOnce(current, soft, code);
+                deliverOnce(current, from, code);
                 return Outcome.DELIVERED;
             } catch (UndeliverableEvent e) {
                 return new Outcome(null, String.format(Locale.ROOT, "%s: %s", CpuExceptions.name(current),
@@ -137,7 +164,7 @@ final class InterruptDelivery {
             } catch (DeliveryFault fault) {
                 chain.add(String.format(Locale.ROOT, "delivering %s: %s", CpuExceptions.name(current),
                         fault.getMessage()));
-                if (current == CpuExceptions.DOUBLE_FAULT) {
+                if (from == Source.EXCEPTION && current == CpuExceptions.DOUBLE_FAULT) {
                     return new Outcome(String.format(Locale.ROOT, "triple fault after %s (%s)", description,
                             String.join("; ", chain)), null);
                 }
@@ -145,13 +172,14 @@ final class InterruptDelivery {
                     port.write(UC_X86_REG_CR2, fault.pageFaultAddress());
                 }
                 int next = fault.vector();
-                boolean doubled = contributory(current) && contributory(next)
-                        || current == CpuExceptions.PAGE_FAULT && (contributory(next) || next == CpuExceptions.PAGE_FAULT);
-                if (soft) {
+                // Only an exception being delivered can double: software and external events are benign.
+                boolean doubled = from == Source.EXCEPTION && (contributory(current) && contributory(next)
+                        || current == CpuExceptions.PAGE_FAULT && (contributory(next) || next == CpuExceptions.PAGE_FAULT));
+                if (from == Source.SOFTWARE) {
                     // The fault is reported at the INT instruction, not after it.
                     rewindSoftwareInterrupt(current);
-                    soft = false;
                 }
+                from = Source.EXCEPTION;
                 current = doubled ? CpuExceptions.DOUBLE_FAULT : next;
                 code = doubled ? 0 : fault.errorCode();
             }
@@ -172,14 +200,14 @@ final class InterruptDelivery {
                 || vector == 16 || vector == 17 || vector >= 19 && vector <= 21;
     }
 
-    private void deliverOnce(int vector, boolean software, int errorCode) throws DeliveryFault, UndeliverableEvent {
+    private void deliverOnce(int vector, Source source, int errorCode) throws DeliveryFault, UndeliverableEvent {
         state.load();
         if (!protectedMode()) {
             deliverReal(vector);
             return;
         }
         // Faults raised on the way name an event external to the program (EXT) unless INT n raised it.
-        int ext = software ? 0 : 1;
+        int ext = source == Source.SOFTWARE ? 0 : 1;
         boolean longMode = longMode();
         long[] gate = gate(vector, longMode ? 16 : 8, ext);
         int type = (int) (gate[0] >>> 40 & 0x1f);
@@ -190,14 +218,14 @@ final class InterruptDelivery {
         }
         int cpl = state.hflags() & 3;
         int gateDpl = (int) (gate[0] >>> 45 & 3);
-        if (software && gateDpl < cpl) {
+        if (source == Source.SOFTWARE && gateDpl < cpl) {
             throw gateFault(vector, 0, String.format(Locale.ROOT, "its gate's DPL %d is below the CPL %d of the"
                     + " INT instruction", gateDpl, cpl));
         }
         if (!bit(gate[0], 47)) {
             throw new DeliveryFault(CpuExceptions.SEGMENT_NOT_PRESENT, vector * 8 + IDT_ERROR + ext, "its IDT gate is not present");
         }
-        boolean withError = !software && pushesErrorCode(vector);
+        boolean withError = source == Source.EXCEPTION && pushesErrorCode(vector);
         if (type == TASK_GATE) {
             taskSwitch.throughGate((int) (gate[0] >>> 16 & 0xffff), ext, withError ? errorCode : null);
             return;
@@ -207,7 +235,7 @@ final class InterruptDelivery {
         Handler handler = handler((int) (gate[0] >>> 16 & 0xffff), offset, cpl, ext, longMode);
         boolean interruptGate = (type & 1) == 0;
         long flags = port.read(UC_X86_REG_EFLAGS);
-        long pushedFlags = !software && isFault(vector) ? flags | RF : flags;
+        long pushedFlags = source == Source.EXCEPTION && isFault(vector) ? flags | RF : flags;
         if (longMode) {
             deliverLong(handler, (int) (gate[0] >>> 32 & 7), ext, withError ? errorCode : null, pushedFlags);
         } else {
