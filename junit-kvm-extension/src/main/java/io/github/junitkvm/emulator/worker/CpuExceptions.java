@@ -1,7 +1,14 @@
 package io.github.junitkvm.emulator.worker;
 
-/** Names of the x86 exception vectors, for messages a person reads. */
+/** The x86 exception vectors a delivery raises, and the names of all, for messages a person reads. */
 final class CpuExceptions {
+    static final int DOUBLE_FAULT = 8;
+    static final int INVALID_TSS = 10;
+    static final int SEGMENT_NOT_PRESENT = 11;
+    static final int STACK_FAULT = 12;
+    static final int GENERAL_PROTECTION = 13;
+    static final int PAGE_FAULT = 14;
+
     private static final String[] MNEMONICS = {
         "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range exceeded",
         "#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor segment overrun",

@@ -127,8 +127,9 @@ final class CpuRegisters implements ModeRegisters {
     }
 
     /**
-     * @return the segment caches as the CPU holds them, GDTR, IDTR, CR0–CR4 and EFER; TR and LDT at
-     *     their reset values, CR8 and the APIC base 0 (Unicorn does not model them)
+     * @return the segment caches as the CPU holds them (TR and LDTR as the guest's {@code ltr} and
+     *     {@code lldt} loaded them), GDTR, IDTR, CR0–CR4 and EFER; CR8 and the APIC base 0 (Unicorn
+     *     does not model them)
      */
     @Override
     public SpecialRegisters specialRegisters() {
@@ -140,14 +141,14 @@ final class CpuRegisters implements ModeRegisters {
             segments[segment.ordinal()] = state.segment(segment).toSegment(protectedMode);
         }
         return new SpecialRegisters(segments[0], segments[1], segments[2], segments[3], segments[4], segments[5],
-                ResetState.TR, ResetState.LDT, port.readTable(UC_X86_REG_GDTR), port.readTable(UC_X86_REG_IDTR), cr0,
+                state.systemSegment(CpuState.SystemSegment.TR).busyTss().toSegment(protectedMode),
+                state.systemSegment(CpuState.SystemSegment.LDT).toSegment(protectedMode), port.readTable(UC_X86_REG_GDTR), port.readTable(UC_X86_REG_IDTR), cr0,
                 port.read(UC_X86_REG_CR2), port.read(UC_X86_REG_CR3), port.read(UC_X86_REG_CR4), 0, state.efer(), 0);
     }
 
     /**
      * Sets the segment caches, control registers and EFER as given, as {@code KVM_SET_SREGS} does,
-     * and derives the CPU's mode from them. TR, LDT, CR8 and the APIC base are not modelled and
-     * ignored.
+     * and derives the CPU's mode from them. CR8 and the APIC base are not modelled and ignored.
      */
     @Override
     public void setSpecialRegisters(SpecialRegisters registers) {
@@ -164,6 +165,8 @@ final class CpuRegisters implements ModeRegisters {
         for (X86Segment segment : X86Segment.values()) {
             state.setSegment(segment, SegmentCache.of(segments[segment.ordinal()]));
         }
+        state.setSystemSegment(CpuState.SystemSegment.TR, SegmentCache.of(registers.tr()));
+        state.setSystemSegment(CpuState.SystemSegment.LDT, SegmentCache.of(registers.ldt()));
         state.setEfer(registers.efer());
         state.setHflags(X86Flags.derive(state.hflags(), registers.cr0(), registers.efer(),
                 port.read(UC_X86_REG_EFLAGS), state));

@@ -3,9 +3,11 @@ package io.github.junitkvm.emulator.worker;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ERR_OK;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CS;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_DR0;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_GDTR;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
+import io.github.junitkvm.DescriptorTable;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.emulator.unicorn.UnicornException;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
@@ -35,6 +37,10 @@ final class CpuState implements AutoCloseable {
     /** QEMU's {@code segs[6]}, each a {@code SegmentCache}: selector (4, then padding), base (8), limit (4), flags (4). */
     private static final int SEGMENTS = 184;
     private static final int SEGMENT_SIZE = 24;
+    /** QEMU's {@code gdt}, a {@code SegmentCache} after {@code ldt} and {@code tr}: where the layout is checked. */
+    private static final int GDT_INDEX = 8;
+    private static final long PROBE_GDT_BASE = 0x5a5a_5000L;
+    private static final int PROBE_GDT_LIMIT = 0x1237;
     private static final int BASE = 8;
     private static final int LIMIT = 16;
     private static final int FLAGS = 20;
@@ -95,6 +101,11 @@ final class CpuState implements AutoCloseable {
             port.write(UC_X86_REG_CS, PROBE_SELECTOR);
             probe.load();
             require(probe.selector(X86Segment.CS) == PROBE_SELECTOR, "the CS selector", probe.selector(X86Segment.CS));
+            port.writeTable(UC_X86_REG_GDTR, new DescriptorTable(PROBE_GDT_BASE, PROBE_GDT_LIMIT));
+            probe.load();
+            long gdt = data + SEGMENTS + (long) GDT_INDEX * SEGMENT_SIZE;
+            require(context.getLong(gdt + BASE) == PROBE_GDT_BASE && context.getInt(gdt + LIMIT) == PROBE_GDT_LIMIT,
+                    "GDTR, after LDTR and TR", context.getLong(gdt + BASE));
             port.writeEfer(FRESH_EFER & ~X86Flags.EFER_LME);
             for (int i = 0; i < DEBUG_REGISTERS; i++) {
                 port.write(UC_X86_REG_DR0 + i, DEBUG_MARK + i);
@@ -195,18 +206,48 @@ final class CpuState implements AutoCloseable {
 
     /** @param segment which @return its cache: selector, base, limit and QEMU's attribute flags */
     SegmentCache segment(X86Segment segment) {
-        long at = segmentAt(segment);
-        return new SegmentCache(context.getInt(at) & 0xffff, context.getLong(at + BASE), context.getInt(at + LIMIT),
-                context.getInt(at + FLAGS));
+        return cacheAt(segmentAt(segment));
     }
 
     /** @param segment which @param cache its new cache */
     void setSegment(X86Segment segment, SegmentCache cache) {
-        long at = segmentAt(segment);
+        writeCache(segmentAt(segment), cache);
+    }
+
+    private SegmentCache cacheAt(long at) {
+        return new SegmentCache(context.getInt(at) & 0xffff, context.getLong(at + BASE), context.getInt(at + LIMIT),
+                context.getInt(at + FLAGS));
+    }
+
+    private void writeCache(long at, SegmentCache cache) {
         context.setInt(at, cache.selector());
         context.setLong(at + BASE, cache.base());
         context.setInt(at + LIMIT, cache.limit());
         context.setInt(at + FLAGS, cache.flags());
+    }
+
+    /** The two system segment registers, cached as the six others are, with QEMU's index of each. */
+    enum SystemSegment {
+        /** LDTR: the local descriptor table. */
+        LDT(6),
+        /** TR: the task state segment. */
+        TR(7);
+
+        private final int qemuIndex;
+
+        SystemSegment(int qemuIndex) {
+            this.qemuIndex = qemuIndex;
+        }
+    }
+
+    /** @param register LDTR or TR @return its cache, as the guest's {@code lldt} and {@code ltr} loaded it */
+    SegmentCache systemSegment(SystemSegment register) {
+        return cacheAt(data + SEGMENTS + (long) register.qemuIndex * SEGMENT_SIZE);
+    }
+
+    /** @param register LDTR or TR @param cache its new cache */
+    void setSystemSegment(SystemSegment register, SegmentCache cache) {
+        writeCache(data + SEGMENTS + (long) register.qemuIndex * SEGMENT_SIZE, cache);
     }
 
     /** @return whether {@link #takePendingException()} can work: its fields were found when the engine opened */

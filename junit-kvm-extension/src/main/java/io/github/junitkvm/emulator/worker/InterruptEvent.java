@@ -6,7 +6,6 @@ import java.util.Locale;
 
 /** Describes an interrupt or exception for a person, as a shutdown's description names its cause. */
 final class InterruptEvent {
-    private static final int PAGE_FAULT = 14;
 
     private InterruptEvent() {
     }
@@ -28,7 +27,7 @@ final class InterruptEvent {
         if (!software && errorCode != 0) {
             text.append(String.format(Locale.ROOT, ", error code 0x%x", errorCode));
         }
-        if (!software && vector == PAGE_FAULT) {
+        if (!software && vector == CpuExceptions.PAGE_FAULT) {
             text.append(String.format(Locale.ROOT, ", CR2 0x%x", port.read(UC_X86_REG_CR2)));
         }
         return text.toString();

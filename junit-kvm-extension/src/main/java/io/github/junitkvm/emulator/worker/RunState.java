@@ -25,6 +25,8 @@ final class RunState {
     private AbandonedAccess abandoned;
     private boolean completing;
     private int completingInstructions;
+    /** The address {@link #executing} recorded last; -1 before the first. */
+    private long lastTraced = -1;
 
     /**
      * @param stopPorts ports whose {@code OUT} ends the run
@@ -57,7 +59,16 @@ final class RunState {
     void executing(long address) {
         if (trace != null && !stopped() && !completing) {
             trace.record(address);
+            lastTraced = address;
         }
+    }
+
+    /**
+     * @param address an instruction's linear address
+     * @return whether it is the instruction the trace recorded last
+     */
+    boolean lastTraced(long address) {
+        return lastTraced == address;
     }
 
     /** @return the instructions recorded, empty when the run does not trace */

@@ -48,6 +48,14 @@ record SegmentCache(int selector, long base, int limit, int flags) {
     }
 
     /**
+     * @param ring the privilege level a long-mode delivery enters
+     * @return the null stack segment that delivery loads: selector and DPL the ring, nothing present
+     */
+    static SegmentCache nullStack(int ring) {
+        return new SegmentCache(ring, 0, 0, ring << DPL_SHIFT);
+    }
+
+    /**
      * @param protectedMode whether CR0.PE is set: there a cache without P is an unusable segment, as a
      *     null selector leaves it
      * @return the segment as the API has it
@@ -65,6 +73,26 @@ record SegmentCache(int selector, long base, int limit, int flags) {
     /** @return the descriptor's L bit: a 64-bit code segment */
     boolean longCode() {
         return has(L);
+    }
+
+    /**
+     * @return this TSS cache with its type busy, as the CPU holds TR after {@code ltr} (QEMU's
+     *     {@code ltr} caches the descriptor before it marks it busy in the GDT)
+     */
+    SegmentCache busyTss() {
+        int type = type();
+        boolean available = type == 0x1 || type == 0x9;
+        return available ? new SegmentCache(selector, base, limit, flags | 2 << TYPE_SHIFT) : this;
+    }
+
+    /** @return the descriptor's P bit */
+    boolean present() {
+        return has(P);
+    }
+
+    /** @return the descriptor's type, 4 bits (for a TSS: 9 or 0xb, 32- or 64-bit; 1 or 3, 16-bit) */
+    int type() {
+        return flags >>> TYPE_SHIFT & 0xf;
     }
 
     /** @return the descriptor privilege level */

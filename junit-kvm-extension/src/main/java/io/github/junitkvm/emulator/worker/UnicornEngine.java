@@ -25,6 +25,7 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_IN
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_OUT;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CR0;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CS;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RCX;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RIP;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.ucCtlWrite;
 
@@ -156,12 +157,12 @@ final class UnicornEngine implements VirtualMachine {
         interrupts = new InterruptDelivery(port, cpuState, new InterruptDelivery.Ram() {
             @Override
             public byte[] readOrNull(long address, int length) {
-                return readRamOrNull(address, length);
+                return readForDelivery(address, length);
             }
 
             @Override
-            public boolean writeIfRam(long address, byte[] data) {
-                return writeRamIfRam(address, data);
+            public boolean write(long address, byte[] data) {
+                return writeForDelivery(address, data);
             }
         });
         for (RamRegion region : ram) {
@@ -453,9 +454,15 @@ final class UnicornEngine implements VirtualMachine {
 
     private void onCode(Pointer engine, long address, int size, Pointer userData) {
         RunState state = current;
-        if (state != null) {
+        if (state != null && !(state.lastTraced(address) && countExhausted(address))) {
             state.executing(address);
         }
+    }
+
+    /** @return whether the instruction at this address is a {@code REP} string instruction whose count is 0 */
+    private boolean countExhausted(long address) {
+        int width = RepeatedString.countWidth(readRamOrNull(address, MAX_INSTRUCTION_LENGTH), registers.codeWidth());
+        return width != 0 && (port.read(UC_X86_REG_RCX) & (width == 64 ? -1L : (1L << width) - 1)) == 0;
     }
 
     private void onOut(Pointer engine, int port, int size, int value, Pointer userData) {
@@ -669,7 +676,55 @@ final class UnicornEngine implements VirtualMachine {
         return null;
     }
 
-    /** Writes RAM only: a stack frame in MMIO is not delivered. */
+    /**
+     * A delivery's read of the guest's tables: RAM, or, during a run, MMIO exits below
+     * {@link #MMIO_LIMIT} in accesses of up to 8 bytes, as the CPU reads a device.
+     */
+    private byte[] readForDelivery(long address, int length) {
+        byte[] bytes = readRamOrNull(address, length);
+        if (bytes != null || !deliveryReachesMmio(address, length)) {
+            return bytes;
+        }
+        bytes = new byte[length];
+        for (int done = 0; done < length; ) {
+            int size = Integer.highestOneBit(Math.min(Long.BYTES, length - done));
+            long value = exits.mmioRead(address + done, size);
+            for (int i = 0; i < size; i++) {
+                bytes[done + i] = (byte) (value >>> 8 * i);
+            }
+            done += size;
+        }
+        return bytes;
+    }
+
+    /** A delivery's write of a stack frame or a table: RAM, or MMIO exits as {@link #readForDelivery} reads. */
+    private boolean writeForDelivery(long address, byte[] data) {
+        if (writeRamIfRam(address, data)) {
+            return true;
+        }
+        if (!deliveryReachesMmio(address, data.length)) {
+            return false;
+        }
+        for (int done = 0; done < data.length; ) {
+            int size = Integer.highestOneBit(Math.min(Long.BYTES, data.length - done));
+            long value = 0;
+            for (int i = size - 1; i >= 0; i--) {
+                value = value << 8 | data[done + i] & 0xff;
+            }
+            exits.mmioWrite(address + done, size, value);
+            done += size;
+        }
+        return true;
+    }
+
+    /** @return whether the bytes are all MMIO, and a run is in progress whose listener serves them */
+    private boolean deliveryReachesMmio(long address, int length) {
+        RunState state = current;
+        return state != null && !state.stopped() && address >= 0
+                && mmio.fragments(address, length).stream().mapToInt(MmioMap.Fragment::size).sum() == length;
+    }
+
+    /** Writes RAM only. */
     private boolean writeRamIfRam(long address, byte[] data) {
         for (RamRegion region : ram) {
             if (address >= 0 && region.contains(address, data.length)) {
