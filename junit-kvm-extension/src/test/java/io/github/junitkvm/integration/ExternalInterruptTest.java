@@ -100,6 +100,29 @@ class ExternalInterruptTest {
         assertThat(run.registers().rsi()).as("the interrupt's return address").isEqualTo(run.registers().rdi());
     }
 
+    /** The README's example, verbatim. */
+    @Test
+    @KvmGuest(asm = """
+            xor  %ax, %ax
+            mov  %ax, %ds
+            movw $isr, 0x24*4       # IVT entry 0x24
+            movw $0, 0x24*4+2
+            mov  $0x7000, %sp
+            out  %al, $0x90         # asks the device for data; IF is still clear
+            sti
+            hlt                     # sleeps until the device interrupts
+            hlt                     # IF set, nothing pending: the run ends here
+    isr:    in   $0x91, %al         # the data
+            iret
+            """)
+    void deviceInterrupt(KvmVm vm) {
+        vm.onPortOut(0x90, (port, size, value) -> vm.raiseInterrupt(0x24));
+        vm.onPortIn(0x91, (port, size) -> 'k');
+
+        assertThat(vm.run()).haltedNormally().exits().containsExactly(
+                VmExit.ioOut(0x90, 0), VmExit.externalInterrupt(0x24), VmExit.ioIn(0x91, 1), VmExit.hlt());
+    }
+
     @Test
     @KvmGuest(asm = REAL_MODE_SETUP + """
                     cli
@@ -327,5 +350,15 @@ class ExternalInterruptTest {
                     .hasMessageContaining("32 to 255");
         }
         assertThat(vm.run()).stoppedWith(ExitReason.HLT);
+    }
+
+    @Test
+    @KvmGuest(code = "f4")
+    void aClosedVmRefusesInterrupts(KvmVm vm) {
+        vm.close();
+
+        assertThatThrownBy(() -> vm.raiseInterrupt(0x40)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(vm::raiseNmi).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 }
