@@ -38,6 +38,17 @@ final class InterruptLines {
         pause();
     }
 
+    /**
+     * The engine looks at the lines at an instruction boundary: a pause asked for so far has done
+     * its work.
+     *
+     * @return whether nothing is raised: no line asserted, no NMI waiting
+     */
+    synchronized boolean quiet() {
+        pauseWanted = false;
+        return !requested && raisedNmis == 0;
+    }
+
     /** @return whether the line is asserted */
     synchronized boolean requested() {
         return requested;
