@@ -9,6 +9,7 @@ import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
+import io.github.junitkvm.Memory;
 import io.github.junitkvm.VmExit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -175,6 +176,30 @@ class ExternalInterruptTest {
         assertThat(run).haltedNormally().hasSerialOutput("k");
         assertThat(run).exits().containsExactly(VmExit.ioOut(0x90, 0), VmExit.externalInterrupt(0x24),
                 VmExit.ioIn(0x91, 1), VmExit.ioOut(0x3f8, 'k'), VmExit.hlt());
+    }
+
+    @Test
+    @KvmGuest(memory = @Memory(guestAddress = 0, size = 0x10000), asm = REAL_MODE_SETUP + """
+                    mov     $0x2000, %ax
+                    mov     %ax, %es
+                    sti
+                    nop
+                    movb    %es:0, %bl      # MMIO: the device raises its interrupt as it answers
+                    hlt
+            isr:    mov     %bl, %al        # the read has completed before the interrupt
+                    out     %al, $0x80
+                    iret
+            """)
+    void anMmioHandlerRaisesItAndTheAccessCompletesFirst(KvmVm vm) {
+        vm.onMmio(0x20000, 0x1000, (address, size) -> {
+            vm.raiseInterrupt(0x40);
+            return 0x5a;
+        });
+
+        GuestRun run = vm.run();
+
+        assertThat(run).exits().containsExactly(VmExit.mmioRead(0x20000, 1), VmExit.externalInterrupt(0x40),
+                VmExit.ioOut(0x80, 0x5a), VmExit.hlt());
     }
 
     @Test
