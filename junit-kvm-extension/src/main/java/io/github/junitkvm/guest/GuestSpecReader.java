@@ -8,6 +8,7 @@ import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.Memory;
 import io.github.junitkvm.Registers;
+import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.TraceRecorder;
 import io.github.junitkvm.firmware.FirmwareRom;
@@ -94,7 +95,32 @@ public final class GuestSpecReader {
         }
         return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()),
                 new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()), guest.trace(),
-                guest.firmware(), code.symbols());
+                guest.firmware(), code.symbols(), readVcpus(guest));
+    }
+
+    private static VcpuSpec readVcpus(KvmGuest guest) {
+        if (guest.vcpus() < 1 || guest.vcpus() > MachineConfig.MAX_VCPUS) {
+            throw problem("vcpus = " + guest.vcpus(), "not between 1 and %d", MachineConfig.MAX_VCPUS);
+        }
+        if (guest.vcpus() == 1) {
+            if (guest.apEntry() != -1) {
+                throw problem(String.format("apEntry = 0x%x", guest.apEntry()), "the guest has no application"
+                        + " processor to start there: set vcpus to 2 or more");
+            }
+            return VcpuSpec.ONE;
+        }
+        if (guest.apEntry() == -1) {
+            throw problem("vcpus = " + guest.vcpus(), "the application processors need apEntry, the address"
+                    + " where they start (starting them with INIT and SIPI through a local APIC is not supported yet)");
+        }
+        if (guest.apEntry() < 0) {
+            throw problem(String.format("apEntry = 0x%x", guest.apEntry()), "not a guest address");
+        }
+        if (guest.trace() != 0) {
+            throw problem("trace = " + guest.trace(), "a guest of %d vCPUs is not traced; trace a guest of one",
+                    guest.vcpus());
+        }
+        return new VcpuSpec(guest.vcpus(), guest.apEntry());
     }
 
     /**

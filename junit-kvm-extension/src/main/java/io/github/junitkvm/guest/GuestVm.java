@@ -13,6 +13,7 @@ import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.GuestSymbol;
+import io.github.junitkvm.GuestVcpu;
 import io.github.junitkvm.GuestText;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.InterruptHandler;
@@ -32,9 +33,11 @@ import io.github.junitkvm.firmware.FirmwareRom;
 import io.github.junitkvm.firmware.InterruptTraps;
 import io.github.junitkvm.firmware.PcBios;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * The {@link KvmVm} of the public API, on any backend: owns one {@link VirtualMachine} from a
@@ -80,6 +83,8 @@ public final class GuestVm implements KvmVm {
     private PcBios bios;
     /** The recorder of the run in progress, which keeps what the guest prints through the BIOS. */
     private ExitRecorder runRecorder;
+    /** The vCPU whose exit the handlers now handle; only read on the run's thread. */
+    private int handlerVcpu;
 
     private GuestVm(VirtualMachine machine, MachineSource source, MachineConfig config, GuestSpec spec,
                     Consumer<GuestRun> runObserver) {
@@ -129,7 +134,7 @@ public final class GuestVm implements KvmVm {
      * @return the VM, not yet run; the caller owns it
      */
     public static GuestVm create(MachineSource source, GuestSpec spec, Consumer<GuestRun> runObserver) {
-        MachineConfig config = new MachineConfig(spec.ram(), spec.mode(), spec.trace());
+        MachineConfig config = new MachineConfig(spec.ram(), spec.mode(), spec.trace(), spec.vcpus().count());
         VirtualMachine machine = source.obtain(config);
         try {
             GuestVm vm = new GuestVm(machine, source, config, spec, runObserver);
@@ -144,6 +149,7 @@ public final class GuestVm implements KvmVm {
                     spec.firmware() != Firmware.NONE && spec.mode() != CpuMode.REAL
                             ? FirmwareRom.interruptDescriptorTable(spec.mode()) : CpuModeSetup.NO_IDT);
             machine.setRegisters(spec.registers());
+            vm.prepareApplicationProcessors();
             return vm;
         } catch (RuntimeException | Error e) {
             source.release(machine, config, false);
@@ -155,6 +161,22 @@ public final class GuestVm implements KvmVm {
      * Fills the firmware ROM, its IDTs and, in {@code REAL} mode, the interrupt vector table; the
      * guest's image then goes over them.
      */
+    /**
+     * Gives each application processor the BSP's system registers and its general registers but
+     * RIP (the APs' entry), RDI (its index) and RSP (0), as {@link io.github.junitkvm.KvmGuest#apEntry()}
+     * promises.
+     */
+    private void prepareApplicationProcessors() {
+        if (!spec.vcpus().several()) {
+            return;
+        }
+        SpecialRegisters system = machine.specialRegisters();
+        for (int ap = 1; ap < spec.vcpus().count(); ap++) {
+            machine.setSpecialRegisters(ap, system);
+            machine.setRegisters(ap, spec.registers().withRip(spec.vcpus().apEntry()).withRdi(ap).withRsp(0));
+        }
+    }
+
     private void installFirmware() {
         FirmwareRom.install(memory, spec.mode(), SystemTables.CODE32_SELECTOR, SystemTables.CODE64_SELECTOR);
         firmware = new InterruptTraps(this, this::isClosed);
@@ -183,7 +205,23 @@ public final class GuestVm implements KvmVm {
     @Override
     public GeneralRegisters registers() {
         ensureUsable("KvmVm.registers()");
-        return machine.registers();
+        return registersOf(vcpuAtHand());
+    }
+
+    /**
+     * @return the vCPU the caller means without naming one: during a run, a handler's is that of
+     *     the vCPU whose exit it handles; otherwise vCPU 0
+     */
+    private int vcpuAtHand() {
+        return isHandlerThread() ? handlerVcpu : 0;
+    }
+
+    private GeneralRegisters registersOf(int vcpu) {
+        return vcpu == 0 ? machine.registers() : machine.registers(vcpu);
+    }
+
+    private SpecialRegisters specialRegistersOf(int vcpu) {
+        return vcpu == 0 ? machine.specialRegisters() : machine.specialRegisters(vcpu);
     }
 
     @Override
@@ -193,32 +231,42 @@ public final class GuestVm implements KvmVm {
         Rflags.problem(registers.rflags()).ifPresent(why -> {
             throw new IllegalArgumentException(String.format("cannot set rflags to 0x%x: %s", registers.rflags(), why));
         });
+        int vcpu = vcpuAtHand();
         if (isHandlerThread()) {
-            long rip = machine.registers().rip();
+            long rip = registersOf(vcpu).rip();
             if (registers.rip() != rip) {
                 throw movedInHandler(String.format("RIP from 0x%x to 0x%x", rip, registers.rip()));
             }
         }
-        machine.setRegisters(registers);
+        if (vcpu == 0) {
+            machine.setRegisters(registers);
+        } else {
+            machine.setRegisters(vcpu, registers);
+        }
     }
 
     @Override
     public SpecialRegisters specialRegisters() {
         ensureUsable("KvmVm.specialRegisters()");
-        return machine.specialRegisters();
+        return specialRegistersOf(vcpuAtHand());
     }
 
     @Override
     public void setSpecialRegisters(SpecialRegisters registers) {
         ensureUsable("KvmVm.setSpecialRegisters()");
         Objects.requireNonNull(registers, "registers");
+        int vcpu = vcpuAtHand();
         if (isHandlerThread()) {
-            Segment cs = machine.specialRegisters().cs();
+            Segment cs = specialRegistersOf(vcpu).cs();
             if (!registers.cs().equals(cs)) {
                 throw movedInHandler("CS from " + cs + " to " + registers.cs());
             }
         }
-        machine.setSpecialRegisters(registers);
+        if (vcpu == 0) {
+            machine.setSpecialRegisters(registers);
+        } else {
+            machine.setSpecialRegisters(vcpu, registers);
+        }
     }
 
     @Override
@@ -403,6 +451,8 @@ public final class GuestVm implements KvmVm {
         runRecorder = recorder;
         // A run is one machine run per guest library log line, and one more: its trace joins theirs.
         TraceRecorder trace = spec.trace() > 0 ? new TraceRecorder(spec.trace()) : null;
+        VcpuRun vcpus = new VcpuRun(machine, spec.vcpus().count(), vcpu -> spec.vcpus().several()
+                ? new VcpuExits(vcpu, recorder, this::handlingExitOf) : recorder);
         long start = System.nanoTime();
         VmExit last;
         try (RunWatchdog.Watch watch = RunWatchdog.watchCurrentThread(timeout, machine::requestStop)) {
@@ -413,7 +463,7 @@ public final class GuestVm implements KvmVm {
                 }
             }
             try {
-                last = runUntilStop(recorder, trace, watch, timeout);
+                last = runUntilStop(vcpus, recorder, trace, watch, timeout);
             } finally {
                 synchronized (lifecycle) {
                     runWatch = null;
@@ -422,8 +472,14 @@ public final class GuestVm implements KvmVm {
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         recorder.rethrowHandlerFailure();
+        recorder.vcpu(vcpus.lastExitVcpu());
         recorder.stoppedBy(last);
-        GuestRun run = new RecordedRun(recorder, StateAtStop.read(machine),
+        StateAtStop bsp = StateAtStop.read(machine);
+        List<GuestVcpu> states = IntStream.range(0, spec.vcpus().count())
+                .<GuestVcpu>mapToObj(vcpu -> new RecordedVcpu(vcpu, vcpus.stopOf(vcpu, last), recorder.exitsOf(vcpu),
+                        vcpu == 0 ? bsp : StateAtStop.read(machine, vcpu)))
+                .toList();
+        GuestRun run = new RecordedRun(recorder, bsp, states,
                 new RamView(machine, layout, () -> ensureCurrent(runGeneration)), duration, backend, spec.mode(),
                 Optional.ofNullable(trace).map(TraceRecorder::snapshot));
         runObserver.accept(run);
@@ -460,10 +516,10 @@ public final class GuestVm implements KvmVm {
      * {@link ExitReason#CLOSED}, also when it came before the machine could stop the run, so that
      * the closed machine, or the memory of a guest library report, refused to go on.
      */
-    private VmExit runUntilStop(ExitRecorder recorder, TraceRecorder trace, RunWatchdog.Watch watch,
+    private VmExit runUntilStop(VcpuRun vcpus, ExitRecorder recorder, TraceRecorder trace, RunWatchdog.Watch watch,
                                 Duration timeout) {
         try {
-            return runServingReports(recorder, trace, watch, timeout);
+            return runServingReports(vcpus, recorder, trace, watch, timeout);
         } catch (IllegalStateException refused) {
             if (watch.verdict() != RunWatchdog.Verdict.CLOSED) {
                 throw refused;
@@ -480,10 +536,11 @@ public final class GuestVm implements KvmVm {
      *
      * @param trace collects the trace of each run of the machine, or null when the guest is not traced
      */
-    private VmExit runServingReports(ExitRecorder recorder, TraceRecorder trace, RunWatchdog.Watch watch,
-                                     Duration timeout) {
+    private VmExit runServingReports(VcpuRun vcpus, ExitRecorder recorder, TraceRecorder trace,
+                                     RunWatchdog.Watch watch, Duration timeout) {
         while (true) {
-            StopCause cause = machine.run(devices.stopPorts(), recorder);
+            StopCause cause = vcpus.run(devices.stopPorts());
+            recorder.vcpu(vcpus.lastExitVcpu());
             if (trace != null) {
                 trace.append(lastRunTrace());
             }
@@ -534,6 +591,12 @@ public final class GuestVm implements KvmVm {
             case INTERNAL_ERROR -> VmExit.of(ExitReason.INTERNAL_ERROR, cause.value(), cause.detail());
             case EMULATOR_FAULT -> VmExit.of(ExitReason.EMULATOR_FAULT, cause.value(), cause.detail());
         };
+    }
+
+    /** A vCPU's exit reaches the handlers: they see that vCPU, and the exit is recorded as its. */
+    private void handlingExitOf(int vcpu) {
+        handlerVcpu = vcpu;
+        runRecorder.vcpu(vcpu);
     }
 
     private void ensureOpen() {

@@ -7,6 +7,7 @@ import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestAssertion;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.GuestVcpu;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.VmExit;
@@ -34,9 +35,11 @@ final class RecordedRun implements GuestRun {
     private final long droppedGuestLogLines;
     private final Optional<GuestAssertion> guestAssertionFailure;
     private final Optional<InstructionTrace> trace;
+    private final List<GuestVcpu> vcpus;
 
-    RecordedRun(ExitRecorder recorder, StateAtStop state, GuestMemory memory, Duration duration,
+    RecordedRun(ExitRecorder recorder, StateAtStop state, List<GuestVcpu> vcpus, GuestMemory memory, Duration duration,
                 Backend backend, CpuMode mode, Optional<InstructionTrace> trace) {
+        this.vcpus = List.copyOf(vcpus);
         this.exits = recorder.exits();
         this.portOutput = recorder.portOutput();
         this.serialOutput = recorder.serialOutput();
@@ -52,6 +55,20 @@ final class RecordedRun implements GuestRun {
         this.droppedGuestLogLines = recorder.droppedGuestLogLines();
         this.guestAssertionFailure = recorder.guestAssertionFailure();
         this.trace = trace;
+    }
+
+    @Override
+    public int vcpuCount() {
+        return vcpus.size();
+    }
+
+    @Override
+    public GuestVcpu vcpu(int index) {
+        if (index < 0 || index >= vcpus.size()) {
+            throw new IllegalArgumentException("vCPU " + index + " does not exist: the guest has " + vcpus.size()
+                    + (vcpus.size() == 1 ? " vCPU, 0" : " vCPUs, 0 to " + (vcpus.size() - 1)));
+        }
+        return vcpus.get(index);
     }
 
     @Override

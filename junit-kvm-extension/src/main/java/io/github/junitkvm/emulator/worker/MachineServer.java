@@ -3,6 +3,7 @@ package io.github.junitkvm.emulator.worker;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.MachineConfig;
+import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.protocol.ExitCall;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioRead;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioWrite;
@@ -39,7 +40,7 @@ final class MachineServer implements Runnable {
     private final ParentLink parent;
     private final StopSwitch stopSwitch;
     private final BlockingQueue<Message> requests;
-    private UnicornEngine engine;
+    private VirtualMachine engine;
 
     /**
      * @param uc the loaded library
@@ -81,7 +82,9 @@ final class MachineServer implements Runnable {
             if (engine != null) {
                 throw new IllegalStateException("this emulator worker already hosts a machine");
             }
-            engine = UnicornEngine.open(uc, create.config(), stopSwitch);
+            MachineConfig config = create.config();
+            engine = config.vcpus() == 1 ? UnicornEngine.open(uc, config, stopSwitch)
+                    : UnicornVcpus.open(config, ram -> UnicornEngine.open(uc, config, stopSwitch, ram));
             return null;
         }
         if (message instanceof Destroy) {
@@ -95,15 +98,20 @@ final class MachineServer implements Runnable {
             if (engine == null) {
                 throw new IllegalStateException("this emulator worker hosts no machine");
             }
-            return request.call().invoke(engine, new Exits());
+            return request.call().invoke(engine, Exits::new);
         }
         throw new IllegalStateException("the emulator worker does not accept " + message);
     }
 
-    /** The parent's listener, as the engine's run sees it: one per call, so one per run. */
+    /** The parent's listener of one vCPU, as the engine's run sees it: one per vCPU and call, so per run. */
     private final class Exits implements ExitListener {
+        private final int vcpu;
         /** The ports the parent observes, asked for at the run's first {@code OUT}. */
         private Set<Integer> observed;
+
+        Exits(int vcpu) {
+            this.vcpu = vcpu;
+        }
 
         @Override
         public Set<Integer> observedPorts() {
@@ -123,7 +131,7 @@ final class MachineServer implements Runnable {
             if (observedPorts().contains(port)) {
                 await(new PortOut(port, size, value));
             } else {
-                parent.stream(new Exit(new PortOut(port, size, value), false));
+                parent.stream(new Exit(vcpu, new PortOut(port, size, value), false));
             }
         }
 
@@ -143,7 +151,7 @@ final class MachineServer implements Runnable {
          */
         @SuppressWarnings("unchecked")
         private <R> R await(ExitCall<R> exit) {
-            parent.reply(new Exit(exit, true));
+            parent.reply(new Exit(vcpu, exit, true));
             try {
                 while (true) {
                     Message message = requests.take();

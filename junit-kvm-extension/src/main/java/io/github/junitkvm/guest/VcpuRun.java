@@ -1,0 +1,99 @@
+package io.github.junitkvm.guest;
+
+import io.github.junitkvm.ExitReason;
+import io.github.junitkvm.VmExit;
+import io.github.junitkvm.backend.ExitListener;
+import io.github.junitkvm.backend.StopCause;
+import io.github.junitkvm.backend.VirtualMachine;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
+
+/**
+ * The vCPUs over one {@code KvmVm.run()}, which may run the machine several times (once per guest
+ * library log line): a vCPU that has halted stays halted, the others run again, and at the end
+ * each vCPU's stop is known, and which vCPU's stop ended the run.
+ */
+final class VcpuRun {
+    private final VirtualMachine machine;
+    private final IntFunction<ExitListener> listenerOf;
+    private final StopCause[] stops;
+    /** The vCPU whose stop ended the last machine run; -1 when it was stopped from outside. */
+    private int ender;
+
+    /**
+     * @param machine the machine
+     * @param vcpus how many vCPUs it has
+     * @param listenerOf the listener of each vCPU
+     */
+    VcpuRun(VirtualMachine machine, int vcpus, IntFunction<ExitListener> listenerOf) {
+        this.machine = machine;
+        this.listenerOf = listenerOf;
+        this.stops = new StopCause[vcpus];
+    }
+
+    /**
+     * Runs the machine: every vCPU that has not halted in this {@code KvmVm.run()}.
+     *
+     * @param stopPorts ports whose {@code OUT} stops the machine
+     * @return the stop that ended the machine's run: the first vCPU's (by index) that stopped for
+     *     anything but {@code HLT} or a stop request, else a stop request if there was one (a stop
+     *     from outside), else {@code HLT}: every vCPU halted
+     */
+    StopCause run(Set<Integer> stopPorts) {
+        if (stops.length == 1) {
+            stops[0] = machine.run(stopPorts, listenerOf.apply(0));
+            ender = stops[0].kind() == StopCause.Kind.STOP_REQUESTED ? -1 : 0;
+            return stops[0];
+        }
+        List<ExitListener> listeners = IntStream.range(0, stops.length)
+                .mapToObj(vcpu -> halted(vcpu) ? null : listenerOf.apply(vcpu)).toList();
+        List<StopCause> now = machine.runAll(stopPorts, listeners);
+        for (int vcpu = 0; vcpu < stops.length; vcpu++) {
+            if (now.get(vcpu) != null) {
+                stops[vcpu] = now.get(vcpu);
+            }
+        }
+        for (int vcpu = 0; vcpu < stops.length; vcpu++) {
+            StopCause.Kind kind = stops[vcpu].kind();
+            if (kind != StopCause.Kind.HLT && kind != StopCause.Kind.STOP_REQUESTED) {
+                ender = vcpu;
+                return stops[vcpu];
+            }
+        }
+        for (StopCause stop : stops) {
+            if (stop.kind() == StopCause.Kind.STOP_REQUESTED) {
+                ender = -1;
+                return stop;
+            }
+        }
+        ender = 0;
+        return stops[0];
+    }
+
+    private boolean halted(int vcpu) {
+        return stops[vcpu] != null && stops[vcpu].kind() == StopCause.Kind.HLT;
+    }
+
+    /** @return the vCPU the run's last exit is recorded for: the one whose stop ended the run, else 0 */
+    int lastExitVcpu() {
+        return Math.max(ender, 0);
+    }
+
+    /**
+     * @param vcpu a vCPU's index
+     * @param last the run's last exit
+     * @return why that vCPU stopped, as {@link io.github.junitkvm.GuestVcpu#stop()} says
+     */
+    VmExit stopOf(int vcpu, VmExit last) {
+        if (vcpu == ender || ender == -1 && !halted(vcpu) || stops.length == 1) {
+            return last;
+        }
+        if (halted(vcpu)) {
+            return VmExit.hlt();
+        }
+        return VmExit.of(ExitReason.STOPPED, 0, "stopped where it was when vCPU " + ender + " ended the run ("
+                + last.reason() + ")");
+    }
+}
