@@ -38,6 +38,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The {@link KvmVm} of the public API, on any backend: owns one {@link VirtualMachine} from a
@@ -476,7 +477,9 @@ public final class GuestVm implements KvmVm {
         recorder.stoppedBy(last);
         StateAtStop bsp = StateAtStop.read(machine);
         List<GuestVcpu> states = IntStream.range(0, spec.vcpus().count())
-                .<GuestVcpu>mapToObj(vcpu -> new RecordedVcpu(vcpu, vcpus.stopOf(vcpu, last), recorder.exitsOf(vcpu),
+                .<GuestVcpu>mapToObj(vcpu -> new RecordedVcpu(vcpu, vcpus.stopOf(vcpu, last),
+                        vcpu == vcpus.lastExitVcpu() ? recorder.exitsOf(vcpu)
+                                : Stream.concat(recorder.exitsOf(vcpu).stream(), Stream.of(vcpus.stopOf(vcpu, last))).toList(),
                         vcpu == 0 ? bsp : StateAtStop.read(machine, vcpu)))
                 .toList();
         GuestRun run = new RecordedRun(recorder, bsp, states,
