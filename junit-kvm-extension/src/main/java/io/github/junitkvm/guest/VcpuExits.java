@@ -53,4 +53,10 @@ final class VcpuExits implements ExitListener {
         atExit.accept(vcpu);
         recorder.mmioWrite(address, size, value);
     }
+
+    @Override
+    public int acknowledgeInterrupt() {
+        atExit.accept(vcpu);
+        return recorder.acknowledgeInterrupt();
+    }
 }

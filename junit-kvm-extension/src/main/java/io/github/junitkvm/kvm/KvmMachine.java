@@ -19,8 +19,8 @@ import java.util.Set;
  * {@code kvm_run} mappings.
  *
  * <p>Called by one thread at a time and closed between calls, as {@link GuardedMachine} ensures
- * for the machines {@link KvmHypervisor} hands out; only {@link #requestStop()} comes from other
- * threads. A machine of several vCPUs runs each on a thread of its own ({@link VcpuThreads}), and
+ * for the machines {@link KvmHypervisor} hands out; only {@link #requestStop()},
+ * {@link #setInterruptRequest} and {@link #raiseNmi()} come from other threads. A machine of several vCPUs runs each on a thread of its own ({@link VcpuThreads}), and
  * their exits reach the listeners on the calling thread, one at a time.
  */
 final class KvmMachine implements VirtualMachine {
@@ -181,6 +181,21 @@ final class KvmMachine implements VirtualMachine {
         } else {
             vcpus.get(0).requestStop();
         }
+    }
+
+    /**
+     * {@inheritDoc} The line is vCPU 0's, as a PC's interrupt controllers signal the bootstrap
+     * processor; see {@link InterruptInjector}. A change after {@link #close()} is ignored.
+     */
+    @Override
+    public void setInterruptRequest(boolean asserted) {
+        vcpus.get(0).setInterruptRequest(asserted);
+    }
+
+    /** {@inheritDoc} To vCPU 0, as {@link #setInterruptRequest}; an NMI after {@link #close()} is ignored. */
+    @Override
+    public void raiseNmi() {
+        vcpus.get(0).raiseNmi();
     }
 
     /** Releases every native resource; idempotent. Never called while another call is in progress. */

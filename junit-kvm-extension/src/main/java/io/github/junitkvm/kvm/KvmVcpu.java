@@ -20,6 +20,7 @@ final class KvmVcpu {
     /** The vCPU's state when new, which {@link #reset()} restores; null if the machine is not resettable. */
     private final VcpuState newState;
     private final VcpuInterrupter interrupter;
+    private final InterruptInjector interrupts;
     /** How many instructions a run's trace keeps; 0: the vCPU is not single-stepped. */
     private final int traceLength;
     private InstructionTrace lastTrace = InstructionTrace.empty();
@@ -35,6 +36,7 @@ final class KvmVcpu {
         this.kvmRun = kvmRun;
         this.newState = newState;
         this.interrupter = new VcpuInterrupter(kvmRun);
+        this.interrupts = new InterruptInjector(fd, kvmRun, interrupter);
         this.traceLength = traceLength;
     }
 
@@ -50,6 +52,7 @@ final class KvmVcpu {
             KvmRegs.write(regs, registers);
             Posix.ioctl(fd, KvmIoctl.KVM_SET_REGS, Pointer.nativeValue(regs));
         }
+        interrupts.stateChanged();
     }
 
     SpecialRegisters specialRegisters() {
@@ -70,6 +73,7 @@ final class KvmVcpu {
             KvmSregs.write(sregs, registers);
             Posix.ioctl(fd, KvmIoctl.KVM_SET_SREGS, Pointer.nativeValue(sregs));
         }
+        interrupts.stateChanged();
     }
 
     /**
@@ -86,6 +90,7 @@ final class KvmVcpu {
         lastTrace = InstructionTrace.empty();
         SingleStepTrace trace = traceLength > 0 ? startSingleStepping() : null;
         interrupter.begin();
+        interrupts.stateChanged();
         try {
             started.run();
             return runUntilStop(stopPorts, listener, trace);
@@ -112,7 +117,11 @@ final class KvmVcpu {
             // EINTR: a kick, or some other signal; the check above tells them apart. Entering
             // KVM_RUN finished the previous exit either way.
             exitUnfinished = false;
-            if (Posix.ioctlInterruptible(fd, KvmIoctl.KVM_RUN, 0)) {
+            interrupts.beforeEntry(listener);
+            if (!Posix.ioctlInterruptible(fd, KvmIoctl.KVM_RUN, 0)) {
+                interrupts.stateChanged();
+            } else {
+                interrupts.exited();
                 int reason = kvmRun.exitReason();
                 // A single step is not guest behaviour: it goes to the trace, never to the listener.
                 if (trace != null && reason == KvmExitReason.KVM_EXIT_DEBUG
@@ -171,6 +180,7 @@ final class KvmVcpu {
             KvmGuestDebug.disable(fd);
         }
         newState.restore(fd);
+        interrupts.reset();
         lastTrace = InstructionTrace.empty();
         return true;
     }
@@ -178,6 +188,16 @@ final class KvmVcpu {
     /** @return the instructions the last run executed, empty when the vCPU is not traced */
     InstructionTrace lastRunTrace() {
         return lastTrace;
+    }
+
+    /** @param asserted the level of the vCPU's {@code INTR} line; see {@link InterruptInjector} */
+    void setInterruptRequest(boolean asserted) {
+        interrupts.setRequest(asserted);
+    }
+
+    /** Raises an NMI; see {@link InterruptInjector}. */
+    void raiseNmi() {
+        interrupts.raiseNmi();
     }
 
     /** Asks the run in progress, if any, to stop; from any thread. */

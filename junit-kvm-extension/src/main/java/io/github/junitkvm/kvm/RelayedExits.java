@@ -57,6 +57,11 @@ final class RelayedExits implements ExitListener {
         });
     }
 
+    @Override
+    public int acknowledgeInterrupt() {
+        return relay(listener::acknowledgeInterrupt);
+    }
+
     private <T> T relay(Supplier<T> call) {
         FutureTask<T> task = new FutureTask<>(call::get);
         work.add(task);

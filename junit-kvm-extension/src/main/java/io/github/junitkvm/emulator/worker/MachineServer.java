@@ -5,6 +5,7 @@ import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.protocol.ExitCall;
+import io.github.junitkvm.emulator.protocol.ExitCall.AcknowledgeInterrupt;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioRead;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioWrite;
 import io.github.junitkvm.emulator.protocol.ExitCall.ObservedPorts;
@@ -39,6 +40,13 @@ final class MachineServer implements Runnable {
     private final UnicornLibrary uc;
     private final ParentLink parent;
     private final StopSwitch stopSwitch;
+    private final InterruptLines lines;
+    /**
+     * The interrupt inputs of the application processors' engines, which nothing asserts: the
+     * parent's lines are vCPU 0's, as a PC's interrupt controllers signal the BSP. Their engines
+     * run one at a time, so they can share these.
+     */
+    private final InterruptLines unwired = new InterruptLines();
     private final BlockingQueue<Message> requests;
     private VirtualMachine engine;
 
@@ -46,12 +54,15 @@ final class MachineServer implements Runnable {
      * @param uc the loaded library
      * @param parent where replies and exits go
      * @param stopSwitch delivers stop requests to runs
-     * @param requests the parent's messages but stops, in the order it sent them
+     * @param lines the vCPU's interrupt inputs, which the parent's messages set
+     * @param requests the parent's messages but stops and interrupt inputs, in the order it sent them
      */
-    MachineServer(UnicornLibrary uc, ParentLink parent, StopSwitch stopSwitch, BlockingQueue<Message> requests) {
+    MachineServer(UnicornLibrary uc, ParentLink parent, StopSwitch stopSwitch, InterruptLines lines,
+                  BlockingQueue<Message> requests) {
         this.uc = uc;
         this.parent = parent;
         this.stopSwitch = stopSwitch;
+        this.lines = lines;
         this.requests = requests;
     }
 
@@ -83,8 +94,9 @@ final class MachineServer implements Runnable {
                 throw new IllegalStateException("this emulator worker already hosts a machine");
             }
             MachineConfig config = create.config();
-            engine = config.vcpus() == 1 ? UnicornEngine.open(uc, config, stopSwitch)
-                    : UnicornVcpus.open(config, ram -> UnicornEngine.open(uc, config, stopSwitch, ram));
+            engine = config.vcpus() == 1 ? UnicornEngine.open(uc, config, stopSwitch, lines)
+                    : UnicornVcpus.open(config, (vcpu, ram) -> UnicornEngine.open(uc, config, stopSwitch,
+                            vcpu == 0 ? lines : unwired, ram));
             return null;
         }
         if (message instanceof Destroy) {
@@ -92,6 +104,7 @@ final class MachineServer implements Runnable {
                 engine.close();
                 engine = null;
             }
+            lines.reset();
             return null;
         }
         if (message instanceof Request request) {
@@ -143,6 +156,11 @@ final class MachineServer implements Runnable {
         @Override
         public void mmioWrite(long address, int size, long value) {
             await(new MmioWrite(address, size, value));
+        }
+
+        @Override
+        public int acknowledgeInterrupt() {
+            return await(new AcknowledgeInterrupt());
         }
 
         /**

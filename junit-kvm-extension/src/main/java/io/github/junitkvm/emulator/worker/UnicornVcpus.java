@@ -40,10 +40,11 @@ final class UnicornVcpus implements VirtualMachine {
     @FunctionalInterface
     interface EngineOpener {
         /**
+         * @param vcpu the vCPU's index
          * @param ram the RAM the engine maps
          * @return the engine
          */
-        UnicornEngine open(SharedRam ram);
+        UnicornEngine open(int vcpu, SharedRam ram);
     }
 
     private UnicornVcpus(EngineOpener open, MachineConfig config, SharedRam ram) {
@@ -70,7 +71,7 @@ final class UnicornVcpus implements VirtualMachine {
 
     private void openEngines() {
         for (int i = 0; i < config.vcpus(); i++) {
-            engines.add(open.open(ram));
+            engines.add(open.open(i, ram));
         }
     }
 
@@ -162,6 +163,18 @@ final class UnicornVcpus implements VirtualMachine {
         if (!engines.isEmpty()) {
             engines.get(0).requestStop();
         }
+    }
+
+    /** {@inheritDoc} The line is vCPU 0's, as a PC's interrupt controllers signal the bootstrap processor. */
+    @Override
+    public void setInterruptRequest(boolean asserted) {
+        engines.get(0).setInterruptRequest(asserted);
+    }
+
+    /** {@inheritDoc} To vCPU 0, as {@link #setInterruptRequest}. */
+    @Override
+    public void raiseNmi() {
+        engines.get(0).raiseNmi();
     }
 
     @Override
