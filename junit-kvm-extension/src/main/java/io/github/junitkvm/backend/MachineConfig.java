@@ -74,8 +74,18 @@ public record MachineConfig(List<RamRegion> ram, CpuMode mode, int traceLength, 
      * @throws IllegalArgumentException if the machine has no such vCPU
      */
     public int vcpu(int vcpu) {
+        return vcpu(vcpu, vcpus);
+    }
+
+    /**
+     * @param vcpu a vCPU index a caller names
+     * @param vcpus how many vCPUs there are
+     * @return the index
+     * @throws IllegalArgumentException if there is no such vCPU
+     */
+    public static int vcpu(int vcpu, int vcpus) {
         if (vcpu < 0 || vcpu >= vcpus) {
-            throw new IllegalArgumentException("vCPU " + vcpu + " does not exist: the machine has " + vcpus
+            throw new IllegalArgumentException("vCPU " + vcpu + " does not exist: the guest has " + vcpus
                     + (vcpus == 1 ? " vCPU, 0" : " vCPUs, 0 to " + (vcpus - 1)));
         }
         return vcpu;

@@ -13,7 +13,6 @@ import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.GuestSymbol;
-import io.github.junitkvm.GuestVcpu;
 import io.github.junitkvm.GuestText;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.InterruptHandler;
@@ -33,12 +32,9 @@ import io.github.junitkvm.firmware.FirmwareRom;
 import io.github.junitkvm.firmware.InterruptTraps;
 import io.github.junitkvm.firmware.PcBios;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 /**
  * The {@link KvmVm} of the public API, on any backend: owns one {@link VirtualMachine} from a
@@ -508,14 +504,7 @@ public final class GuestVm implements KvmVm {
         recorder.rethrowHandlerFailure();
         recorder.vcpu(vcpus.lastExitVcpu());
         recorder.stoppedBy(last);
-        StateAtStop bsp = StateAtStop.read(machine);
-        List<GuestVcpu> states = IntStream.range(0, spec.vcpus().count())
-                .<GuestVcpu>mapToObj(vcpu -> new RecordedVcpu(vcpu, vcpus.stopOf(vcpu, last),
-                        vcpu == vcpus.lastExitVcpu() ? recorder.exitsOf(vcpu)
-                                : Stream.concat(recorder.exitsOf(vcpu).stream(), Stream.of(vcpus.stopOf(vcpu, last))).toList(),
-                        vcpu == 0 ? bsp : StateAtStop.read(machine, vcpu)))
-                .toList();
-        GuestRun run = new RecordedRun(recorder, bsp, states,
+        GuestRun run = new RecordedRun(recorder, vcpus.records(recorder, last),
                 new RamView(machine, layout, () -> ensureCurrent(runGeneration)), duration, backend, spec.mode(),
                 Optional.ofNullable(trace).map(TraceRecorder::snapshot));
         runObserver.accept(run);

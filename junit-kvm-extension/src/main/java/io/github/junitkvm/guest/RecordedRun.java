@@ -11,6 +11,7 @@ import io.github.junitkvm.GuestVcpu;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.VmExit;
+import io.github.junitkvm.backend.MachineConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,6 @@ final class RecordedRun implements GuestRun {
     private final byte[] screenOutput;
     private final long droppedExits;
     private final Map<Integer, Long> droppedOutput;
-    private final StateAtStop state;
     private final GuestMemory memory;
     private final Duration duration;
     private final Backend backend;
@@ -37,7 +37,7 @@ final class RecordedRun implements GuestRun {
     private final Optional<InstructionTrace> trace;
     private final List<GuestVcpu> vcpus;
 
-    RecordedRun(ExitRecorder recorder, StateAtStop state, List<GuestVcpu> vcpus, GuestMemory memory, Duration duration,
+    RecordedRun(ExitRecorder recorder, List<GuestVcpu> vcpus, GuestMemory memory, Duration duration,
                 Backend backend, CpuMode mode, Optional<InstructionTrace> trace) {
         this.vcpus = List.copyOf(vcpus);
         this.exits = recorder.exits();
@@ -46,7 +46,6 @@ final class RecordedRun implements GuestRun {
         this.screenOutput = recorder.screenOutput();
         this.droppedExits = recorder.droppedExits();
         this.droppedOutput = recorder.droppedOutput();
-        this.state = state;
         this.memory = memory;
         this.duration = duration;
         this.backend = backend;
@@ -64,11 +63,7 @@ final class RecordedRun implements GuestRun {
 
     @Override
     public GuestVcpu vcpu(int index) {
-        if (index < 0 || index >= vcpus.size()) {
-            throw new IllegalArgumentException("vCPU " + index + " does not exist: the guest has " + vcpus.size()
-                    + (vcpus.size() == 1 ? " vCPU, 0" : " vCPUs, 0 to " + (vcpus.size() - 1)));
-        }
-        return vcpus.get(index);
+        return vcpus.get(MachineConfig.vcpu(index, vcpus.size()));
     }
 
     @Override
@@ -109,12 +104,12 @@ final class RecordedRun implements GuestRun {
 
     @Override
     public GeneralRegisters registers() {
-        return state.registersOrThrow();
+        return vcpus.get(0).registers();
     }
 
     @Override
     public SpecialRegisters specialRegisters() {
-        return state.specialRegistersOrThrow();
+        return vcpus.get(0).specialRegisters();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.ExitReason;
+import io.github.junitkvm.GuestVcpu;
 import io.github.junitkvm.VmExit;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.StopCause;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The vCPUs over one {@code KvmVm.run()}, which may run the machine several times (once per guest
@@ -82,11 +84,24 @@ final class VcpuRun {
     }
 
     /**
-     * @param vcpu a vCPU's index
+     * @param recorder the run's recorder, its last exit recorded
      * @param last the run's last exit
-     * @return why that vCPU stopped, as {@link io.github.junitkvm.GuestVcpu#stop()} says
+     * @return what each vCPU did, by index; each one's exits end with its stop
      */
-    VmExit stopOf(int vcpu, VmExit last) {
+    List<GuestVcpu> records(ExitRecorder recorder, VmExit last) {
+        return IntStream.range(0, stops.length).<GuestVcpu>mapToObj(vcpu -> {
+            VmExit stop = stopOf(vcpu, last);
+            List<VmExit> exits = recorder.exitsOf(vcpu);
+            if (vcpu != lastExitVcpu()) {
+                exits = Stream.concat(exits.stream(), Stream.of(stop)).toList();
+            }
+            // vCPU 0's through the methods without an index, which a guest of one vCPU has.
+            return new RecordedVcpu(vcpu, stop, exits,
+                    vcpu == 0 ? StateAtStop.read(machine) : StateAtStop.read(machine, vcpu));
+        }).toList();
+    }
+
+    private VmExit stopOf(int vcpu, VmExit last) {
         if (vcpu == ender || ender == -1 && !halted(vcpu) || stops.length == 1) {
             return last;
         }

@@ -356,9 +356,7 @@ final class UnicornEngine implements VirtualMachine {
 
     /** An engine is one vCPU, vCPU 0; {@link UnicornVcpus} numbers the engines of several. */
     private static void only(int vcpu) {
-        if (vcpu != 0) {
-            throw new IllegalArgumentException("vCPU " + vcpu + " does not exist: the machine has 1 vCPU, 0");
-        }
+        MachineConfig.vcpu(vcpu, 1);
     }
 
     /**
