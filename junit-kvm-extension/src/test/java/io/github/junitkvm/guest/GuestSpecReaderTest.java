@@ -253,6 +253,10 @@ class GuestSpecReaderTest {
     void negativeApEntry() {
     }
 
+    @KvmGuest(vcpus = 2, apEntry = 0x10000, memory = @Memory(size = 0x20000))
+    void realModeApEntryTooHigh() {
+    }
+
     @KvmGuest(vcpus = 2, apEntry = 0x2000, trace = 10)
     void tracedVcpus() {
     }
@@ -329,7 +333,8 @@ class GuestSpecReaderTest {
             tooManyVcpus          | @KvmGuest(vcpus = 17): not between 1 and 16
             applicationProcessorsWithoutEntry | @KvmGuest(vcpus = 2): the application processors need apEntry, the address where they start
             apEntryWithoutApplicationProcessors | @KvmGuest(apEntry = 0x2000): the guest has no application processor to start there: set vcpus to 2 or more
-            negativeApEntry       | @KvmGuest(apEntry = 0xfffffffffffffffe): not a guest address
+            negativeApEntry       | @KvmGuest(apEntry = 0xfffffffffffffffe): the entry point is outside guest RAM [0x0, 0x200000)
+            realModeApEntryTooHigh | @KvmGuest(apEntry = 0x10000): the entry point is not below 0x10000: REAL mode starts with CS = 0
             tracedVcpus           | @KvmGuest(trace = 10): a guest of 2 vCPUs is not traced; trace a guest of one
             """)
     void namesTheAttributeAndValueAtFault(String method, String message) {
