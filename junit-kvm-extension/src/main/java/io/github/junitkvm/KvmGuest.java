@@ -99,10 +99,10 @@ public @interface KvmGuest {
     /**
      * How many vCPUs the guest has. vCPU 0, the bootstrap processor (BSP), starts as the only vCPU
      * of a guest does; the others, the application processors (APs), start at {@link #apEntry()}
-     * in the same run. See the README's "More than one vCPU" for how they run on each backend, and
+     * in the same run, or, without one, wait for {@link KvmVm#startVcpu}. See the README's "More than one vCPU" for how they run on each backend, and
      * {@link GuestRun#vcpu(int)} for what each did.
      *
-     * @return the vCPU count, 1 to 16; more than 1 needs {@link #apEntry()}, and no {@link #trace()}
+     * @return the vCPU count, 1 to 16; more than 1 needs no {@link #trace()}
      */
     int vcpus() default 1;
 
@@ -113,7 +113,8 @@ public @interface KvmGuest {
      * but for RIP (this address), RDI (the AP's index, 1 to {@code vcpus - 1}) and RSP (0: an AP
      * sets up a stack of its own, for example from its index, before it uses one).
      *
-     * @return the APs' entry address; -1 (the default) for none
+     * @return the APs' entry address; -1 (the default) for none: the APs then wait, as on a PC,
+     *     until {@link KvmVm#startVcpu} starts them
      */
     long apEntry() default -1;
 }

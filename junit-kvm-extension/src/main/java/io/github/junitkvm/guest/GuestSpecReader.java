@@ -109,11 +109,9 @@ public final class GuestSpecReader {
             }
             return VcpuSpec.ONE;
         }
-        if (guest.apEntry() == -1) {
-            throw problem("vcpus = " + guest.vcpus(), "the application processors need apEntry, the address"
-                    + " where they start (starting them with INIT and SIPI through a local APIC is not supported yet)");
+        if (guest.apEntry() != -1) {
+            entryRegion(String.format("apEntry = 0x%x", guest.apEntry()), guest.apEntry(), mode, ram);
         }
-        entryRegion(String.format("apEntry = 0x%x", guest.apEntry()), guest.apEntry(), mode, ram);
         if (guest.trace() != 0) {
             throw problem("trace = " + guest.trace(), "a guest of %d vCPUs is not traced; trace a guest of one",
                     guest.vcpus());

@@ -32,6 +32,7 @@ import io.github.junitkvm.firmware.FirmwareRom;
 import io.github.junitkvm.firmware.InterruptTraps;
 import io.github.junitkvm.firmware.PcBios;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -89,6 +90,12 @@ public final class GuestVm implements KvmVm {
     private ExitRecorder runRecorder;
     /** The vCPU whose exit the handlers now handle; only read on the run's thread. */
     private int handlerVcpu;
+    /** Which vCPUs have started; an AP without {@code apEntry} waits for {@link #startVcpu}. */
+    private final boolean[] started;
+    /** The system registers of an AP that waits for its start, as after INIT; null with apEntry. */
+    private SpecialRegisters apResetState;
+    /** The vCPUs of the run in progress, which a start joins; null between runs. */
+    private VcpuRun runVcpus;
 
     private GuestVm(VirtualMachine machine, MachineSource source, MachineConfig config, GuestSpec spec,
                     Consumer<GuestRun> runObserver) {
@@ -105,6 +112,9 @@ public final class GuestVm implements KvmVm {
         this.calls = new GuestCalls(this, spec, layout);
         this.interruptPin = new InterruptPin(machine);
         raisedInterrupts.wireTo(interruptPin);
+        this.started = new boolean[spec.vcpus().count()];
+        Arrays.fill(started, spec.vcpus().apEntry() != -1);
+        started[0] = true;
     }
 
     /**
@@ -174,6 +184,10 @@ public final class GuestVm implements KvmVm {
      */
     private void prepareApplicationProcessors() {
         if (!spec.vcpus().several()) {
+            return;
+        }
+        if (spec.vcpus().apEntry() == -1) {
+            apResetState = machine.specialRegisters(1);
             return;
         }
         SpecialRegisters system = machine.specialRegisters();
@@ -296,6 +310,32 @@ public final class GuestVm implements KvmVm {
     @Override
     public CallResult call(String name, long... arguments) {
         return function(name).call(arguments);
+    }
+
+    @Override
+    public void startVcpu(int vcpu, int vector) {
+        ensureUsable("KvmVm.startVcpu()");
+        if (vcpu < 1 || vcpu >= started.length) {
+            throw new IllegalArgumentException("vCPU " + vcpu + " is not an application processor: the guest has "
+                    + (started.length == 1 ? "none" : "vCPUs 1 to " + (started.length - 1)));
+        }
+        if (vector < 0 || vector > 0xff) {
+            throw new IllegalArgumentException(String.format("start-up vector 0x%x is not 0 to 0xff", vector));
+        }
+        if (started[vcpu]) {
+            return;
+        }
+        Segment reset = apResetState.cs();
+        machine.setSpecialRegisters(vcpu, apResetState.withCs(new Segment(vector << 8, (long) vector << 12,
+                reset.limit(), reset.type(), reset.present(), reset.dpl(), reset.db(), reset.s(), reset.l(), reset.g(),
+                reset.avl(), reset.unusable())));
+        machine.setRegisters(vcpu, GeneralRegisters.initial());
+        VcpuRun run = runVcpus;
+        if (run != null && isHandlerThread()) {
+            run.start(vcpu);
+        } else {
+            started[vcpu] = true;
+        }
     }
 
     @Override
@@ -482,7 +522,8 @@ public final class GuestVm implements KvmVm {
         // A run is one machine run per guest library log line, and one more: its trace joins theirs.
         TraceRecorder trace = spec.trace() > 0 ? new TraceRecorder(spec.trace()) : null;
         VcpuRun vcpus = new VcpuRun(machine, spec.vcpus().count(), vcpu -> spec.vcpus().several()
-                ? new VcpuExits(vcpu, recorder, this::handlingExitOf) : recorder);
+                ? new VcpuExits(vcpu, recorder, this::handlingExitOf) : recorder, started);
+        runVcpus = vcpus;
         long start = System.nanoTime();
         VmExit last;
         try (RunWatchdog.Watch watch = RunWatchdog.watchCurrentThread(timeout, machine::requestStop)) {
@@ -495,6 +536,7 @@ public final class GuestVm implements KvmVm {
             try {
                 last = runUntilStop(vcpus, recorder, trace, watch, timeout);
             } finally {
+                runVcpus = null;
                 synchronized (lifecycle) {
                     runWatch = null;
                 }
@@ -564,7 +606,8 @@ public final class GuestVm implements KvmVm {
     private VmExit runServingReports(VcpuRun vcpus, ExitRecorder recorder, TraceRecorder trace,
                                      RunWatchdog.Watch watch, Duration timeout) {
         while (true) {
-            StopCause cause = vcpus.run(devices.stopPorts());
+            StopCause cause = vcpus.run(devices.stopPorts(),
+                    () -> watch.verdict() != RunWatchdog.Verdict.NONE || stopReason != null || recorder.handlerFailed());
             recorder.vcpu(vcpus.lastExitVcpu());
             if (trace != null) {
                 trace.append(lastRunTrace());

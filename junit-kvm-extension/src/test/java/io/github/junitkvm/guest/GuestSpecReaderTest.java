@@ -269,6 +269,8 @@ class GuestSpecReaderTest {
     void readsTheVcpus() {
         assertThat(read("defaults").vcpus()).isEqualTo(VcpuSpec.ONE);
         assertThat(read("sixteenVcpus").vcpus()).isEqualTo(new VcpuSpec(16, 0x2000));
+        assertThat(read("applicationProcessorsWithoutEntry").vcpus()).as("APs waiting for a start-up")
+                .isEqualTo(new VcpuSpec(2, -1));
     }
 
     @Test
@@ -331,7 +333,6 @@ class GuestSpecReaderTest {
             virtual8086           | @KvmGuest(registers.rflags = 0x20002): the VM flag (bit 17) set: no guest starts in virtual-8086 mode
             noVcpu                | @KvmGuest(vcpus = 0): not between 1 and 16
             tooManyVcpus          | @KvmGuest(vcpus = 17): not between 1 and 16
-            applicationProcessorsWithoutEntry | @KvmGuest(vcpus = 2): the application processors need apEntry, the address where they start
             apEntryWithoutApplicationProcessors | @KvmGuest(apEntry = 0x2000): the guest has no application processor to start there: set vcpus to 2 or more
             negativeApEntry       | @KvmGuest(apEntry = 0xfffffffffffffffe): the entry point is outside guest RAM [0x0, 0x200000)
             realModeApEntryTooHigh | @KvmGuest(apEntry = 0x10000): the entry point is not below 0x10000: REAL mode starts with CS = 0

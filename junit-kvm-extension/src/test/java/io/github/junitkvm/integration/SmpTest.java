@@ -163,4 +163,55 @@ class SmpTest {
         assertThatIllegalArgumentException().isThrownBy(() -> run.vcpu(1))
                 .withMessage("vCPU 1 does not exist: the guest has 1 vCPU, 0");
     }
+
+    /**
+     * The APs wait, as on a PC, until the BSP has them started: it writes their index to port
+     * 0x80, whose handler sends the start-up with vector 8, as a local APIC's INIT and SIPI would;
+     * each AP begins in real mode at 0x8000, checks in with {@code lock xadd} and halts.
+     */
+    @Test
+    @KvmGuest(vcpus = 3, asm = """
+                    mov     $1, %al
+                    out     %al, $0x80
+                    mov     $2, %al
+                    out     %al, $0x80
+            wait:   pause
+                    cmpw    $2, arrived
+                    jne     wait
+                    hlt
+                    .org    0x100
+            arrived: .word  0
+                    .org    0x7000                  # 0x8000: the start-up page of vector 8
+                    mov     $1, %ax
+                    lock xadd %ax, arrived
+                    mov     %cs, %bx
+                    hlt
+            """)
+    void applicationProcessorsWaitForTheirStartUp(KvmVm vm) {
+        vm.onPortOut(0x80, (port, size, value) -> vm.startVcpu((int) value, 8));
+
+        GuestRun run = vm.run();
+
+        assertThat(run).haltedNormally();
+        assertThat(run.memory().readShort(0x1100)).as("APs checked in").isEqualTo(2);
+        for (int ap = 1; ap <= 2; ap++) {
+            assertThat(run.vcpu(ap).stop()).isEqualTo(VmExit.hlt());
+            assertThat(run.vcpu(ap).registers().rbx()).as("vCPU %d's CS", ap).isEqualTo(0x800);
+            assertThat(run.vcpu(ap).specialRegisters().cs().base()).isEqualTo(0x8000);
+        }
+    }
+
+    @Test
+    @KvmGuest(vcpus = 2, asm = "hlt")
+    void anApNoOneStartsNeverRuns(KvmVm vm) {
+        GuestRun run = vm.run();
+
+        assertThat(run).haltedNormally();
+        assertThat(run.vcpu(1).stop().reason()).isEqualTo(ExitReason.STOPPED);
+        assertThat(run.vcpu(1).stop().detail()).contains("never started");
+        assertThatIllegalArgumentException().isThrownBy(() -> vm.startVcpu(0, 8))
+                .withMessage("vCPU 0 is not an application processor: the guest has vCPUs 1 to 1");
+        assertThatIllegalArgumentException().isThrownBy(() -> vm.startVcpu(1, 0x100))
+                .withMessage("start-up vector 0x100 is not 0 to 0xff");
+    }
 }
