@@ -229,6 +229,16 @@ public final class GuestVm implements KvmVm {
     }
 
     /**
+     * The vCPU a device model serves: a local APIC, which each vCPU has of its own at the same
+     * address, answers the MMIO access of the vCPU this names.
+     *
+     * @return during a run, on its thread, the vCPU whose exit the handlers now serve; otherwise 0
+     */
+    public int currentVcpu() {
+        return vcpuAtHand();
+    }
+
+    /**
      * @return the vCPU the caller means without naming one: during a run, a handler's is that of
      *     the vCPU whose exit it handles; otherwise vCPU 0
      */
