@@ -7,7 +7,10 @@ import java.util.OptionalInt;
 
 /** The record of one run of a {@link KvmVm}: every exit, the output, and the state at the stop. */
 public interface GuestRun {
-    /** @return every exit, in order; the last is the one that stopped the run */
+    /**
+     * @return every exit, in order, of every vCPU (see {@link #vcpu(int)} for one vCPU's); the last
+     *     is the one that stopped the run
+     */
     List<VmExit> exits();
 
     /** @return the exit that stopped the run */
@@ -50,13 +53,14 @@ public interface GuestRun {
     long droppedOutputBytes(int port);
 
     /**
-     * @return the general registers at the stop
+     * @return the general registers at the stop (of vCPU 0, the bootstrap processor, in a guest of
+     *     several vCPUs)
      * @throws IllegalStateException if they could not be read (the emulator process died)
      */
     GeneralRegisters registers();
 
     /**
-     * @return the system registers at the stop
+     * @return the system registers at the stop (of vCPU 0 in a guest of several vCPUs)
      * @throws IllegalStateException if they could not be read (the emulator process died)
      */
     SpecialRegisters specialRegisters();
@@ -121,4 +125,15 @@ public interface GuestRun {
      *     {@code @KvmGuest(trace = n)}; empty when the guest was not traced ({@code trace = 0})
      */
     Optional<InstructionTrace> trace();
+
+    /** @return how many vCPUs the guest has, {@link KvmGuest#vcpus()} */
+    int vcpuCount();
+
+    /**
+     * @param index a vCPU's index, 0 (the bootstrap processor) to {@link #vcpuCount()} - 1
+     * @return what that vCPU did in this run; for a guest of one vCPU, its exits are
+     *     {@link #exits()} and its registers {@link #registers()}
+     * @throws IllegalArgumentException if the guest has no such vCPU
+     */
+    GuestVcpu vcpu(int index);
 }

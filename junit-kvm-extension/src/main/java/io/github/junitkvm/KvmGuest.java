@@ -110,4 +110,26 @@ public @interface KvmGuest {
      * @return how many of the most recent instructions to keep, 0 (no trace) to 100 000
      */
     int trace() default 0;
+
+    /**
+     * How many vCPUs the guest has. vCPU 0, the bootstrap processor (BSP), starts as the only vCPU
+     * of a guest does; the others, the application processors (APs), start at {@link #apEntry()}
+     * in the same run, or, without one, wait for {@link KvmVm#startVcpu}. See the README's "More than one vCPU" for how they run on each backend, and
+     * {@link GuestRun#vcpu(int)} for what each did.
+     *
+     * @return the vCPU count, 1 to 16; more than 1 needs no {@link #trace()}
+     */
+    int vcpus() default 1;
+
+    /**
+     * Where the application processors start, with {@code vcpus > 1}: the guest address each AP
+     * begins at, in the CPU mode and with the system registers the BSP starts with (the same
+     * descriptor tables and page tables), its general registers as {@link #registers()} gives them
+     * but for RIP (this address), RDI (the AP's index, 1 to {@code vcpus - 1}) and RSP (0: an AP
+     * sets up a stack of its own, for example from its index, before it uses one).
+     *
+     * @return the APs' entry address; -1 (the default) for none: the APs then wait, as on a PC,
+     *     until {@link KvmVm#startVcpu} starts them
+     */
+    long apEntry() default -1;
 }

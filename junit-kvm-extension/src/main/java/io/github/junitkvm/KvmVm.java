@@ -192,6 +192,22 @@ public interface KvmVm extends AutoCloseable {
     GuestArena arena();
 
     /**
+     * Starts an application processor that waits for its start, as a local APIC's INIT and
+     * start-up IPI do on a PC: the vCPU begins in real mode at {@code vector * 0x1000}
+     * (CS = {@code vector << 8}, IP = 0), with the registers of a vCPU after INIT. Callable between
+     * runs, the vCPU then starting with the next run, and from a handler during a run, which goes on
+     * with the vCPU. A vCPU that has started already ignores it, as a CPU ignores a start-up IPI
+     * once it runs; the APs of a guest with {@link KvmGuest#apEntry()} start at once.
+     *
+     * @param vcpu the application processor, 1 to {@link KvmGuest#vcpus()} - 1
+     * @param vector the start-up vector, 0 to 0xff: the page the vCPU starts in
+     * @throws IllegalArgumentException if there is no such application processor, or the vector
+     *     is out of range
+     * @throws IllegalStateException if the VM is closed, or another thread runs it
+     */
+    void startVcpu(int vcpu, int vector);
+
+    /**
      * Ends the run in progress once the exit being handled completes, with
      * {@link ExitReason#STOPPED} and this reason as the last exit's {@link VmExit#detail()}. Meant
      * for handlers (a device saw what the test waited for); another thread may call it too. The

@@ -3,6 +3,7 @@ package io.github.junitkvm.backend;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -73,27 +74,27 @@ public final class GuardedMachine implements VirtualMachine {
     }
 
     @Override
-    public GeneralRegisters registers() {
-        return locked(machine::registers);
+    public GeneralRegisters registers(int vcpu) {
+        return locked(() -> machine.registers(vcpu));
     }
 
     @Override
-    public void setRegisters(GeneralRegisters registers) {
+    public void setRegisters(int vcpu, GeneralRegisters registers) {
         locked(() -> {
-            machine.setRegisters(registers);
+            machine.setRegisters(vcpu, registers);
             return null;
         });
     }
 
     @Override
-    public SpecialRegisters specialRegisters() {
-        return locked(machine::specialRegisters);
+    public SpecialRegisters specialRegisters(int vcpu) {
+        return locked(() -> machine.specialRegisters(vcpu));
     }
 
     @Override
-    public void setSpecialRegisters(SpecialRegisters registers) {
+    public void setSpecialRegisters(int vcpu, SpecialRegisters registers) {
         locked(() -> {
-            machine.setSpecialRegisters(registers);
+            machine.setSpecialRegisters(vcpu, registers);
             return null;
         });
     }
@@ -105,12 +106,12 @@ public final class GuardedMachine implements VirtualMachine {
      *     in progress
      */
     @Override
-    public StopCause run(Set<Integer> stopPorts, ExitListener listener) {
+    public List<StopCause> runAll(Set<Integer> stopPorts, List<ExitListener> listeners) {
         return locked(() -> {
             refuseInRun("run()");
             running = true;
             try {
-                return machine.run(stopPorts, listener);
+                return machine.runAll(stopPorts, listeners);
             } finally {
                 running = false;
             }

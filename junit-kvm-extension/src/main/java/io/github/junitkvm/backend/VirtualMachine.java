@@ -3,11 +3,14 @@ package io.github.junitkvm.backend;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 
 /**
- * A machine of one backend: its RAM, one vCPU, and the native resources behind them, which this
- * object alone owns.
+ * A machine of one backend: its RAM, its vCPUs ({@link MachineConfig#vcpus()}, vCPU 0 the bootstrap
+ * processor, which the methods without a vCPU index address), and the native resources behind them,
+ * which this object alone owns.
  *
  * <p>Memory accesses are already checked by the caller to lie inside one RAM region. Methods other
  * than {@link #requestStop()} and {@link #close()} are called from one thread at a time. After
@@ -28,27 +31,90 @@ public interface VirtualMachine extends AutoCloseable {
      */
     void writeMemory(long address, byte[] data);
 
-    /** @return the vCPU's general registers */
-    GeneralRegisters registers();
+    /** @return vCPU 0's general registers */
+    default GeneralRegisters registers() {
+        return registers(0);
+    }
 
-    /** @param registers the new general registers */
-    void setRegisters(GeneralRegisters registers);
+    /** @param registers vCPU 0's new general registers */
+    default void setRegisters(GeneralRegisters registers) {
+        setRegisters(0, registers);
+    }
 
-    /** @return the vCPU's system registers */
-    SpecialRegisters specialRegisters();
+    /** @return vCPU 0's system registers */
+    default SpecialRegisters specialRegisters() {
+        return specialRegisters(0);
+    }
 
-    /** @param registers the new system registers */
-    void setSpecialRegisters(SpecialRegisters registers);
+    /** @param registers vCPU 0's new system registers */
+    default void setSpecialRegisters(SpecialRegisters registers) {
+        setSpecialRegisters(0, registers);
+    }
 
     /**
-     * Runs the vCPU until something stops it, passing every other exit to the listener.
+     * @param vcpu the vCPU's index, 0 to {@link MachineConfig#vcpus()} - 1
+     * @return its general registers
+     * @throws IllegalArgumentException if the machine has no such vCPU
+     */
+    GeneralRegisters registers(int vcpu);
+
+    /**
+     * @param vcpu the vCPU's index
+     * @param registers its new general registers
+     * @throws IllegalArgumentException if the machine has no such vCPU
+     */
+    void setRegisters(int vcpu, GeneralRegisters registers);
+
+    /**
+     * @param vcpu the vCPU's index
+     * @return its system registers
+     * @throws IllegalArgumentException if the machine has no such vCPU
+     */
+    SpecialRegisters specialRegisters(int vcpu);
+
+    /**
+     * @param vcpu the vCPU's index
+     * @param registers its new system registers
+     * @throws IllegalArgumentException if the machine has no such vCPU
+     */
+    void setSpecialRegisters(int vcpu, SpecialRegisters registers);
+
+    /**
+     * Runs a machine of one vCPU until something stops it, passing every other exit to the
+     * listener: {@link #runAll} with one listener.
      *
      * @param stopPorts ports whose {@code OUT} ends the run with {@link StopCause.Kind#STOP_PORT}
      *     instead of reaching the listener
      * @param listener receives the exits that do not stop the run
      * @return why the run stopped
+     * @throws IllegalArgumentException if the machine has several vCPUs
      */
-    StopCause run(Set<Integer> stopPorts, ExitListener listener);
+    default StopCause run(Set<Integer> stopPorts, ExitListener listener) {
+        return runAll(stopPorts, Collections.singletonList(listener)).get(0);
+    }
+
+    /**
+     * Runs every vCPU, each from its registers, until the run ends, passing every exit that does
+     * not stop a vCPU to that vCPU's listener. A vCPU that executes {@code HLT} stops there (no
+     * interrupt wakes it in this run); the run ends when every vCPU has stopped on {@code HLT}, or
+     * as soon as one stops for anything else (a stop port, a fault, {@link #requestStop()}), when
+     * the others are stopped where they are, with {@link StopCause#stopRequested()}.
+     *
+     * <p>The vCPUs run at once: on KVM each on a thread of its own, on the emulator in turns of a
+     * fixed number of instructions, vCPU 0 first, so that an emulated run is the same every time.
+     * Their exits reach the listeners one at a time, on the thread that called {@code runAll}, while
+     * the vCPU that made the exit waits at it (the others may go on): a listener may use this
+     * machine as {@link ExitListener} says, and needs no lock of its own.
+     *
+     * <p>A vCPU whose listener is null does not run: it stays as it is (halted, or waiting to be
+     * started), so that a caller can run again the vCPUs that have not halted, and only those.
+     *
+     * @param stopPorts ports whose {@code OUT} stops the run
+     * @param listeners one per vCPU, by index; null for a vCPU that is not to run
+     * @return why each vCPU stopped, by index; null for one that did not run
+     * @throws IllegalArgumentException if there is not one listener per vCPU
+     */
+    List<StopCause> runAll(Set<Integer> stopPorts, List<ExitListener> listeners);
 
     /**
      * The instructions the last run executed, as far as {@link MachineConfig#traceLength()} keeps

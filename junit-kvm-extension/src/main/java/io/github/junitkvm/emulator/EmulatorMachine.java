@@ -29,6 +29,8 @@ import io.github.junitkvm.emulator.protocol.Message.Request;
 import io.github.junitkvm.emulator.protocol.Message.Stop;
 import io.github.junitkvm.emulator.protocol.MessageCodec;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -96,23 +98,23 @@ final class EmulatorMachine implements VirtualMachine {
     }
 
     @Override
-    public GeneralRegisters registers() {
-        return call(new GetRegisters());
+    public GeneralRegisters registers(int vcpu) {
+        return call(new GetRegisters(vcpu));
     }
 
     @Override
-    public void setRegisters(GeneralRegisters registers) {
-        call(new SetRegisters(registers));
+    public void setRegisters(int vcpu, GeneralRegisters registers) {
+        call(new SetRegisters(vcpu, registers));
     }
 
     @Override
-    public SpecialRegisters specialRegisters() {
-        return call(new GetSpecialRegisters());
+    public SpecialRegisters specialRegisters(int vcpu) {
+        return call(new GetSpecialRegisters(vcpu));
     }
 
     @Override
-    public void setSpecialRegisters(SpecialRegisters registers) {
-        call(new SetSpecialRegisters(registers));
+    public void setSpecialRegisters(int vcpu, SpecialRegisters registers) {
+        call(new SetSpecialRegisters(vcpu, registers));
     }
 
     /**
@@ -130,19 +132,20 @@ final class EmulatorMachine implements VirtualMachine {
     }
 
     @Override
-    public StopCause run(Set<Integer> stopPorts, ExitListener listener) {
+    @SuppressWarnings("unchecked")
+    public List<StopCause> runAll(Set<Integer> stopPorts, List<ExitListener> listeners) {
         ensureUsable();
         try {
             int runId;
             Run run;
             synchronized (runs) {
                 runId = ++lastRunId;
-                run = new Run(runId, stopPorts);
+                run = new Run(runId, stopPorts, listeners.stream().map(listener -> listener != null).toList());
                 worker.send(new Request(run));
                 activeRunId = runId;
             }
             try {
-                return (StopCause) awaitReply(run, listener, runId);
+                return (List<StopCause>) awaitReply(run, listeners, runId);
             } finally {
                 synchronized (runs) {
                     activeRunId = 0;
@@ -150,7 +153,7 @@ final class EmulatorMachine implements VirtualMachine {
             }
         } catch (WorkerDiedException e) {
             deathNotice = e.getMessage();
-            return StopCause.fault(StopCause.Kind.EMULATOR_FAULT, -1, e.getMessage());
+            return Collections.nCopies(listeners.size(), StopCause.fault(StopCause.Kind.EMULATOR_FAULT, -1, e.getMessage()));
         }
     }
 
@@ -160,12 +163,12 @@ final class EmulatorMachine implements VirtualMachine {
      * for the exit's reply. A call outside a run gets its reply within {@link #REPLY_MILLIS}, or the
      * worker is killed.
      *
-     * @param listener the run's listener; null for a call that is not a run
+     * @param listeners the run's listeners, one per vCPU; null for a call that is not a run
      */
-    private Object awaitReply(MachineCall<?> call, ExitListener listener, int runId) {
+    private Object awaitReply(MachineCall<?> call, List<ExitListener> listeners, int runId) {
         while (true) {
             Message message;
-            if (listener == null) {
+            if (listeners == null) {
                 message = worker.receiveWithin(REPLY_MILLIS, call);
             } else {
                 awaitingWorker = true;
@@ -178,10 +181,11 @@ final class EmulatorMachine implements VirtualMachine {
             if (message instanceof Failed failed) {
                 throw new HypervisorException(failed.message());
             }
-            if (listener == null || !(message instanceof Exit exit)) {
+            if (listeners == null || !(message instanceof Exit exit) || exit.vcpu() < 0
+                    || exit.vcpu() >= listeners.size()) {
                 throw unexpected(message);
             }
-            deliver(exit, listener, runId);
+            deliver(exit, listeners.get(exit.vcpu()), runId);
         }
     }
 

@@ -36,6 +36,10 @@ final class ExitRecorder implements ExitListener {
     private final RecordingLimits limits;
     private final Runnable stopRun;
     private final List<VmExit> exits = new ArrayList<>();
+    /** The vCPU of each exit in {@link #exits}, by position. */
+    private final List<Integer> exitVcpus = new ArrayList<>();
+    /** The vCPU whose exit is being handled. */
+    private int vcpu;
     private final Map<Integer, ByteArrayOutputStream> portOutput = new HashMap<>();
     private final Map<Integer, Long> droppedOutput = new HashMap<>();
     /** Bytes kept in {@link #portOutput}, all ports together. */
@@ -187,11 +191,22 @@ final class ExitRecorder implements ExitListener {
     /** @param exit the exit that stopped the run, recorded last whatever the limit */
     void stoppedBy(VmExit exit) {
         exits.add(exit);
+        exitVcpus.add(vcpu);
+    }
+
+    /**
+     * The exits that follow are those of this vCPU, until another is named.
+     *
+     * @param vcpu the vCPU's index
+     */
+    void vcpu(int vcpu) {
+        this.vcpu = vcpu;
     }
 
     private void record(VmExit exit) {
         if (exits.size() < limits.maxExits()) {
             exits.add(exit);
+            exitVcpus.add(vcpu);
         } else {
             droppedExits++;
         }
@@ -199,6 +214,20 @@ final class ExitRecorder implements ExitListener {
 
     List<VmExit> exits() {
         return List.copyOf(exits);
+    }
+
+    /**
+     * @param vcpu a vCPU's index
+     * @return the exits of that vCPU that {@link #exits()} holds, in order
+     */
+    List<VmExit> exitsOf(int vcpu) {
+        List<VmExit> of = new ArrayList<>();
+        for (int i = 0; i < exits.size(); i++) {
+            if (exitVcpus.get(i) == vcpu) {
+                of.add(exits.get(i));
+            }
+        }
+        return List.copyOf(of);
     }
 
     Map<Integer, byte[]> portOutput() {

@@ -22,10 +22,11 @@ import java.util.List;
  * @param firmware the guest's firmware; with firmware, {@code ram} holds its ROM
  * @param symbols the image's symbols, for {@link io.github.junitkvm.KvmVm#symbol(String)}
  * @param devices the devices the guest opted in to
+ * @param vcpus the vCPUs
  */
 public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
                         GeneralRegisters registers, Duration timeout, RecordingLimits limits, int trace,
-                        Firmware firmware, ImageSymbols symbols, GuestDevices devices) {
+                        Firmware firmware, ImageSymbols symbols, GuestDevices devices, VcpuSpec vcpus) {
     /** Copies the lists. */
     public GuestSpec {
         ram = List.copyOf(ram);
@@ -46,7 +47,7 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
     public GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image, GeneralRegisters registers,
                      Duration timeout, RecordingLimits limits, int trace) {
         this(ram, mode, image, registers, timeout, limits, trace, Firmware.NONE,
-                ImageSymbols.none("code the test gave"), GuestDevices.NONE);
+                ImageSymbols.none("code the test gave"), GuestDevices.NONE, VcpuSpec.ONE);
     }
 
     /**
@@ -79,14 +80,6 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
     }
 
     /**
-     * @return how many vCPUs the guest has: one, the only count the machine offers yet; what reports
-     *     the CPU count to the guest (fw_cfg) asks here
-     */
-    public int vcpus() {
-        return 1;
-    }
-
-    /**
      * @return the bytes of writable RAM, as firmware reports the RAM size
      */
     public long writableRam() {
@@ -108,6 +101,6 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
      */
     public GuestSpec with(List<ImageSegment> image, Duration limit) {
         return new GuestSpec(ram, mode, image, registers, limit, limits, trace, firmware,
-                List.copyOf(image).equals(this.image) ? symbols : ImageSymbols.none("code the test gave"), devices);
+                List.copyOf(image).equals(this.image) ? symbols : ImageSymbols.none("code the test gave"), devices, vcpus);
     }
 }

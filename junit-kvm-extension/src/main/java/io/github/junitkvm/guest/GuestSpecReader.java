@@ -11,6 +11,7 @@ import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.Memory;
 import io.github.junitkvm.Multiboot;
 import io.github.junitkvm.Registers;
+import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.TraceRecorder;
 import io.github.junitkvm.firmware.FirmwareRom;
@@ -109,7 +110,7 @@ public final class GuestSpecReader {
         }
         return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()),
                 new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()), guest.trace(),
-                guest.firmware(), code.symbols(), readDevices(guest));
+                guest.firmware(), code.symbols(), readDevices(guest), readVcpus(guest, mode, ram));
     }
 
     /**
@@ -181,6 +182,27 @@ public final class GuestSpecReader {
         return resource.readAtMost(FW_CFG_FILE_LIMIT).orElseThrow(() -> problem(resource.attribute(),
                 "larger than %d bytes, the most a fw_cfg file may hold here (its size is a 32-bit field, and the"
                         + " JVM holds the file whole)", FW_CFG_FILE_LIMIT));
+    }
+
+    private static VcpuSpec readVcpus(KvmGuest guest, CpuMode mode, RamLayout ram) {
+        if (guest.vcpus() < 1 || guest.vcpus() > MachineConfig.MAX_VCPUS) {
+            throw problem("vcpus = " + guest.vcpus(), "not between 1 and %d", MachineConfig.MAX_VCPUS);
+        }
+        if (guest.vcpus() == 1) {
+            if (guest.apEntry() != -1) {
+                throw problem(String.format("apEntry = 0x%x", guest.apEntry()), "the guest has no application"
+                        + " processor to start there: set vcpus to 2 or more");
+            }
+            return VcpuSpec.ONE;
+        }
+        if (guest.apEntry() != -1) {
+            entryRegion(String.format("apEntry = 0x%x", guest.apEntry()), guest.apEntry(), mode, ram);
+        }
+        if (guest.trace() != 0) {
+            throw problem("trace = " + guest.trace(), "a guest of %d vCPUs is not traced; trace a guest of one",
+                    guest.vcpus());
+        }
+        return new VcpuSpec(guest.vcpus(), guest.apEntry());
     }
 
     /**
@@ -391,22 +413,32 @@ public final class GuestSpecReader {
         }
     }
 
+    /**
+     * @param source the attribute the entry point came from, as error messages name it
+     * @return the RAM region holding the entry point
+     * @throws KvmGuestConfigurationException if the mode's start cannot reach it
+     */
+    private static RamRegion entryRegion(String source, long rip, CpuMode mode, RamLayout ram) {
+        Optional<RamRegion> region = ram.regionHolding(rip, 1);
+        if (region.isEmpty()) {
+            throw problem(source, "the entry point is outside guest RAM %s", ram.describe());
+        }
+        if (mode == CpuMode.REAL && rip >= REAL_MODE_IP_LIMIT) {
+            throw problem(source, "the entry point is not below 0x10000: REAL mode starts with CS = 0, "
+                    + "so it must be in the first 64 KiB");
+        }
+        if ((mode == CpuMode.PROTECTED || mode == CpuMode.PAGED) && rip >= SystemArea.ADDRESS_LIMIT) {
+            throw problem(source, "the entry point is not below 4 GiB: %s mode has 32-bit addresses", mode);
+        }
+        return region.get();
+    }
+
     private static GeneralRegisters readRegisters(Registers r, CpuMode mode, LoadedCode code, RamLayout ram,
                                                   OptionalLong area) {
         long rip = r.rip() == -1 ? code.entry() : r.rip();
         String ripSource = r.rip() == -1 ? code.entryAttribute() : hex("registers.rip", rip);
-        Optional<RamRegion> entryRegion = ram.regionHolding(rip, 1);
-        if (entryRegion.isEmpty()) {
-            throw problem(ripSource, "the entry point is outside guest RAM %s", ram.describe());
-        }
-        if (mode == CpuMode.REAL && rip >= REAL_MODE_IP_LIMIT) {
-            throw problem(ripSource, "the entry point is not below 0x10000: REAL mode starts with CS = 0, "
-                    + "so it must be in the first 64 KiB");
-        }
-        if ((mode == CpuMode.PROTECTED || mode == CpuMode.PAGED) && rip >= SystemArea.ADDRESS_LIMIT) {
-            throw problem(ripSource, "the entry point is not below 4 GiB: %s mode has 32-bit addresses", mode);
-        }
-        long rsp = r.rsp() == -1 ? defaultStack(mode, stackRegion(mode, entryRegion.get(), ram), area) : r.rsp();
+        RamRegion entryRegion = entryRegion(ripSource, rip, mode, ram);
+        long rsp = r.rsp() == -1 ? defaultStack(mode, stackRegion(mode, entryRegion, ram), area) : r.rsp();
         if (r.rsp() != -1) {
             StackPointer.problem(mode, rsp, ram).ifPresent(why -> {
                 throw problem(hex("registers.rsp", rsp), "%s", why);

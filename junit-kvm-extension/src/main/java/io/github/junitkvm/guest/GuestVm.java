@@ -33,6 +33,7 @@ import io.github.junitkvm.firmware.FirmwareRom;
 import io.github.junitkvm.firmware.InterruptTraps;
 import io.github.junitkvm.firmware.PcBios;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -88,6 +89,14 @@ public final class GuestVm implements KvmVm {
     private PcBios bios;
     /** The recorder of the run in progress, which keeps what the guest prints through the BIOS. */
     private ExitRecorder runRecorder;
+    /** The vCPU whose exit the handlers now handle; only read on the run's thread. */
+    private int handlerVcpu;
+    /** Which vCPUs have started; an AP without {@code apEntry} waits for {@link #startVcpu}. */
+    private final boolean[] started;
+    /** The system registers of an AP that waits for its start, as after INIT; null with apEntry. */
+    private SpecialRegisters apResetState;
+    /** The vCPUs of the run in progress, which a start joins; null between runs. */
+    private VcpuRun runVcpus;
 
     private GuestVm(VirtualMachine machine, MachineSource source, MachineConfig config, GuestSpec spec,
                     Consumer<GuestRun> runObserver) {
@@ -104,6 +113,9 @@ public final class GuestVm implements KvmVm {
         this.calls = new GuestCalls(this, spec, layout);
         this.interruptPin = new InterruptPin(machine);
         raisedInterrupts.wireTo(interruptPin);
+        this.started = new boolean[spec.vcpus().count()];
+        Arrays.fill(started, spec.vcpus().apEntry() != -1);
+        started[0] = true;
     }
 
     /**
@@ -139,7 +151,7 @@ public final class GuestVm implements KvmVm {
      * @return the VM, not yet run; the caller owns it
      */
     public static GuestVm create(MachineSource source, GuestSpec spec, Consumer<GuestRun> runObserver) {
-        MachineConfig config = new MachineConfig(spec.ram(), spec.mode(), spec.trace());
+        MachineConfig config = new MachineConfig(spec.ram(), spec.mode(), spec.trace(), spec.vcpus().count());
         VirtualMachine machine = source.obtain(config);
         try {
             GuestVm vm = new GuestVm(machine, source, config, spec, runObserver);
@@ -147,7 +159,7 @@ public final class GuestVm implements KvmVm {
                 vm.installFirmware();
             }
             if (spec.devices().has(Device.FW_CFG)) {
-                vm.devices.fwCfg(new FwCfg(spec.writableRam(), spec.vcpus(), spec.devices().fwCfgFiles()));
+                vm.devices.fwCfg(new FwCfg(spec.writableRam(), spec.vcpus().count(), spec.devices().fwCfgFiles()));
             }
             for (ImageSegment segment : spec.image()) {
                 vm.memory.write(segment.address(), segment.bytes());
@@ -157,6 +169,7 @@ public final class GuestVm implements KvmVm {
                     spec.firmware() != Firmware.NONE && spec.mode() != CpuMode.REAL
                             ? FirmwareRom.interruptDescriptorTable(spec.mode()) : CpuModeSetup.NO_IDT);
             machine.setRegisters(spec.registers());
+            vm.prepareApplicationProcessors();
             return vm;
         } catch (RuntimeException | Error e) {
             source.release(machine, config, false);
@@ -168,6 +181,26 @@ public final class GuestVm implements KvmVm {
      * Fills the firmware ROM, its IDTs and, in {@code REAL} mode, the interrupt vector table; the
      * guest's image then goes over them.
      */
+    /**
+     * Gives each application processor the BSP's system registers and its general registers but
+     * RIP (the APs' entry), RDI (its index) and RSP (0), as {@link io.github.junitkvm.KvmGuest#apEntry()}
+     * promises.
+     */
+    private void prepareApplicationProcessors() {
+        if (!spec.vcpus().several()) {
+            return;
+        }
+        if (spec.vcpus().apEntry() == -1) {
+            apResetState = machine.specialRegisters(1);
+            return;
+        }
+        SpecialRegisters system = machine.specialRegisters();
+        for (int ap = 1; ap < spec.vcpus().count(); ap++) {
+            machine.setSpecialRegisters(ap, system);
+            machine.setRegisters(ap, spec.registers().withRip(spec.vcpus().apEntry()).withRdi(ap).withRsp(0));
+        }
+    }
+
     private void installFirmware() {
         FirmwareRom.install(memory, spec.mode(), SystemTables.CODE32_SELECTOR, SystemTables.CODE64_SELECTOR);
         firmware = new InterruptTraps(this, this::isClosed);
@@ -196,7 +229,33 @@ public final class GuestVm implements KvmVm {
     @Override
     public GeneralRegisters registers() {
         ensureUsable("KvmVm.registers()");
-        return machine.registers();
+        return registersOf(vcpuAtHand());
+    }
+
+    /**
+     * The vCPU a device model serves: a local APIC, which each vCPU has of its own at the same
+     * address, answers the MMIO access of the vCPU this names.
+     *
+     * @return during a run, on its thread, the vCPU whose exit the handlers now serve; otherwise 0
+     */
+    public int currentVcpu() {
+        return vcpuAtHand();
+    }
+
+    /**
+     * @return the vCPU the caller means without naming one: during a run, a handler's is that of
+     *     the vCPU whose exit it handles; otherwise vCPU 0
+     */
+    private int vcpuAtHand() {
+        return isHandlerThread() ? handlerVcpu : 0;
+    }
+
+    private GeneralRegisters registersOf(int vcpu) {
+        return vcpu == 0 ? machine.registers() : machine.registers(vcpu);
+    }
+
+    private SpecialRegisters specialRegistersOf(int vcpu) {
+        return vcpu == 0 ? machine.specialRegisters() : machine.specialRegisters(vcpu);
     }
 
     @Override
@@ -206,32 +265,42 @@ public final class GuestVm implements KvmVm {
         Rflags.problem(registers.rflags()).ifPresent(why -> {
             throw new IllegalArgumentException(String.format("cannot set rflags to 0x%x: %s", registers.rflags(), why));
         });
+        int vcpu = vcpuAtHand();
         if (isHandlerThread()) {
-            long rip = machine.registers().rip();
+            long rip = registersOf(vcpu).rip();
             if (registers.rip() != rip) {
                 throw movedInHandler(String.format("RIP from 0x%x to 0x%x", rip, registers.rip()));
             }
         }
-        machine.setRegisters(registers);
+        if (vcpu == 0) {
+            machine.setRegisters(registers);
+        } else {
+            machine.setRegisters(vcpu, registers);
+        }
     }
 
     @Override
     public SpecialRegisters specialRegisters() {
         ensureUsable("KvmVm.specialRegisters()");
-        return machine.specialRegisters();
+        return specialRegistersOf(vcpuAtHand());
     }
 
     @Override
     public void setSpecialRegisters(SpecialRegisters registers) {
         ensureUsable("KvmVm.setSpecialRegisters()");
         Objects.requireNonNull(registers, "registers");
+        int vcpu = vcpuAtHand();
         if (isHandlerThread()) {
-            Segment cs = machine.specialRegisters().cs();
+            Segment cs = specialRegistersOf(vcpu).cs();
             if (!registers.cs().equals(cs)) {
                 throw movedInHandler("CS from " + cs + " to " + registers.cs());
             }
         }
-        machine.setSpecialRegisters(registers);
+        if (vcpu == 0) {
+            machine.setSpecialRegisters(registers);
+        } else {
+            machine.setSpecialRegisters(vcpu, registers);
+        }
     }
 
     @Override
@@ -255,6 +324,32 @@ public final class GuestVm implements KvmVm {
     @Override
     public CallResult call(String name, long... arguments) {
         return function(name).call(arguments);
+    }
+
+    @Override
+    public void startVcpu(int vcpu, int vector) {
+        ensureUsable("KvmVm.startVcpu()");
+        if (vcpu < 1 || vcpu >= started.length) {
+            throw new IllegalArgumentException("vCPU " + vcpu + " is not an application processor: the guest has "
+                    + (started.length == 1 ? "none" : "vCPUs 1 to " + (started.length - 1)));
+        }
+        if (vector < 0 || vector > 0xff) {
+            throw new IllegalArgumentException(String.format("start-up vector 0x%x is not 0 to 0xff", vector));
+        }
+        if (started[vcpu]) {
+            return;
+        }
+        Segment reset = apResetState.cs();
+        machine.setSpecialRegisters(vcpu, apResetState.withCs(new Segment(vector << 8, (long) vector << 12,
+                reset.limit(), reset.type(), reset.present(), reset.dpl(), reset.db(), reset.s(), reset.l(), reset.g(),
+                reset.avl(), reset.unusable())));
+        machine.setRegisters(vcpu, GeneralRegisters.initial());
+        VcpuRun run = runVcpus;
+        if (run != null && isHandlerThread()) {
+            run.start(vcpu);
+        } else {
+            started[vcpu] = true;
+        }
     }
 
     @Override
@@ -440,6 +535,9 @@ public final class GuestVm implements KvmVm {
         runRecorder = recorder;
         // A run is one machine run per guest library log line, and one more: its trace joins theirs.
         TraceRecorder trace = spec.trace() > 0 ? new TraceRecorder(spec.trace()) : null;
+        VcpuRun vcpus = new VcpuRun(machine, spec.vcpus().count(), vcpu -> spec.vcpus().several()
+                ? new VcpuExits(vcpu, recorder, this::handlingExitOf) : recorder, started);
+        runVcpus = vcpus;
         long start = System.nanoTime();
         VmExit last;
         try (RunWatchdog.Watch watch = RunWatchdog.watchCurrentThread(timeout, machine::requestStop)) {
@@ -450,8 +548,9 @@ public final class GuestVm implements KvmVm {
                 }
             }
             try {
-                last = runUntilStop(recorder, trace, watch, timeout);
+                last = runUntilStop(vcpus, recorder, trace, watch, timeout);
             } finally {
+                runVcpus = null;
                 synchronized (lifecycle) {
                     runWatch = null;
                 }
@@ -459,8 +558,9 @@ public final class GuestVm implements KvmVm {
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         recorder.rethrowHandlerFailure();
+        recorder.vcpu(vcpus.lastExitVcpu());
         recorder.stoppedBy(last);
-        GuestRun run = new RecordedRun(recorder, StateAtStop.read(machine),
+        GuestRun run = new RecordedRun(recorder, vcpus.records(recorder, last),
                 new RamView(machine, layout, () -> ensureCurrent(runGeneration)), duration, backend, spec.mode(),
                 Optional.ofNullable(trace).map(TraceRecorder::snapshot));
         runObserver.accept(run);
@@ -497,10 +597,10 @@ public final class GuestVm implements KvmVm {
      * {@link ExitReason#CLOSED}, also when it came before the machine could stop the run, so that
      * the closed machine, or the memory of a guest library report, refused to go on.
      */
-    private VmExit runUntilStop(ExitRecorder recorder, TraceRecorder trace, RunWatchdog.Watch watch,
+    private VmExit runUntilStop(VcpuRun vcpus, ExitRecorder recorder, TraceRecorder trace, RunWatchdog.Watch watch,
                                 Duration timeout) {
         try {
-            return runServingReports(recorder, trace, watch, timeout);
+            return runServingReports(vcpus, recorder, trace, watch, timeout);
         } catch (IllegalStateException refused) {
             if (watch.verdict() != RunWatchdog.Verdict.CLOSED) {
                 throw refused;
@@ -517,10 +617,12 @@ public final class GuestVm implements KvmVm {
      *
      * @param trace collects the trace of each run of the machine, or null when the guest is not traced
      */
-    private VmExit runServingReports(ExitRecorder recorder, TraceRecorder trace, RunWatchdog.Watch watch,
-                                     Duration timeout) {
+    private VmExit runServingReports(VcpuRun vcpus, ExitRecorder recorder, TraceRecorder trace,
+                                     RunWatchdog.Watch watch, Duration timeout) {
         while (true) {
-            StopCause cause = machine.run(devices.stopPorts(), recorder);
+            StopCause cause = vcpus.run(devices.stopPorts(),
+                    () -> watch.verdict() != RunWatchdog.Verdict.NONE || stopReason != null || recorder.handlerFailed());
+            recorder.vcpu(vcpus.lastExitVcpu());
             if (trace != null) {
                 trace.append(lastRunTrace());
             }
@@ -588,6 +690,12 @@ public final class GuestVm implements KvmVm {
             case INTERNAL_ERROR -> VmExit.of(ExitReason.INTERNAL_ERROR, cause.value(), cause.detail());
             case EMULATOR_FAULT -> VmExit.of(ExitReason.EMULATOR_FAULT, cause.value(), cause.detail());
         };
+    }
+
+    /** A vCPU's exit reaches the handlers: they see that vCPU, and the exit is recorded as its. */
+    private void handlingExitOf(int vcpu) {
+        handlerVcpu = vcpu;
+        runRecorder.vcpu(vcpu);
     }
 
     private void ensureOpen() {

@@ -7,9 +7,11 @@ import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestAssertion;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.GuestVcpu;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.VmExit;
+import io.github.junitkvm.backend.MachineConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +27,6 @@ final class RecordedRun implements GuestRun {
     private final byte[] screenOutput;
     private final long droppedExits;
     private final Map<Integer, Long> droppedOutput;
-    private final StateAtStop state;
     private final GuestMemory memory;
     private final Duration duration;
     private final Backend backend;
@@ -34,16 +35,17 @@ final class RecordedRun implements GuestRun {
     private final long droppedGuestLogLines;
     private final Optional<GuestAssertion> guestAssertionFailure;
     private final Optional<InstructionTrace> trace;
+    private final List<GuestVcpu> vcpus;
 
-    RecordedRun(ExitRecorder recorder, StateAtStop state, GuestMemory memory, Duration duration,
+    RecordedRun(ExitRecorder recorder, List<GuestVcpu> vcpus, GuestMemory memory, Duration duration,
                 Backend backend, CpuMode mode, Optional<InstructionTrace> trace) {
+        this.vcpus = List.copyOf(vcpus);
         this.exits = recorder.exits();
         this.portOutput = recorder.portOutput();
         this.serialOutput = recorder.serialOutput();
         this.screenOutput = recorder.screenOutput();
         this.droppedExits = recorder.droppedExits();
         this.droppedOutput = recorder.droppedOutput();
-        this.state = state;
         this.memory = memory;
         this.duration = duration;
         this.backend = backend;
@@ -52,6 +54,16 @@ final class RecordedRun implements GuestRun {
         this.droppedGuestLogLines = recorder.droppedGuestLogLines();
         this.guestAssertionFailure = recorder.guestAssertionFailure();
         this.trace = trace;
+    }
+
+    @Override
+    public int vcpuCount() {
+        return vcpus.size();
+    }
+
+    @Override
+    public GuestVcpu vcpu(int index) {
+        return vcpus.get(MachineConfig.vcpu(index, vcpus.size()));
     }
 
     @Override
@@ -92,12 +104,12 @@ final class RecordedRun implements GuestRun {
 
     @Override
     public GeneralRegisters registers() {
-        return state.registersOrThrow();
+        return vcpus.get(0).registers();
     }
 
     @Override
     public SpecialRegisters specialRegisters() {
-        return state.specialRegistersOrThrow();
+        return vcpus.get(0).specialRegisters();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.github.junitkvm.guest;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.VirtualMachine;
+import java.util.function.Supplier;
 
 /**
  * The vCPU's registers when a run stopped, or why they could not be read (the emulator's process
@@ -15,8 +16,21 @@ import io.github.junitkvm.backend.VirtualMachine;
 record StateAtStop(GeneralRegisters registers, SpecialRegisters specialRegisters, String unavailable) {
 
     static StateAtStop read(VirtualMachine machine) {
+        return read(() -> new StateAtStop(machine.registers(), machine.specialRegisters(), null));
+    }
+
+    /**
+     * @param machine the machine
+     * @param vcpu one of its vCPUs
+     * @return that vCPU's registers at the stop
+     */
+    static StateAtStop read(VirtualMachine machine, int vcpu) {
+        return read(() -> new StateAtStop(machine.registers(vcpu), machine.specialRegisters(vcpu), null));
+    }
+
+    private static StateAtStop read(Supplier<StateAtStop> reading) {
         try {
-            return new StateAtStop(machine.registers(), machine.specialRegisters(), null);
+            return reading.get();
         } catch (IllegalStateException e) {
             return new StateAtStop(null, null, e.getMessage());
         }

@@ -6,6 +6,7 @@ import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestAssertion;
 import io.github.junitkvm.GuestMemory;
 import io.github.junitkvm.GuestRun;
+import io.github.junitkvm.GuestVcpu;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.VmExit;
@@ -126,6 +127,16 @@ final class InjectedRun implements GuestRun {
     @Override
     public Optional<InstructionTrace> trace() {
         return run().trace();
+    }
+
+    @Override
+    public int vcpuCount() {
+        return run().vcpuCount();
+    }
+
+    @Override
+    public GuestVcpu vcpu(int index) {
+        return run().vcpu(index);
     }
 
     @Override

@@ -1,25 +1,27 @@
 package io.github.junitkvm.kvm;
 
-import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
-import io.github.junitkvm.backend.CodeAddress;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.GuardedMachine;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 
 /**
- * A KVM virtual machine with one vCPU: owns the VM and vCPU file descriptors, the guest RAM
- * mappings and the {@code kvm_run} mapping.
+ * A KVM virtual machine: owns the VM and vCPU file descriptors, the guest RAM mappings and the
+ * {@code kvm_run} mappings.
  *
  * <p>Called by one thread at a time and closed between calls, as {@link GuardedMachine} ensures
  * for the machines {@link KvmHypervisor} hands out; only {@link #requestStop()},
- * {@link #setInterruptRequest} and {@link #raiseNmi()} come from other threads.
+ * {@link #setInterruptRequest} and {@link #raiseNmi()} come from other threads. A machine of several vCPUs runs each on a thread of its own ({@link VcpuThreads}), and
+ * their exits reach the listeners on the calling thread, one at a time.
  */
 final class KvmMachine implements VirtualMachine {
     /**
@@ -30,39 +32,30 @@ final class KvmMachine implements VirtualMachine {
     static final long TSS_SIZE = 3 * 4096;
 
     private final NativeResources resources;
+    private final MachineConfig config;
     private final GuestRam ram;
-    private final int vcpuFd;
-    private final KvmRun kvmRun;
-    /** The vCPU's state when new, which {@link #reset()} restores; null if the machine is not resettable. */
-    private final VcpuState newVcpu;
-    private final VcpuInterrupter interrupter;
-    private final InterruptInjector interrupts;
-    /** How many instructions a run's trace keeps; 0: the vCPU is not single-stepped. */
-    private final int traceLength;
+    private final List<KvmVcpu> vcpus;
+    /** The run of several vCPUs in progress, which {@link #requestStop()} stops; null otherwise. */
+    private volatile VcpuThreads parallelRun;
     private boolean closed;
-    private InstructionTrace lastTrace = InstructionTrace.empty();
 
-    private KvmMachine(NativeResources resources, GuestRam ram, int vcpuFd, KvmRun kvmRun, VcpuState newVcpu,
-                       int traceLength) {
+    private KvmMachine(NativeResources resources, MachineConfig config, GuestRam ram, List<KvmVcpu> vcpus) {
         this.resources = resources;
+        this.config = config;
         this.ram = ram;
-        this.vcpuFd = vcpuFd;
-        this.kvmRun = kvmRun;
-        this.newVcpu = newVcpu;
-        this.interrupter = new VcpuInterrupter(kvmRun);
-        this.interrupts = new InterruptInjector(vcpuFd, kvmRun, interrupter);
-        this.traceLength = traceLength;
+        this.vcpus = vcpus;
     }
 
     /**
-     * Creates the VM, its RAM and its vCPU; on any failure releases what it acquired.
+     * Creates the VM, its RAM and its vCPUs; on any failure releases what it acquired.
      *
      * @param kvmFd the open {@code /dev/kvm}
-     * @param config the RAM regions, and whether to single-step the vCPU's runs for a trace
+     * @param config the RAM regions, the vCPU count, and whether to single-step the vCPU's runs for
+     *     a trace
      * @param vcpuMmapSize {@code KVM_GET_VCPU_MMAP_SIZE}
      * @param readOnlySupported whether {@code KVM_CAP_READONLY_MEM} is available
-     * @param cpuid what the vCPU's CPUID reports
-     * @param resettable whether {@link #reset()} must work: the RAM then logs dirty pages and the
+     * @param cpuid what the vCPUs' CPUID reports
+     * @param resettable whether {@link #reset()} must work: the RAM then logs dirty pages and each
      *     vCPU's state is captured
      * @return the machine
      */
@@ -76,14 +69,19 @@ final class KvmMachine implements VirtualMachine {
             if (!ram.overlaps(TSS_ADDRESS, TSS_SIZE)) {
                 Posix.ioctl(vmFd, KvmIoctl.KVM_SET_TSS_ADDR, TSS_ADDRESS);
             }
-            int vcpuFd = Posix.ioctl(vmFd, KvmIoctl.KVM_CREATE_VCPU, 0);
-            resources.add(() -> Posix.close(vcpuFd));
-            cpuid.applyTo(vcpuFd);
-            long run = Posix.mmap(vcpuMmapSize, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_SHARED, vcpuFd,
-                    "kvm_run");
-            resources.add(() -> Posix.munmap(run, vcpuMmapSize));
-            return new KvmMachine(resources, ram, vcpuFd, new KvmRun(new Pointer(run), vcpuMmapSize),
-                    resettable ? VcpuState.capture(kvmFd, vcpuFd) : null, config.traceLength());
+            List<KvmVcpu> vcpus = new ArrayList<>();
+            for (int id = 0; id < config.vcpus(); id++) {
+                // Without an in-kernel irqchip every vCPU is runnable at once: none waits for a SIPI.
+                int vcpuFd = Posix.ioctl(vmFd, KvmIoctl.KVM_CREATE_VCPU, id);
+                resources.add(() -> Posix.close(vcpuFd));
+                cpuid.applyTo(vcpuFd);
+                long run = Posix.mmap(vcpuMmapSize, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_SHARED, vcpuFd,
+                        "kvm_run");
+                resources.add(() -> Posix.munmap(run, vcpuMmapSize));
+                vcpus.add(new KvmVcpu(vcpuFd, new KvmRun(new Pointer(run), vcpuMmapSize),
+                        resettable ? VcpuState.capture(kvmFd, vcpuFd) : null, config.traceLength()));
+            }
+            return new KvmMachine(resources, config, ram, List.copyOf(vcpus));
         } catch (RuntimeException | Error e) {
             try {
                 resources.close();
@@ -106,181 +104,98 @@ final class KvmMachine implements VirtualMachine {
         ram.write(address, data);
     }
 
-    @Override
-    public GeneralRegisters registers() {
-        ensureOpen();
-        try (Memory regs = new Memory(KvmRegs.SIZE)) {
-            Posix.ioctl(vcpuFd, KvmIoctl.KVM_GET_REGS, Pointer.nativeValue(regs));
-            return KvmRegs.read(regs);
-        }
-    }
-
-    @Override
-    public void setRegisters(GeneralRegisters registers) {
-        ensureOpen();
-        try (Memory regs = new Memory(KvmRegs.SIZE)) {
-            KvmRegs.write(regs, registers);
-            Posix.ioctl(vcpuFd, KvmIoctl.KVM_SET_REGS, Pointer.nativeValue(regs));
-        }
-        interrupts.stateChanged();
-    }
-
-    @Override
-    public SpecialRegisters specialRegisters() {
-        ensureOpen();
-        try (Memory sregs = new Memory(KvmSregs.SIZE)) {
-            Posix.ioctl(vcpuFd, KvmIoctl.KVM_GET_SREGS, Pointer.nativeValue(sregs));
-            return KvmSregs.read(sregs);
-        }
-    }
-
     /**
-     * Sets the system registers by read-modify-write: the interrupt bitmap, which
-     * {@link SpecialRegisters} does not model, keeps the value KVM reports, so that setting the
-     * registers does not drop an interrupt KVM is about to inject.
+     * {@inheritDoc} During a run of several vCPUs, a listener reads the registers of the vCPU whose
+     * exit it handles: another vCPU's, while it runs, only once it has left the guest.
      */
     @Override
-    public void setSpecialRegisters(SpecialRegisters registers) {
-        ensureOpen();
-        try (Memory sregs = new Memory(KvmSregs.SIZE)) {
-            Posix.ioctl(vcpuFd, KvmIoctl.KVM_GET_SREGS, Pointer.nativeValue(sregs));
-            KvmSregs.write(sregs, registers);
-            Posix.ioctl(vcpuFd, KvmIoctl.KVM_SET_SREGS, Pointer.nativeValue(sregs));
-        }
-        interrupts.stateChanged();
+    public GeneralRegisters registers(int vcpu) {
+        return vcpu(vcpu).registers();
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>A string {@code OUT} to a stop port stops on its first element. A stop request that
-     * arrives while an exit is being handled takes effect once that exit's listener calls are done,
-     * so an {@code IN} always gets its value.
-     */
     @Override
-    public StopCause run(Set<Integer> stopPorts, ExitListener listener) {
+    public void setRegisters(int vcpu, GeneralRegisters registers) {
+        vcpu(vcpu).setRegisters(registers);
+    }
+
+    @Override
+    public SpecialRegisters specialRegisters(int vcpu) {
+        return vcpu(vcpu).specialRegisters();
+    }
+
+    @Override
+    public void setSpecialRegisters(int vcpu, SpecialRegisters registers) {
+        vcpu(vcpu).setSpecialRegisters(registers);
+    }
+
+    private KvmVcpu vcpu(int vcpu) {
         ensureOpen();
-        lastTrace = InstructionTrace.empty();
-        SingleStepTrace trace = traceLength > 0 ? startSingleStepping() : null;
-        interrupter.begin();
-        interrupts.stateChanged();
+        return vcpus.get(config.vcpu(vcpu));
+    }
+
+    /** {@inheritDoc} A machine of one vCPU runs it on the calling thread. */
+    @Override
+    public List<StopCause> runAll(Set<Integer> stopPorts, List<ExitListener> listeners) {
+        ensureOpen();
+        List<ExitListener> each = config.listenersOfRun(listeners);
+        if (vcpus.size() == 1) {
+            return Collections.singletonList(each.get(0) == null ? null : vcpus.get(0).run(stopPorts, each.get(0), () -> { }));
+        }
+        VcpuThreads run = new VcpuThreads(vcpus);
+        parallelRun = run;
         try {
-            return runUntilStop(stopPorts, listener, trace);
+            return run.run(stopPorts, each);
         } finally {
-            if (trace != null) {
-                lastTrace = trace.snapshot();
-            }
-            interrupter.end();
+            parallelRun = null;
         }
-    }
-
-    /** @param trace records the instructions, or null when the vCPU is not single-stepped */
-    private StopCause runUntilStop(Set<Integer> stopPorts, ExitListener listener, SingleStepTrace trace) {
-        // Whether the last KVM_RUN returned an I/O or MMIO exit: the kernel finishes one (IN data
-        // into the register, RIP past the instruction) only when KVM_RUN is entered again.
-        boolean exitUnfinished = false;
-        while (true) {
-            if (interrupter.stopRequested()) {
-                if (trace != null) {
-                    trace.finish(exitUnfinished);
-                }
-                return finished(StopCause.stopRequested(), exitUnfinished);
-            }
-            // EINTR: a kick, or some other signal; the check above tells them apart. Entering
-            // KVM_RUN finished the previous exit either way.
-            exitUnfinished = false;
-            interrupts.beforeEntry(listener);
-            if (!Posix.ioctlInterruptible(vcpuFd, KvmIoctl.KVM_RUN, 0)) {
-                interrupts.stateChanged();
-            } else {
-                interrupts.exited();
-                int reason = kvmRun.exitReason();
-                // A single step is not guest behaviour: it goes to the trace, never to the listener.
-                if (trace != null && reason == KvmExitReason.KVM_EXIT_DEBUG
-                        && kvmRun.debugException() == KvmConstants.DB_VECTOR) {
-                    trace.stepped(kvmRun.debugPc());
-                    continue;
-                }
-                exitUnfinished = reason == KvmExitReason.KVM_EXIT_IO || reason == KvmExitReason.KVM_EXIT_MMIO;
-                StopCause stop = ExitDecoder.decode(kvmRun, stopPorts, listener);
-                if (stop != null) {
-                    if (trace != null) {
-                        trace.finish(true);
-                    }
-                    return finished(stop, exitUnfinished);
-                }
-            }
-        }
-    }
-
-    /**
-     * Enables single-stepping at every run, not once: KVM sets the trap flag only while the vCPU is
-     * still at the address it had when single-stepping was enabled, so a {@code KVM_SET_REGS} or
-     * {@code KVM_SET_SREGS} that moves it (the guest layer's, a test's) would turn the steps off.
-     */
-    private SingleStepTrace startSingleStepping() {
-        KvmGuestDebug.enableSingleStep(vcpuFd);
-        return new SingleStepTrace(traceLength, CodeAddress.linear(registers(), specialRegisters()));
-    }
-
-    /**
-     * Finishes the I/O or MMIO exit a run stops on, so that the registers at the stop are those
-     * after the instruction on every kernel (left alone, RIP still points at an {@code OUT} on some
-     * kernels and past it on others). Entering {@code KVM_RUN} with {@code immediate_exit} set
-     * completes the pending operation and returns {@code EINTR} without running the guest further:
-     * the KVM API documentation's way to bring a vCPU to a consistent state.
-     */
-    private StopCause finished(StopCause stop, boolean exitUnfinished) {
-        if (exitUnfinished) {
-            kvmRun.setImmediateExit(true);
-            Posix.ioctlInterruptible(vcpuFd, KvmIoctl.KVM_RUN, 0);
-        }
-        return stop;
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Zeroes the pages the dirty log and the host's writes name, writes back the vCPU state
+     * <p>Zeroes the pages the dirty log and the host's writes name, writes back each vCPU's state
      * captured at creation, and turns off the single-stepping a traced run left on.
      */
     @Override
     public void reset() {
         ensureOpen();
-        if (newVcpu == null) {
+        if (!vcpus.stream().allMatch(KvmVcpu::reset)) {
             throw new IllegalStateException("this KVM machine cannot be reset: it was not created by"
                     + " Hypervisor.createResettableMachine");
         }
         ram.zeroWritten();
-        if (traceLength > 0) {
-            KvmGuestDebug.disable(vcpuFd);
-        }
-        newVcpu.restore(vcpuFd);
-        interrupts.reset();
-        lastTrace = InstructionTrace.empty();
     }
 
+    /** @return vCPU 0's trace: only a machine of one vCPU traces */
     @Override
     public InstructionTrace lastRunTrace() {
         ensureOpen();
-        return lastTrace;
+        return vcpus.get(0).lastRunTrace();
     }
 
     @Override
     public void requestStop() {
-        interrupter.requestStop();
+        VcpuThreads run = parallelRun;
+        if (run != null) {
+            run.stopAll();
+        } else {
+            vcpus.get(0).requestStop();
+        }
     }
 
-    /** {@inheritDoc} See {@link InterruptInjector}; a change after {@link #close()} is ignored. */
+    /**
+     * {@inheritDoc} The line is vCPU 0's, as a PC's interrupt controllers signal the bootstrap
+     * processor; see {@link InterruptInjector}. A change after {@link #close()} is ignored.
+     */
     @Override
     public void setInterruptRequest(boolean asserted) {
-        interrupts.setRequest(asserted);
+        vcpus.get(0).setInterruptRequest(asserted);
     }
 
-    /** {@inheritDoc} See {@link InterruptInjector}; an NMI after {@link #close()} is ignored. */
+    /** {@inheritDoc} To vCPU 0, as {@link #setInterruptRequest}; an NMI after {@link #close()} is ignored. */
     @Override
     public void raiseNmi() {
-        interrupts.raiseNmi();
+        vcpus.get(0).raiseNmi();
     }
 
     /** Releases every native resource; idempotent. Never called while another call is in progress. */

@@ -123,32 +123,32 @@ class GuardedMachineTest {
         }
 
         @Override
-        public GeneralRegisters registers() {
+        public GeneralRegisters registers(int vcpu) {
             calls.add("registers");
             return GeneralRegisters.initial();
         }
 
         @Override
-        public void setRegisters(GeneralRegisters registers) {
+        public void setRegisters(int vcpu, GeneralRegisters registers) {
             calls.add("setRegisters");
         }
 
         @Override
-        public SpecialRegisters specialRegisters() {
+        public SpecialRegisters specialRegisters(int vcpu) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public void setSpecialRegisters(SpecialRegisters registers) {
+        public void setSpecialRegisters(int vcpu, SpecialRegisters registers) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public StopCause run(Set<Integer> stopPorts, ExitListener listener) {
+        public List<StopCause> runAll(Set<Integer> stopPorts, List<ExitListener> listeners) {
             calls.add("run");
-            duringRun.accept(listener);
+            duringRun.accept(listeners.get(0));
             calls.add("run returns");
-            return StopCause.hlt();
+            return List.of(StopCause.hlt());
         }
 
         @Override

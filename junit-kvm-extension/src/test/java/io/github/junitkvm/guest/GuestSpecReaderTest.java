@@ -233,6 +233,46 @@ class GuestSpecReaderTest {
     void longestTrace() {
     }
 
+    @KvmGuest(vcpus = 0)
+    void noVcpu() {
+    }
+
+    @KvmGuest(vcpus = 17)
+    void tooManyVcpus() {
+    }
+
+    @KvmGuest(vcpus = 2)
+    void applicationProcessorsWithoutEntry() {
+    }
+
+    @KvmGuest(apEntry = 0x2000)
+    void apEntryWithoutApplicationProcessors() {
+    }
+
+    @KvmGuest(vcpus = 2, apEntry = -2)
+    void negativeApEntry() {
+    }
+
+    @KvmGuest(vcpus = 2, apEntry = 0x10000, memory = @Memory(size = 0x20000))
+    void realModeApEntryTooHigh() {
+    }
+
+    @KvmGuest(vcpus = 2, apEntry = 0x2000, trace = 10)
+    void tracedVcpus() {
+    }
+
+    @KvmGuest(vcpus = 16, apEntry = 0x2000)
+    void sixteenVcpus() {
+    }
+
+    @Test
+    void readsTheVcpus() {
+        assertThat(read("defaults").vcpus()).isEqualTo(VcpuSpec.ONE);
+        assertThat(read("sixteenVcpus").vcpus()).isEqualTo(new VcpuSpec(16, 0x2000));
+        assertThat(read("applicationProcessorsWithoutEntry").vcpus()).as("APs waiting for a start-up")
+                .isEqualTo(new VcpuSpec(2, -1));
+    }
+
     @Test
     void traceIsOffUnlessAsked() {
         assertThat(read("defaults").trace()).isZero();
@@ -291,6 +331,12 @@ class GuestSpecReaderTest {
             beyondAnyHost         | @KvmGuest(memory[0]): it brings the guest's RAM to 2147483648 MiB, more than the
             reservedFlag          | @KvmGuest(registers.rflags = 0x8000000000000022): reserved bits 0x8000000000000020 set: RFLAGS bits 3, 5, 15 and 22 to 63 are 0
             virtual8086           | @KvmGuest(registers.rflags = 0x20002): the VM flag (bit 17) set: no guest starts in virtual-8086 mode
+            noVcpu                | @KvmGuest(vcpus = 0): not between 1 and 16
+            tooManyVcpus          | @KvmGuest(vcpus = 17): not between 1 and 16
+            apEntryWithoutApplicationProcessors | @KvmGuest(apEntry = 0x2000): the guest has no application processor to start there: set vcpus to 2 or more
+            negativeApEntry       | @KvmGuest(apEntry = 0xfffffffffffffffe): the entry point is outside guest RAM [0x0, 0x200000)
+            realModeApEntryTooHigh | @KvmGuest(apEntry = 0x10000): the entry point is not below 0x10000: REAL mode starts with CS = 0
+            tracedVcpus           | @KvmGuest(trace = 10): a guest of 2 vCPUs is not traced; trace a guest of one
             """)
     void namesTheAttributeAndValueAtFault(String method, String message) {
         assertThatThrownBy(() -> read(method))

@@ -7,7 +7,10 @@ import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * A call of a {@link VirtualMachine} method, as it travels to the worker, which invokes it on its
@@ -19,10 +22,10 @@ import java.util.Set;
 public sealed interface MachineCall<R> {
     /**
      * @param machine the machine to call
-     * @param exits where a run's exits go
+     * @param exits where a run's exits go: the listener of each vCPU, by index
      * @return what the method returned
      */
-    R invoke(VirtualMachine machine, ExitListener exits);
+    R invoke(VirtualMachine machine, IntFunction<ExitListener> exits);
 
     /**
      * {@link VirtualMachine#readMemory}.
@@ -32,7 +35,7 @@ public sealed interface MachineCall<R> {
      */
     record ReadMemory(long address, int length) implements MachineCall<byte[]> {
         @Override
-        public byte[] invoke(VirtualMachine machine, ExitListener exits) {
+        public byte[] invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
             return machine.readMemory(address, length);
         }
     }
@@ -45,7 +48,7 @@ public sealed interface MachineCall<R> {
      */
     record WriteMemory(long address, byte[] data) implements MachineCall<Void> {
         @Override
-        public Void invoke(VirtualMachine machine, ExitListener exits) {
+        public Void invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
             machine.writeMemory(address, data);
             return null;
         }
@@ -66,75 +69,91 @@ public sealed interface MachineCall<R> {
         }
     }
 
-    /** {@link VirtualMachine#registers}. */
-    record GetRegisters() implements MachineCall<GeneralRegisters> {
+    /**
+     * {@link VirtualMachine#registers(int)}.
+     *
+     * @param vcpu the vCPU
+     */
+    record GetRegisters(int vcpu) implements MachineCall<GeneralRegisters> {
         @Override
-        public GeneralRegisters invoke(VirtualMachine machine, ExitListener exits) {
-            return machine.registers();
+        public GeneralRegisters invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+            return machine.registers(vcpu);
         }
     }
 
     /**
-     * {@link VirtualMachine#setRegisters}.
+     * {@link VirtualMachine#setRegisters(int, GeneralRegisters)}.
      *
+     * @param vcpu the vCPU
      * @param registers the new general registers
      */
-    record SetRegisters(GeneralRegisters registers) implements MachineCall<Void> {
+    record SetRegisters(int vcpu, GeneralRegisters registers) implements MachineCall<Void> {
         @Override
-        public Void invoke(VirtualMachine machine, ExitListener exits) {
-            machine.setRegisters(registers);
+        public Void invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+            machine.setRegisters(vcpu, registers);
             return null;
         }
     }
 
-    /** {@link VirtualMachine#specialRegisters}. */
-    record GetSpecialRegisters() implements MachineCall<SpecialRegisters> {
+    /**
+     * {@link VirtualMachine#specialRegisters(int)}.
+     *
+     * @param vcpu the vCPU
+     */
+    record GetSpecialRegisters(int vcpu) implements MachineCall<SpecialRegisters> {
         @Override
-        public SpecialRegisters invoke(VirtualMachine machine, ExitListener exits) {
-            return machine.specialRegisters();
+        public SpecialRegisters invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+            return machine.specialRegisters(vcpu);
         }
     }
 
     /**
-     * {@link VirtualMachine#setSpecialRegisters}.
+     * {@link VirtualMachine#setSpecialRegisters(int, SpecialRegisters)}.
      *
+     * @param vcpu the vCPU
      * @param registers the new system registers
      */
-    record SetSpecialRegisters(SpecialRegisters registers) implements MachineCall<Void> {
+    record SetSpecialRegisters(int vcpu, SpecialRegisters registers) implements MachineCall<Void> {
         @Override
-        public Void invoke(VirtualMachine machine, ExitListener exits) {
-            machine.setSpecialRegisters(registers);
+        public Void invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+            machine.setSpecialRegisters(vcpu, registers);
             return null;
         }
     }
 
     /**
-     * {@link VirtualMachine#run}: the worker sends the run's exits, then replies with why it stopped.
+     * {@link VirtualMachine#runAll}: the worker sends the run's exits, each naming its vCPU
+     * ({@link Message.Exit#vcpu()}), then replies with why each vCPU stopped. The worker's listener
+     * of each vCPU relays its exits to the parent.
      *
      * @param runId identifies the run for {@link Message.Stop}; differs from every earlier run's
      * @param stopPorts ports whose {@code OUT} ends the run
+     * @param running for each vCPU, by index, whether it runs (has a listener)
      */
-    record Run(int runId, Set<Integer> stopPorts) implements MachineCall<StopCause> {
+    record Run(int runId, Set<Integer> stopPorts, List<Boolean> running) implements MachineCall<List<StopCause>> {
         /**
-         * Copies the port set.
+         * Copies the port set and the list.
          *
          * @param runId identifies the run
          * @param stopPorts ports whose {@code OUT} ends the run
+         * @param running for each vCPU, whether it runs
          */
         public Run {
             stopPorts = Set.copyOf(stopPorts);
+            running = List.copyOf(running);
         }
 
         @Override
-        public StopCause invoke(VirtualMachine machine, ExitListener exits) {
-            return machine.run(stopPorts, exits);
+        public List<StopCause> invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+            return machine.runAll(stopPorts, IntStream.range(0, running.size())
+                    .mapToObj(vcpu -> running.get(vcpu) ? exits.apply(vcpu) : null).toList());
         }
     }
 
     /** {@link VirtualMachine#lastRunTrace}. */
     record LastRunTrace() implements MachineCall<InstructionTrace> {
         @Override
-        public InstructionTrace invoke(VirtualMachine machine, ExitListener exits) {
+        public InstructionTrace invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
             return machine.lastRunTrace();
         }
     }
@@ -142,7 +161,7 @@ public sealed interface MachineCall<R> {
     /** {@link VirtualMachine#reset}. */
     record Reset() implements MachineCall<Void> {
         @Override
-        public Void invoke(VirtualMachine machine, ExitListener exits) {
+        public Void invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
             machine.reset();
             return null;
         }

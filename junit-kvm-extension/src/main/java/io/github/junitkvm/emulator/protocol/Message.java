@@ -79,12 +79,13 @@ public sealed interface Message {
     /**
      * An exit of the run in progress.
      *
+     * @param vcpu the vCPU that made it, whose listener it goes to
      * @param call what the guest did, as a call of the parent's listener
      * @param awaitsReply whether the guest waits at the access for the parent's {@link Reply} (of
      *     the call's result); until it comes, the worker serves the parent's {@link Request}s, but a
      *     run or a reset, on the machine as it stands at the exit. A streamed exit gets no reply.
      */
-    record Exit(ExitCall<?> call, boolean awaitsReply) implements Message {
+    record Exit(int vcpu, ExitCall<?> call, boolean awaitsReply) implements Message {
     }
 
     // ---- both ways ----

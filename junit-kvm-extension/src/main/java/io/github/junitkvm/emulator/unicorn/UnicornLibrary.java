@@ -195,6 +195,19 @@ public interface UnicornLibrary extends Library {
     int uc_mem_map(Pointer uc, long address, long size, int perms);
 
     /**
+     * Maps host memory the caller owns, which must outlive the engine: several engines may map the
+     * same memory.
+     *
+     * @param uc the engine
+     * @param address guest physical address, page-aligned
+     * @param size bytes, a page multiple
+     * @param perms {@code UC_PROT_*}
+     * @param memory the host memory, {@code size} bytes
+     * @return a {@code uc_err}
+     */
+    int uc_mem_map_ptr(Pointer uc, long address, long size, int perms, Pointer memory);
+
+    /**
      * Maps a range whose reads and writes go to callbacks.
      *
      * @param uc the engine

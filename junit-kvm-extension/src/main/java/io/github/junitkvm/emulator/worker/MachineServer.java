@@ -3,6 +3,7 @@ package io.github.junitkvm.emulator.worker;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.MachineConfig;
+import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.protocol.ExitCall;
 import io.github.junitkvm.emulator.protocol.ExitCall.AcknowledgeInterrupt;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioRead;
@@ -40,8 +41,14 @@ final class MachineServer implements Runnable {
     private final ParentLink parent;
     private final StopSwitch stopSwitch;
     private final InterruptLines lines;
+    /**
+     * The interrupt inputs of the application processors' engines, which nothing asserts: the
+     * parent's lines are vCPU 0's, as a PC's interrupt controllers signal the BSP. Their engines
+     * run one at a time, so they can share these.
+     */
+    private final InterruptLines unwired = new InterruptLines();
     private final BlockingQueue<Message> requests;
-    private UnicornEngine engine;
+    private VirtualMachine engine;
 
     /**
      * @param uc the loaded library
@@ -86,7 +93,10 @@ final class MachineServer implements Runnable {
             if (engine != null) {
                 throw new IllegalStateException("this emulator worker already hosts a machine");
             }
-            engine = UnicornEngine.open(uc, create.config(), stopSwitch, lines);
+            MachineConfig config = create.config();
+            engine = config.vcpus() == 1 ? UnicornEngine.open(uc, config, stopSwitch, lines)
+                    : UnicornVcpus.open(config, (vcpu, ram) -> UnicornEngine.open(uc, config, stopSwitch,
+                            vcpu == 0 ? lines : unwired, ram));
             return null;
         }
         if (message instanceof Destroy) {
@@ -101,15 +111,20 @@ final class MachineServer implements Runnable {
             if (engine == null) {
                 throw new IllegalStateException("this emulator worker hosts no machine");
             }
-            return request.call().invoke(engine, new Exits());
+            return request.call().invoke(engine, Exits::new);
         }
         throw new IllegalStateException("the emulator worker does not accept " + message);
     }
 
-    /** The parent's listener, as the engine's run sees it: one per call, so one per run. */
+    /** The parent's listener of one vCPU, as the engine's run sees it: one per vCPU and call, so per run. */
     private final class Exits implements ExitListener {
+        private final int vcpu;
         /** The ports the parent observes, asked for at the run's first {@code OUT}. */
         private Set<Integer> observed;
+
+        Exits(int vcpu) {
+            this.vcpu = vcpu;
+        }
 
         @Override
         public Set<Integer> observedPorts() {
@@ -129,7 +144,7 @@ final class MachineServer implements Runnable {
             if (observedPorts().contains(port)) {
                 await(new PortOut(port, size, value));
             } else {
-                parent.stream(new Exit(new PortOut(port, size, value), false));
+                parent.stream(new Exit(vcpu, new PortOut(port, size, value), false));
             }
         }
 
@@ -154,7 +169,7 @@ final class MachineServer implements Runnable {
          */
         @SuppressWarnings("unchecked")
         private <R> R await(ExitCall<R> exit) {
-            parent.reply(new Exit(exit, true));
+            parent.reply(new Exit(vcpu, exit, true));
             try {
                 while (true) {
                     Message message = requests.take();

@@ -27,12 +27,26 @@ final class RunState {
     private int completingInstructions;
     /** The address {@link #executing} recorded last; -1 before the first. */
     private long lastTraced = -1;
+    /** How many instructions the slice may execute, 0 for no limit. */
+    private final long sliceLength;
+    private long executed;
+    private boolean sliceOver;
 
     /**
      * @param stopPorts ports whose {@code OUT} ends the run
      * @param traceLength how many of the last instructions to keep, 0 for none
      */
     RunState(Set<Integer> stopPorts, int traceLength) {
+        this(stopPorts, traceLength, 0);
+    }
+
+    /**
+     * @param stopPorts ports whose {@code OUT} ends the run
+     * @param traceLength how many of the last instructions to keep, 0 for none
+     * @param sliceLength how many instructions the run may execute, 0 for no limit
+     */
+    RunState(Set<Integer> stopPorts, int traceLength, long sliceLength) {
+        this.sliceLength = sliceLength;
         this.stopPorts = stopPorts;
         this.trace = traceLength > 0 ? new TraceRecorder(traceLength) : null;
     }
@@ -69,6 +83,29 @@ final class RunState {
      */
     boolean lastTraced(long address) {
         return lastTraced == address;
+    }
+
+    /**
+     * Counts an instruction about to execute against the slice, unless it is one being completed.
+     *
+     * @return whether the slice is over before it: the engine stops there, and the next slice
+     *     goes on with it
+     */
+    boolean sliceEnds() {
+        if (sliceLength == 0 || completing || stopped()) {
+            return false;
+        }
+        if (executed == sliceLength) {
+            sliceOver = true;
+        } else {
+            executed++;
+        }
+        return sliceOver;
+    }
+
+    /** @return whether the run ended because its slice was over */
+    boolean sliceOver() {
+        return sliceOver;
     }
 
     /** @return the instructions recorded, empty when the run does not trace */

@@ -56,6 +56,7 @@ import io.github.junitkvm.emulator.unicorn.MmioWriteCallback;
 import io.github.junitkvm.emulator.unicorn.OutHook;
 import io.github.junitkvm.emulator.unicorn.UnicornException;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -118,14 +119,17 @@ final class UnicornEngine implements VirtualMachine {
     private final PendingMmioRead pendingRead = new PendingMmioRead();
 
     private final UnicornVersion version;
+    /** The RAM this engine shares with the other vCPUs' engines; null when Unicorn owns its RAM. */
+    private final SharedRam sharedRam;
     private RunState current;
     /** A host write under paging left translations that may be of the old code. */
     private boolean translationsStale;
     private InstructionTrace lastTrace = InstructionTrace.empty();
 
     private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, StopSwitch stopSwitch,
-                          InterruptLines lines) {
+                          InterruptLines lines, SharedRam sharedRam) {
         this.uc = uc;
+        this.sharedRam = sharedRam;
         this.version = UnicornVersion.of(uc);
         this.mmio = MmioMap.of(ram, MMIO_LIMIT);
         this.ram = ram;
@@ -143,7 +147,23 @@ final class UnicornEngine implements VirtualMachine {
      * @throws HypervisorException if the configuration is beyond this engine
      */
     static UnicornEngine open(UnicornLibrary uc, MachineConfig config, StopSwitch stopSwitch, InterruptLines lines) {
-        UnicornEngine engine = new UnicornEngine(uc, config.ram(), config.traceLength(), stopSwitch, lines);
+        return open(uc, config, stopSwitch, lines, null);
+    }
+
+    /**
+     * Opens the engine of one vCPU of several, whose runs go in slices ({@link #runSlice}).
+     *
+     * @param uc the library
+     * @param config the machine's RAM and CPU mode; no trace
+     * @param stopSwitch delivers the parent's stop requests to runs
+     * @param lines the vCPU's interrupt inputs
+     * @param sharedRam the RAM every vCPU's engine maps; null for an engine of its own RAM
+     * @return the engine, RAM mapped, hooks installed
+     * @throws HypervisorException if the configuration is beyond this engine
+     */
+    static UnicornEngine open(UnicornLibrary uc, MachineConfig config, StopSwitch stopSwitch, InterruptLines lines,
+                              SharedRam sharedRam) {
+        UnicornEngine engine = new UnicornEngine(uc, config.ram(), config.traceLength(), stopSwitch, lines, sharedRam);
         try {
             engine.start();
             return engine;
@@ -175,11 +195,17 @@ final class UnicornEngine implements VirtualMachine {
             }
         });
         external = new ExternalInterrupts(port, cpuState, lines);
-        for (RamRegion region : ram) {
+        for (int i = 0; i < ram.size(); i++) {
+            RamRegion region = ram.get(i);
             // Without UC_PROT_WRITE, guest writes reach readOnlyWriteHook; uc_mem_write still writes.
-            check(uc.uc_mem_map(handle, region.guestAddress(), region.size(),
-                            region.readOnly() ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_ALL),
-                    String.format(Locale.ROOT, "uc_mem_map(0x%x, 0x%x)", region.guestAddress(), region.size()));
+            int perms = region.readOnly() ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_ALL;
+            String where = String.format(Locale.ROOT, "(0x%x, 0x%x)", region.guestAddress(), region.size());
+            if (sharedRam == null) {
+                check(uc.uc_mem_map(handle, region.guestAddress(), region.size(), perms), "uc_mem_map" + where);
+            } else {
+                check(uc.uc_mem_map_ptr(handle, region.guestAddress(), region.size(), perms, sharedRam.region(i)),
+                        "uc_mem_map_ptr" + where);
+            }
         }
         for (MmioMap.Range range : mmio.ranges()) {
             mapMmio(range);
@@ -189,8 +215,9 @@ final class UnicornEngine implements VirtualMachine {
         addHook(UC_HOOK_INTR, interruptHook);
         addHook(UC_HOOK_MEM_UNMAPPED, unmappedHook);
         addHook(UC_HOOK_MEM_WRITE_PROT, readOnlyWriteHook);
-        if (traceLength > 0) {
-            // Only when asked for: a hook on every instruction slows the engine down.
+        if (traceLength > 0 || sharedRam != null) {
+            // Only when asked for (a trace, or the slices of a vCPU among several): a Java hook
+            // on every instruction slows the engine down.
             addHook(UC_HOOK_CODE, codeHook);
         } else {
             addInstructionHook();
@@ -296,7 +323,8 @@ final class UnicornEngine implements VirtualMachine {
 
     /** @return the guest's general registers */
     @Override
-    public GeneralRegisters registers() {
+    public GeneralRegisters registers(int vcpu) {
+        only(vcpu);
         return registers.registers();
     }
 
@@ -305,13 +333,15 @@ final class UnicornEngine implements VirtualMachine {
      * @throws HypervisorException if the engine's mode cannot hold them
      */
     @Override
-    public void setRegisters(GeneralRegisters values) {
+    public void setRegisters(int vcpu, GeneralRegisters values) {
+        only(vcpu);
         registers.setRegisters(values);
     }
 
     /** @return the guest's system registers */
     @Override
-    public SpecialRegisters specialRegisters() {
+    public SpecialRegisters specialRegisters(int vcpu) {
+        only(vcpu);
         return registers.specialRegisters();
     }
 
@@ -320,9 +350,15 @@ final class UnicornEngine implements VirtualMachine {
      * @throws HypervisorException if the engine's mode cannot hold them
      */
     @Override
-    public void setSpecialRegisters(SpecialRegisters values) {
+    public void setSpecialRegisters(int vcpu, SpecialRegisters values) {
+        only(vcpu);
         registers.setSpecialRegisters(values);
         changedUnderTheRun();
+    }
+
+    /** An engine is one vCPU, vCPU 0; {@link UnicornVcpus} numbers the engines of several. */
+    private static void only(int vcpu) {
+        MachineConfig.vcpu(vcpu, 1);
     }
 
     /**
@@ -342,8 +378,25 @@ final class UnicornEngine implements VirtualMachine {
 
     /** {@inheritDoc} Runs from CS:IP; the parent's stop requests arrive through the stop switch. */
     @Override
-    public StopCause run(Set<Integer> stopPorts, ExitListener listener) {
-        RunState state = new RunState(stopPorts, traceLength);
+    public List<StopCause> runAll(Set<Integer> stopPorts, List<ExitListener> listeners) {
+        if (listeners.size() != 1) {
+            throw new IllegalArgumentException("a run of a machine of 1 vCPU needs one listener, not " + listeners.size());
+        }
+        return Collections.singletonList(listeners.get(0) == null ? null : runSlice(stopPorts, listeners.get(0), 0));
+    }
+
+    /**
+     * Runs from CS:IP for at most so many instructions, the turn of one vCPU among several.
+     *
+     * @param stopPorts ports whose {@code OUT} ends the run
+     * @param listener receives the exits
+     * @param instructions how many instructions the slice may execute; 0 for no limit (an engine
+     *     opened without {@link SharedRam} counts none)
+     * @return why the run stopped; null if it stopped only because the slice was over, before an
+     *     instruction, where the next slice goes on
+     */
+    StopCause runSlice(Set<Integer> stopPorts, ExitListener listener, long instructions) {
+        RunState state = new RunState(stopPorts, traceLength, instructions);
         lastTrace = InstructionTrace.empty();
         if (!stopSwitch.enter(this::stopEmulation)) {
             return StopCause.stopRequested();
@@ -372,6 +425,9 @@ final class UnicornEngine implements VirtualMachine {
             // ends only before the next instruction; the code hook had set RIP to the instruction
             // that made the access, so that is where the guest stopped, as for an inline access.
             port.write(UC_X86_REG_RIP, state.unmappedRip());
+        }
+        if (state.sliceOver() && error == UC_ERR_OK && !stopRequested) {
+            return null;
         }
         return StopClassifier.classify(outcome(state, error, stopRequested));
     }
@@ -476,7 +532,8 @@ final class UnicornEngine implements VirtualMachine {
         if (error == UC_ERR_INSN_INVALID) {
             return !state.stopped() && deliverInvalidOpcode(state);
         }
-        return error == UC_ERR_OK && state.takeBlockEnded() && !state.stopped() && !stopSwitch.requested();
+        return error == UC_ERR_OK && state.takeBlockEnded() && !state.stopped() && !state.sliceOver()
+                && !stopSwitch.requested();
     }
 
     /**
@@ -557,6 +614,9 @@ final class UnicornEngine implements VirtualMachine {
         RunState state = current;
         if (state != null && !(state.lastTraced(address) && countExhausted(address))) {
             state.executing(address);
+            if (state.sliceEnds()) {
+                uc.uc_emu_stop(engine);
+            }
         }
     }
 

@@ -72,12 +72,12 @@ class MessageCodecTest {
                 new Request(new ReadMemory(0xfffff, 17)),
                 new Request(new WriteMemory(0x1000, new byte[] {1, -1, 0, 127})),
                 new Request(new WriteMemory(0, new byte[0])),
-                new Request(new GetRegisters()),
-                new Request(new SetRegisters(registers)),
-                new Request(new GetSpecialRegisters()),
-                new Request(new SetSpecialRegisters(special)),
-                new Request(new Run(7, Set.of(0xf4, 0x3f8, 0xffff))),
-                new Request(new Run(Integer.MAX_VALUE, Set.of())),
+                new Request(new GetRegisters(0)),
+                new Request(new SetRegisters(3, registers)),
+                new Request(new GetSpecialRegisters(15)),
+                new Request(new SetSpecialRegisters(0, special)),
+                new Request(new Run(7, Set.of(0xf4, 0x3f8, 0xffff), List.of(true))),
+                new Request(new Run(Integer.MAX_VALUE, Set.of(), List.of(true, false, true, true))),
                 new Request(new LastRunTrace()),
                 new Stop(42),
                 new Ready("2.0"),
@@ -88,16 +88,17 @@ class MessageCodecTest {
                 new Reply(special),
                 new Reply(Set.of(0x60, 0xffff)),
                 new Reply(StopCause.hlt()),
+                new Reply(Arrays.asList(StopCause.hlt(), null, StopCause.stopRequested())),
                 new Reply(StopCause.stopPort(0xf4, 1, 0x42)),
                 new Reply(StopCause.fault(StopCause.Kind.EMULATOR_FAULT, -1, "worker died:\nlast words")),
                 new Reply(new InstructionTrace(List.of(0x1000L, -1L, 0xffff_ffff_ffffL), 1L << 40)),
                 new Failed("no"),
-                new Exit(new ObservedPorts(), true),
-                new Exit(new PortOut(0xffff, 4, 0xffff_ffffL), false),
-                new Exit(new PortOut(0x60, 1, 0x7f), true),
-                new Exit(new PortIn(0x60, 2), true),
-                new Exit(new MmioWrite(0xfee0_0000L, 8, Long.MIN_VALUE), true),
-                new Exit(new MmioRead(0x10_fff0, 1), true));
+                new Exit(0, new ObservedPorts(), true),
+                new Exit(1, new PortOut(0xffff, 4, 0xffff_ffffL), false),
+                new Exit(0, new PortOut(0x60, 1, 0x7f), true),
+                new Exit(15, new PortIn(0x60, 2), true),
+                new Exit(2, new MmioWrite(0xfee0_0000L, 8, Long.MIN_VALUE), true),
+                new Exit(0, new MmioRead(0x10_fff0, 1), true));
     }
 
     @ParameterizedTest
@@ -163,7 +164,7 @@ class MessageCodecTest {
 
     @Test
     void failsWithEofOnATruncatedMessage() throws IOException {
-        byte[] whole = encode(new Exit(new PortOut(0x3f8, 1, 'x'), true));
+        byte[] whole = encode(new Exit(0, new PortOut(0x3f8, 1, 'x'), true));
         byte[] truncated = Arrays.copyOf(whole, whole.length - 1);
 
         assertThatThrownBy(() -> decode(truncated)).isInstanceOf(EOFException.class);
