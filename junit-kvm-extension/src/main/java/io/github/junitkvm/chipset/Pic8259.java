@@ -64,13 +64,11 @@ final class Pic8259 {
     }
 
     /**
-     * @param cascadeRequests extra requests on its inputs that follow another chip's output (the
-     *     slave's on the master's IRQ 2), so never latched
      * @return the IRQ it would interrupt the CPU for now, or -1: the request of the highest priority
      *     that is not masked, if it has a higher priority than every IRQ in service
      */
-    int pendingIrq(int cascadeRequests) {
-        int candidates = (requests | cascadeRequests) & ~mask;
+    int pendingIrq() {
+        int candidates = requests & ~mask;
         for (int i = 1; i <= 8; i++) {
             int irq = (lowestPriority + i) & 7;
             if ((inService & (1 << irq)) != 0) {
@@ -122,17 +120,17 @@ final class Pic8259 {
     }
 
     /** @return what a read of the command port gives: IRR or ISR (OCW3), or a poll's answer */
-    int readCommand(int cascadeRequests) {
+    int readCommand() {
         if (poll) {
             poll = false;
-            int irq = pendingIrq(cascadeRequests);
+            int irq = pendingIrq();
             if (irq < 0) {
                 return 0;
             }
             acknowledge(irq);
             return 0x80 | irq;
         }
-        return readInService ? inService : (requests | cascadeRequests) & 0xff;
+        return readInService ? inService : requests;
     }
 
     int readData() {

@@ -6,11 +6,13 @@ package io.github.junitkvm.chipset;
  * PC BIOS leaves them: vectors {@code 0x08} and {@code 0x70}, every IRQ masked but the cascade;
  * a guest reprograms them with ICW1–ICW4 as on a PC.
  *
- * <p>The cascade input follows the slave's output: it requests while the slave has an interrupt
- * for the CPU, and is never latched, so a slave interrupt is not lost when two arrive together.
- * An acknowledge that finds no request (it went away, masked or cleared, after the CPU saw it) gets
- * the chip's spurious vector, IRQ 7's, with nothing put in service; if the slave is the one that
- * lost it, the master has put IRQ 2 in service and the vector is IRQ 15's, as on the real pair.
+ * <p>Requests stay latched until acknowledged, as KVM's and QEMU's 8259 models keep them. The
+ * master latches a rising edge of the slave's output on IRQ 2 like any other; the output falls
+ * during each acknowledge through the cascade, so a second slave request makes a new edge. An
+ * acknowledge that finds no request (the one the CPU saw was masked or cleared since) gets the
+ * chip's spurious vector, IRQ 7's, with nothing put in service; if it is the slave that has none
+ * left while the master's IRQ 2 is latched, the master puts IRQ 2 in service and the vector is
+ * IRQ 15's, as on the real pair: the guest's handler owes the master an EOI.
  */
 final class PicPair {
     static final int MASTER_COMMAND = 0x20;
@@ -40,34 +42,45 @@ final class PicPair {
             throw new IllegalArgumentException("IRQ 2 is the cascade from the slave PIC; raise IRQ 9 instead, as on a PC");
         }
         chip(irq).pulse(irq & 7);
+        updateCascade();
     }
 
     /** @return whether the master asks the CPU for an interrupt */
     boolean requesting() {
-        return master.pendingIrq(cascade()) >= 0;
+        return master.pendingIrq() >= 0;
     }
 
     /** @return the vector of the interrupt the CPU takes, the acknowledge cycle done */
     int acknowledge() {
-        int irq = master.pendingIrq(cascade());
+        int irq = master.pendingIrq();
         if (irq < 0) {
             return master.vector(Pic8259.SPURIOUS_IRQ);
         }
         if (irq != CASCADE_IRQ || master.single()) {
             return master.acknowledge(irq);
         }
-        int slaveIrq = slave.pendingIrq(0);
+        int slaveIrq = slave.pendingIrq();
         master.acknowledge(CASCADE_IRQ);
-        return slaveIrq < 0 ? slave.vector(Pic8259.SPURIOUS_IRQ) : slave.acknowledge(slaveIrq);
+        int vector = slaveIrq < 0 ? slave.vector(Pic8259.SPURIOUS_IRQ) : slave.acknowledge(slaveIrq);
+        master.setLine(CASCADE_IRQ, false);
+        updateCascade();
+        return vector;
     }
 
     int read(int port) {
         return switch (port) {
-            case MASTER_COMMAND -> master.readCommand(cascade());
+            case MASTER_COMMAND -> master.readCommand();
             case MASTER_DATA -> master.readData();
-            case SLAVE_COMMAND -> slave.readCommand(0);
+            case SLAVE_COMMAND -> readSlaveCommand();
             default -> slave.readData();
         };
+    }
+
+    /** A poll of the slave acknowledges, which changes its output. */
+    private int readSlaveCommand() {
+        int value = slave.readCommand();
+        updateCascade();
+        return value;
     }
 
     void write(int port, int value) {
@@ -77,6 +90,7 @@ final class PicPair {
             case SLAVE_COMMAND -> slave.writeCommand(value);
             default -> slave.writeData(value);
         }
+        updateCascade();
     }
 
     /** @return whether a request of {@code irq} is latched, so that another pulse would change nothing */
@@ -88,8 +102,10 @@ final class PicPair {
         return irq < 8 ? master : slave;
     }
 
-    /** @return the master's inputs that follow the slave's output */
-    private int cascade() {
-        return !master.single() && slave.pendingIrq(0) >= 0 ? 1 << CASCADE_IRQ : 0;
+    /** The master's IRQ 2 follows the slave's output (INT), in cascade mode. */
+    private void updateCascade() {
+        if (!master.single()) {
+            master.setLine(CASCADE_IRQ, slave.pendingIrq() >= 0);
+        }
     }
 }
