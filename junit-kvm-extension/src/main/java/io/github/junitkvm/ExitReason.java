@@ -49,6 +49,14 @@ public enum ExitReason {
      */
     INTERRUPT,
     /**
+     * The vCPU took an external interrupt ({@link KvmVm#raiseInterrupt(int)}, or an interrupt
+     * controller's): vector {@link VmExit#value()}, delivered through the guest's interrupt vector
+     * table or IDT before the instruction that follows in the record. Recorded when the vCPU takes
+     * it (its acknowledge cycle), not when it was raised; a non-maskable interrupt has no
+     * acknowledge cycle and is not recorded.
+     */
+    EXTERNAL_INTERRUPT,
+    /**
      * The test stopped the run with {@link KvmVm#stopRun(String)}, usually from a handler; the
      * reason it gave is {@link VmExit#detail()}. The guest stopped after the exit being handled
      * completed, and can be run again from there.

@@ -36,7 +36,8 @@ import java.time.Duration;
  *       emulator streams them), but always in order, and before the next exit a handler sees.
  * </ul>
  * While a run is in progress, only its handlers may use the VM: another thread calling any method
- * but {@link #close()} and {@link #stopRun(String)} gets {@link IllegalStateException}, and so does
+ * but {@link #close()}, {@link #stopRun(String)}, {@link #raiseInterrupt(int)} and
+ * {@link #raiseNmi()} gets {@link IllegalStateException}, and so does
  * a second {@link #run()}.
  * After {@link #close()} every method but {@code close()} throws {@link IllegalStateException}.
  */
@@ -200,6 +201,40 @@ public interface KvmVm extends AutoCloseable {
      * @throws IllegalStateException if no run is in progress, or the VM is closed
      */
     void stopRun(String reason);
+
+    /**
+     * Raises an external interrupt: the vCPU takes it, through the guest's interrupt vector table
+     * ({@link CpuMode#REAL}) or IDT, at the first instruction boundary where a CPU would: RFLAGS.IF
+     * set, and not right after an {@code STI} that set it or a {@code MOV SS} (their one-instruction
+     * shadow). A guest halted with IF set wakes and takes it ({@code sti; hlt} waits for an
+     * interrupt); one halted with IF clear stays halted, and the run ends on its {@code HLT} as
+     * always, the interrupt still waiting for the next run. Each delivery is recorded as an
+     * {@link ExitReason#EXTERNAL_INTERRUPT} exit, between the exits of the instructions before and
+     * after it, the same on every backend.
+     *
+     * <p>Callable at any time while the VM is open: between runs (delivered when the next run can),
+     * from a handler during a run (a device model raising its interrupt: delivered after the
+     * instruction that made the exit, if the guest can take it then), and from another thread during
+     * a run, which the guest takes without the run ending. Interrupts wait in the order raised;
+     * a vector raised again while it waits is one request, as a bit of an interrupt controller's
+     * request register.
+     *
+     * @param vector the vector, 32 to 255 (0 to 31 are the CPU's exceptions)
+     * @throws IllegalArgumentException if the vector is not 32 to 255
+     * @throws IllegalStateException if the VM is closed
+     */
+    void raiseInterrupt(int vector);
+
+    /**
+     * Raises a non-maskable interrupt: the vCPU takes it through vector 2 at its next instruction
+     * boundary, whatever RFLAGS.IF. While the guest serves an NMI, until its handler's {@code IRET},
+     * a further NMI waits, and only one waits, as on a CPU. Not recorded as an exit (an NMI has no
+     * acknowledge cycle); the guest's handler shows it. Callable at any time while the VM is open,
+     * as {@link #raiseInterrupt(int)}.
+     *
+     * @throws IllegalStateException if the VM is closed
+     */
+    void raiseNmi();
 
     /**
      * Releases the VM's native resources; idempotent, and safe while another thread runs it: a

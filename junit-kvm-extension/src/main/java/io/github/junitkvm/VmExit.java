@@ -117,6 +117,14 @@ public final class VmExit {
         return new VmExit(ExitReason.INTERRUPT, 0, 0, 0, vector, null);
     }
 
+    /**
+     * @param vector the interrupt vector, 32 to 255
+     * @return the vCPU taking an external interrupt ({@link ExitReason#EXTERNAL_INTERRUPT})
+     */
+    public static VmExit externalInterrupt(int vector) {
+        return new VmExit(ExitReason.EXTERNAL_INTERRUPT, 0, 0, 0, vector, null);
+    }
+
     /** @return the exit that marks a run stopped at its time limit */
     public static VmExit timeout() {
         return new VmExit(ExitReason.TIMEOUT, 0, 0, 0, 0, null);
@@ -169,7 +177,7 @@ public final class VmExit {
     /**
      * @return the value written (writes), the exit code ({@code DEBUG_EXIT}), the hardware
      *     reason ({@code FAIL_ENTRY}), the sub-error ({@code INTERNAL_ERROR}), the vector
-     *     ({@code INTERRUPT}) or the exception or
+     *     ({@code INTERRUPT}, {@code EXTERNAL_INTERRUPT}) or the exception or
      *     interrupt vector, -1 for none ({@code EMULATOR_FAULT}); else 0
      */
     public long value() {
@@ -204,7 +212,7 @@ public final class VmExit {
                     address, size, value);
             case MMIO_READ -> String.format(Locale.ROOT, "MMIO_READ address=0x%x size=%d", address, size);
             case DEBUG_EXIT -> String.format(Locale.ROOT, "DEBUG_EXIT code=0x%x", value);
-            case INTERRUPT -> String.format(Locale.ROOT, "INTERRUPT vector=0x%02x", value);
+            case INTERRUPT, EXTERNAL_INTERRUPT -> String.format(Locale.ROOT, "%s vector=0x%02x", reason, value);
             case FAIL_ENTRY, INTERNAL_ERROR, EMULATOR_FAULT ->
                     String.format(Locale.ROOT, "%s code=0x%x", reason, value);
             default -> reason.name();

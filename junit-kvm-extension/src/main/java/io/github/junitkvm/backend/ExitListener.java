@@ -48,4 +48,15 @@ public interface ExitListener {
      * @param value the value written
      */
     void mmioWrite(long address, int size, long value);
+
+    /**
+     * The CPU's interrupt acknowledge cycle: the vCPU takes the interrupt its {@code INTR} line
+     * ({@link VirtualMachine#setInterruptRequest}) requests, now, at an instruction boundary where
+     * it can. Called on the run's thread, at the boundary, with the vCPU waiting there: the answer
+     * is delivered before the guest's next instruction.
+     *
+     * @return the vector to deliver, 0 to 255; or -1 when nothing is requested any more (the line
+     *     fell meanwhile), in which case nothing is delivered and the run goes on
+     */
+    int acknowledgeInterrupt();
 }

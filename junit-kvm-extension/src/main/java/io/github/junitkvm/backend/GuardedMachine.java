@@ -14,8 +14,8 @@ import java.util.function.Supplier;
  * call is in progress; this wrapper makes its callers keep those rules.
  *
  * <p>Calls hold one reentrant lock, so that a run's listener (a handler at an exit) may call the
- * machine again on the running thread. {@link #requestStop()} goes straight to the machine, which
- * makes it thread-safe. {@link #close()} stops a run in progress and releases the machine once no
+ * machine again on the running thread. {@link #requestStop()}, {@link #setInterruptRequest} and
+ * {@link #raiseNmi()} go straight to the machine, which makes them thread-safe. {@link #close()} stops a run in progress and releases the machine once no
  * call holds it: at once between calls, when the run returns if a listener of the run closed it,
  * and also then if the run has not returned within ten seconds (its listener is stuck):
  * {@code close()} always returns.
@@ -136,6 +136,26 @@ public final class GuardedMachine implements VirtualMachine {
         machine.requestStop();
     }
 
+    /** {@inheritDoc} Goes straight to the machine, which makes it thread-safe, as {@link #requestStop()}. */
+    @Override
+    public void setInterruptRequest(boolean asserted) {
+        refuseClosed();
+        machine.setInterruptRequest(asserted);
+    }
+
+    /** {@inheritDoc} Goes straight to the machine, which makes it thread-safe, as {@link #requestStop()}. */
+    @Override
+    public void raiseNmi() {
+        refuseClosed();
+        machine.raiseNmi();
+    }
+
+    private void refuseClosed() {
+        if (closed) {
+            throw new IllegalStateException("this machine is closed");
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -161,9 +181,7 @@ public final class GuardedMachine implements VirtualMachine {
     private <T> T locked(Supplier<T> call) {
         lock.lock();
         try {
-            if (closed) {
-                throw new IllegalStateException("this machine is closed");
-            }
+            refuseClosed();
             return call.get();
         } finally {
             try {

@@ -73,6 +73,35 @@ public interface VirtualMachine extends AutoCloseable {
     void reset();
 
     /**
+     * Sets the level of the vCPU's {@code INTR} input, the output of the machine's interrupt
+     * controllers. While it is asserted, the backend calls {@link ExitListener#acknowledgeInterrupt()}
+     * (the CPU's acknowledge cycle, which asks the controller for the vector) at the instruction
+     * boundary where the vCPU takes the interrupt, as a CPU does: RFLAGS.IF set, no {@code STI} or
+     * {@code MOV SS} shadow on the instruction before, no NMI being delivered; then it delivers the
+     * vector through the guest's interrupt table (IVT or IDT) as an external interrupt, without an
+     * error code. A vCPU halted with IF clear is not woken; {@code HLT} still ends the run
+     * ({@link StopCause.Kind#HLT}), and the caller runs the machine again to let a halted vCPU with
+     * IF set take the interrupt.
+     *
+     * <p>Callable from any thread at any time: between runs, from the listener during a run (the
+     * vCPU takes the interrupt after the instruction that made the exit), and from another thread
+     * during a run, which the run then takes without ending. The level lasts across runs until set
+     * again; {@link #reset()} lowers it.
+     *
+     * @param asserted whether the line is asserted
+     */
+    void setInterruptRequest(boolean asserted);
+
+    /**
+     * Raises a non-maskable interrupt (an edge): the vCPU delivers vector 2 through the guest's
+     * interrupt table at its next instruction boundary whatever RFLAGS.IF, unless an NMI is being
+     * served: from the delivery of an NMI until the next {@code IRET}, further NMIs wait, and at
+     * most one waits (raising twice before delivery delivers once), as on a CPU. Callable from any
+     * thread at any time, as {@link #setInterruptRequest}; {@link #reset()} drops a waiting one.
+     */
+    void raiseNmi();
+
+    /**
      * Makes the run in progress, if any, return {@link StopCause#stopRequested()} soon. Callable from
      * any thread at any time; has no effect on runs that start afterwards.
      */

@@ -22,6 +22,8 @@ import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Destroy;
 import io.github.junitkvm.emulator.protocol.Message.Exit;
 import io.github.junitkvm.emulator.protocol.Message.Failed;
+import io.github.junitkvm.emulator.protocol.Message.InterruptRequest;
+import io.github.junitkvm.emulator.protocol.Message.Nmi;
 import io.github.junitkvm.emulator.protocol.Message.Reply;
 import io.github.junitkvm.emulator.protocol.Message.Request;
 import io.github.junitkvm.emulator.protocol.Message.Stop;
@@ -36,7 +38,8 @@ import java.util.Set;
  * <p>Called by one thread at a time and closed between calls, as {@link GuardedMachine} ensures for
  * the machines {@link EmulatorHypervisor} hands out, so one conversation with the worker is in
  * progress at a time. {@code requestStop} only writes a {@link Stop} to the worker, which the
- * worker reads even while the guest runs. If the worker dies,
+ * worker reads even while the guest runs, and so do {@code setInterruptRequest} and
+ * {@code raiseNmi} with theirs. If the worker dies,
  * the call in progress fails (a run returns an {@code EMULATOR_FAULT} saying how it died) and every
  * later call but {@code close} throws {@link IllegalStateException} with the same text.
  */
@@ -239,6 +242,30 @@ final class EmulatorMachine implements VirtualMachine {
                 return;
             }
             Watchdog.after(STOP_GRACE_MILLIS, () -> killIfStillRunning(runId));
+        }
+    }
+
+    /** {@inheritDoc} Writes an {@link InterruptRequest}, which the worker reads even while the guest runs. */
+    @Override
+    public void setInterruptRequest(boolean asserted) {
+        signal(new InterruptRequest(asserted));
+    }
+
+    /** {@inheritDoc} Writes an {@link Nmi}, which the worker reads even while the guest runs. */
+    @Override
+    public void raiseNmi() {
+        signal(new Nmi());
+    }
+
+    /** Sends a message that needs no reply, from any thread; a worker that died has no vCPU left to tell. */
+    private void signal(Message message) {
+        if (deathNotice != null || released) {
+            return;
+        }
+        try {
+            worker.send(message);
+        } catch (WorkerDiedException e) {
+            // The call in progress, or the next one, reports the death.
         }
     }
 

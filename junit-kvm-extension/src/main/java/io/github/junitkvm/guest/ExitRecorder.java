@@ -32,6 +32,7 @@ final class ExitRecorder implements ExitListener {
     static final String LOG_LINE_NOT_RECORDED = "KVM_LOG, line not recorded";
 
     private final Devices devices;
+    private final InterruptPin interruptPin;
     private final RecordingLimits limits;
     private final Runnable stopRun;
     private final List<VmExit> exits = new ArrayList<>();
@@ -47,8 +48,9 @@ final class ExitRecorder implements ExitListener {
     /** What a test's handler threw, checked exceptions too (Kotlin and sneaky throws make them). */
     private Throwable handlerFailure;
 
-    ExitRecorder(Devices devices, RecordingLimits limits, Runnable stopRun) {
+    ExitRecorder(Devices devices, InterruptPin interruptPin, RecordingLimits limits, Runnable stopRun) {
         this.devices = devices;
+        this.interruptPin = interruptPin;
         this.limits = limits;
         this.stopRun = stopRun;
         this.guestLog = new GuestLog(limits);
@@ -166,6 +168,20 @@ final class ExitRecorder implements ExitListener {
             devices.mmioWrite(address, size, value);
             return 0;
         }, size);
+    }
+
+    /**
+     * The vCPU takes an interrupt: the pin's controllers give the vector, and the delivery is
+     * recorded. A controller that throws fails the run as a handler does; nothing is delivered.
+     */
+    @Override
+    public int acknowledgeInterrupt() {
+        int vector = (int) served(() -> interruptPin.acknowledge(), 4);
+        if (handlerFailed() || vector < 0) {
+            return -1;
+        }
+        record(VmExit.externalInterrupt(vector));
+        return vector;
     }
 
     /** @param exit the exit that stopped the run, recorded last whatever the limit */

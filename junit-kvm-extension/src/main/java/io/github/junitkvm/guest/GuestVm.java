@@ -42,6 +42,9 @@ import java.util.function.Consumer;
  * hands the machine back on {@link #close()}, reusable only if every run of it ended cleanly.
  */
 public final class GuestVm implements KvmVm {
+    private static final int FIRST_EXTERNAL_VECTOR = 32;
+    private static final int LAST_VECTOR = 255;
+    private static final long RFLAGS_IF = 1 << 9;
     private final VirtualMachine machine;
     private final MachineSource source;
     private final MachineConfig config;
@@ -49,6 +52,10 @@ public final class GuestVm implements KvmVm {
     private final GuestSpec spec;
     private final RamLayout layout;
     private final Devices devices = new Devices();
+    /** The vCPU's INTR pin, which the interrupt controllers drive. */
+    private final InterruptPin interruptPin;
+    /** The interrupts the test raised, the first controller on the pin. */
+    private final QueuedInterrupts raisedInterrupts = new QueuedInterrupts();
     /** The memory as the VM itself reads and writes it, also during a run (guest library reports). */
     private final GuestMemory memory;
     /** The memory as {@link #memory()} gives it to the test: not for another thread during a run. */
@@ -94,6 +101,8 @@ public final class GuestVm implements KvmVm {
         this.testMemory = new RamView(machine, layout, () -> ensureUsable("KvmVm.memory()"));
         this.reports = new GuestReportReader(memory);
         this.calls = new GuestCalls(this, spec, layout);
+        this.interruptPin = new InterruptPin(machine);
+        raisedInterrupts.wireTo(interruptPin);
     }
 
     /**
@@ -348,6 +357,30 @@ public final class GuestVm implements KvmVm {
         return this;
     }
 
+    /**
+     * @return the vCPU's {@code INTR} pin, where the VM's interrupt controllers attach and idle
+     *     participants register
+     */
+    public InterruptPin interruptPin() {
+        return interruptPin;
+    }
+
+    @Override
+    public void raiseInterrupt(int vector) {
+        if (vector < FIRST_EXTERNAL_VECTOR || vector > LAST_VECTOR) {
+            throw new IllegalArgumentException(String.format("raiseInterrupt(%d): vector %d (0x%x) is not an external"
+                    + " interrupt's: vectors 32 to 255 are; 0 to 31 are the CPU's exceptions", vector, vector, vector));
+        }
+        ensureOpen();
+        raisedInterrupts.raise(vector);
+    }
+
+    @Override
+    public void raiseNmi() {
+        ensureOpen();
+        machine.raiseNmi();
+    }
+
     @Override
     public Bios bios() {
         ensureOpen();
@@ -399,7 +432,7 @@ public final class GuestVm implements KvmVm {
 
     private GuestRun recordRun(Duration timeout) {
         int runGeneration = ++generation;
-        ExitRecorder recorder = new ExitRecorder(devices, spec.limits(), machine::requestStop);
+        ExitRecorder recorder = new ExitRecorder(devices, interruptPin, spec.limits(), machine::requestStop);
         runRecorder = recorder;
         // A run is one machine run per guest library log line, and one more: its trace joins theirs.
         TraceRecorder trace = spec.trace() > 0 ? new TraceRecorder(spec.trace()) : null;
@@ -487,6 +520,12 @@ public final class GuestVm implements KvmVm {
             if (trace != null) {
                 trace.append(lastRunTrace());
             }
+            if (cause.kind() == StopCause.Kind.HLT && wakes()) {
+                if (watch.verdict() != RunWatchdog.Verdict.NONE || recorder.handlerFailed() || stopReason != null) {
+                    return lastExit(StopCause.stopRequested(), watch.verdict(), timeout);
+                }
+                continue;
+            }
             if (cause.kind() != StopCause.Kind.STOP_PORT || cause.port() != GuestLibrary.PORT) {
                 return lastExit(cause, watch.verdict(), timeout);
             }
@@ -503,6 +542,16 @@ public final class GuestVm implements KvmVm {
                 return lastExit(StopCause.stopRequested(), watch.verdict(), timeout);
             }
         }
+    }
+
+    /**
+     * A halted CPU with interrupts enabled wakes when an interrupt is requested; the backends end
+     * the run on every {@code HLT}, and the next run delivers the interrupt.
+     *
+     * @return whether the guest, halted, takes an interrupt and goes on
+     */
+    private boolean wakes() {
+        return (machine.registers().rflags() & RFLAGS_IF) != 0 && interruptPin.wakesHaltedGuest();
     }
 
     /** @return the trace of the run that just stopped, empty if the VM was closed during it */

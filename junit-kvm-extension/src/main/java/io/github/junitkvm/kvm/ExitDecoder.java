@@ -30,6 +30,8 @@ final class ExitDecoder {
             case KvmExitReason.KVM_EXIT_MMIO:
                 mmio(run, listener);
                 return null;
+            case KvmExitReason.KVM_EXIT_IRQ_WINDOW_OPEN:
+                return null; // the run loop injects the interrupt it asked the window for
             case KvmExitReason.KVM_EXIT_HLT:
                 return StopCause.hlt();
             case KvmExitReason.KVM_EXIT_SHUTDOWN:

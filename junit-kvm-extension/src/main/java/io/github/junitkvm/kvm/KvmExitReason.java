@@ -9,6 +9,7 @@ final class KvmExitReason {
     static final int KVM_EXIT_DEBUG = 4;
     static final int KVM_EXIT_HLT = 5;
     static final int KVM_EXIT_MMIO = 6;
+    static final int KVM_EXIT_IRQ_WINDOW_OPEN = 7;
     static final int KVM_EXIT_SHUTDOWN = 8;
     static final int KVM_EXIT_FAIL_ENTRY = 9;
     static final int KVM_EXIT_INTERNAL_ERROR = 17;

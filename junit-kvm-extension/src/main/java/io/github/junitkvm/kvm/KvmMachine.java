@@ -18,8 +18,8 @@ import java.util.Set;
  * mappings and the {@code kvm_run} mapping.
  *
  * <p>Called by one thread at a time and closed between calls, as {@link GuardedMachine} ensures
- * for the machines {@link KvmHypervisor} hands out; only {@link #requestStop()} comes from other
- * threads.
+ * for the machines {@link KvmHypervisor} hands out; only {@link #requestStop()},
+ * {@link #setInterruptRequest} and {@link #raiseNmi()} come from other threads.
  */
 final class KvmMachine implements VirtualMachine {
     /**
@@ -36,6 +36,7 @@ final class KvmMachine implements VirtualMachine {
     /** The vCPU's state when new, which {@link #reset()} restores; null if the machine is not resettable. */
     private final VcpuState newVcpu;
     private final VcpuInterrupter interrupter;
+    private final InterruptInjector interrupts;
     /** How many instructions a run's trace keeps; 0: the vCPU is not single-stepped. */
     private final int traceLength;
     private boolean closed;
@@ -49,6 +50,7 @@ final class KvmMachine implements VirtualMachine {
         this.kvmRun = kvmRun;
         this.newVcpu = newVcpu;
         this.interrupter = new VcpuInterrupter(kvmRun);
+        this.interrupts = new InterruptInjector(vcpuFd, kvmRun, interrupter);
         this.traceLength = traceLength;
     }
 
@@ -120,6 +122,7 @@ final class KvmMachine implements VirtualMachine {
             KvmRegs.write(regs, registers);
             Posix.ioctl(vcpuFd, KvmIoctl.KVM_SET_REGS, Pointer.nativeValue(regs));
         }
+        interrupts.stateChanged();
     }
 
     @Override
@@ -144,6 +147,7 @@ final class KvmMachine implements VirtualMachine {
             KvmSregs.write(sregs, registers);
             Posix.ioctl(vcpuFd, KvmIoctl.KVM_SET_SREGS, Pointer.nativeValue(sregs));
         }
+        interrupts.stateChanged();
     }
 
     /**
@@ -159,6 +163,7 @@ final class KvmMachine implements VirtualMachine {
         lastTrace = InstructionTrace.empty();
         SingleStepTrace trace = traceLength > 0 ? startSingleStepping() : null;
         interrupter.begin();
+        interrupts.stateChanged();
         try {
             return runUntilStop(stopPorts, listener, trace);
         } finally {
@@ -184,7 +189,11 @@ final class KvmMachine implements VirtualMachine {
             // EINTR: a kick, or some other signal; the check above tells them apart. Entering
             // KVM_RUN finished the previous exit either way.
             exitUnfinished = false;
-            if (Posix.ioctlInterruptible(vcpuFd, KvmIoctl.KVM_RUN, 0)) {
+            interrupts.beforeEntry(listener);
+            if (!Posix.ioctlInterruptible(vcpuFd, KvmIoctl.KVM_RUN, 0)) {
+                interrupts.stateChanged();
+            } else {
+                interrupts.exited();
                 int reason = kvmRun.exitReason();
                 // A single step is not guest behaviour: it goes to the trace, never to the listener.
                 if (trace != null && reason == KvmExitReason.KVM_EXIT_DEBUG
@@ -247,6 +256,7 @@ final class KvmMachine implements VirtualMachine {
             KvmGuestDebug.disable(vcpuFd);
         }
         newVcpu.restore(vcpuFd);
+        interrupts.reset();
         lastTrace = InstructionTrace.empty();
     }
 
@@ -259,6 +269,18 @@ final class KvmMachine implements VirtualMachine {
     @Override
     public void requestStop() {
         interrupter.requestStop();
+    }
+
+    /** {@inheritDoc} See {@link InterruptInjector}; a change after {@link #close()} is ignored. */
+    @Override
+    public void setInterruptRequest(boolean asserted) {
+        interrupts.setRequest(asserted);
+    }
+
+    /** {@inheritDoc} See {@link InterruptInjector}; an NMI after {@link #close()} is ignored. */
+    @Override
+    public void raiseNmi() {
+        interrupts.raiseNmi();
     }
 
     /** Releases every native resource; idempotent. Never called while another call is in progress. */

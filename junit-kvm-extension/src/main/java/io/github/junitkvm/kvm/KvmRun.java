@@ -12,8 +12,11 @@ import io.github.junitkvm.backend.HypervisorException;
  * progress.
  */
 final class KvmRun {
+    static final int REQUEST_INTERRUPT_WINDOW = 0;
     static final int IMMEDIATE_EXIT = 1;
     static final int EXIT_REASON = 8;
+    static final int READY_FOR_INTERRUPT_INJECTION = 12;
+    static final int IF_FLAG = 13;
 
     /** The offset of the anonymous union of per-exit data. */
     static final int EXIT_DATA = 32;
@@ -57,6 +60,20 @@ final class KvmRun {
     /** @param exit whether the next {@code KVM_RUN} returns {@code EINTR} at once */
     void setImmediateExit(boolean exit) {
         run.setByte(IMMEDIATE_EXIT, (byte) (exit ? 1 : 0));
+    }
+
+    /** @param request whether KVM_RUN returns {@code KVM_EXIT_IRQ_WINDOW_OPEN} once the vCPU can take an interrupt */
+    void setRequestInterruptWindow(boolean request) {
+        run.setByte(REQUEST_INTERRUPT_WINDOW, (byte) (request ? 1 : 0));
+    }
+
+    /**
+     * @return whether, at the last exit, the vCPU could take an interrupt injected before the next
+     *     {@code KVM_RUN}: RFLAGS.IF set ({@code if_flag}), no interrupt shadow and none pending
+     *     ({@code ready_for_interrupt_injection})
+     */
+    boolean interruptible() {
+        return run.getByte(READY_FOR_INTERRUPT_INJECTION) != 0 && run.getByte(IF_FLAG) != 0;
     }
 
     int exitReason() {

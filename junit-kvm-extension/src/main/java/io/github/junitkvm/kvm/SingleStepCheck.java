@@ -109,5 +109,10 @@ final class SingleStepCheck {
         @Override
         public void mmioWrite(long address, int size, long value) {
         }
+
+        @Override
+        public int acknowledgeInterrupt() {
+            return -1; // the probe never asserts the line
+        }
     };
 }

@@ -9,7 +9,9 @@ package io.github.junitkvm.kvm;
  * thread is only signalled while it is registered as running, under the same lock that registers
  * and deregisters it, so the signal never reaches a thread that has left the run (or died). The
  * run loop also checks {@link #stopRequested()} between exits, which catches a request that arrives
- * while it handles an exit.
+ * while it handles an exit. A {@linkplain #kick() kick} uses both mechanisms without the stop: the
+ * loop sees why it was kicked, and {@linkplain #kickSeen() clears} {@code immediate_exit} before
+ * entering again.
  */
 final class VcpuInterrupter {
     private static final int PROCESS_ID = (int) ProcessHandle.current().pid();
@@ -46,6 +48,31 @@ final class VcpuInterrupter {
     /** @return whether a stop was requested since {@link #begin()} */
     boolean stopRequested() {
         return stopRequested;
+    }
+
+    /**
+     * Kicks the run in progress, if any, out of {@code KVM_RUN} without stopping it, so that its
+     * loop sees what changed (an interrupt raised from another thread); does nothing when none is.
+     */
+    void kick() {
+        synchronized (lock) {
+            if (running) {
+                run.setImmediateExit(true);
+                KickSignal.send(PROCESS_ID, runningThreadId);
+            }
+        }
+    }
+
+    /**
+     * Called by the run's thread before it enters {@code KVM_RUN}: a kick has been seen, so the
+     * next {@code KVM_RUN} runs the guest again, unless a stop was requested.
+     */
+    void kickSeen() {
+        synchronized (lock) {
+            if (!stopRequested) {
+                run.setImmediateExit(false);
+            }
+        }
     }
 
     /** Asks the run in progress, if any, to stop; does nothing when none is. */

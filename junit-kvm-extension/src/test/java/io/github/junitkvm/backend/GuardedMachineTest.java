@@ -162,6 +162,16 @@ class GuardedMachineTest {
         }
 
         @Override
+        public void setInterruptRequest(boolean asserted) {
+            calls.add("setInterruptRequest " + asserted);
+        }
+
+        @Override
+        public void raiseNmi() {
+            calls.add("raiseNmi");
+        }
+
+        @Override
         public void requestStop() {
             calls.add("requestStop");
             onStop.run();

@@ -83,4 +83,11 @@ public class RecordingListener implements ExitListener {
     public void mmioWrite(long address, int size, long value) {
         events.add(mmioWriteEvent(address, size, value));
     }
+
+    /** @return nothing: these tests never assert the interrupt line */
+    @Override
+    public int acknowledgeInterrupt() {
+        events.add("acknowledge interrupt");
+        return -1;
+    }
 }

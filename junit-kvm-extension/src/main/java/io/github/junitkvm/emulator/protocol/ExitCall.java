@@ -107,4 +107,18 @@ public sealed interface ExitCall<R> {
             return null;
         }
     }
+
+    /** {@link ExitListener#acknowledgeInterrupt}: the vCPU takes the interrupt its line requests. */
+    record AcknowledgeInterrupt() implements ExitCall<Integer> {
+        /** An abandoned run delivers nothing. */
+        @Override
+        public Integer fallback() {
+            return -1;
+        }
+
+        @Override
+        public Integer invoke(ExitListener listener) {
+            return listener.acknowledgeInterrupt();
+        }
+    }
 }

@@ -41,6 +41,23 @@ public sealed interface Message {
     record Stop(int runId) implements Message {
     }
 
+    /**
+     * Sets the level of the vCPU's {@code INTR} line ({@link io.github.junitkvm.backend.VirtualMachine#setInterruptRequest}).
+     * No reply. The worker reads it even while the guest runs, which then takes the interrupt without
+     * ending; a {@link MachineCall} could not, as the engine thread is inside the run.
+     *
+     * @param asserted the line's new level
+     */
+    record InterruptRequest(boolean asserted) implements Message {
+    }
+
+    /**
+     * Raises an NMI ({@link io.github.junitkvm.backend.VirtualMachine#raiseNmi}). No reply; read even
+     * while the guest runs, as {@link InterruptRequest}.
+     */
+    record Nmi() implements Message {
+    }
+
     // ---- worker to parent ----
 
     /**

@@ -32,6 +32,8 @@ import java.util.Locale;
 final class CpuState implements AutoCloseable {
     /** QEMU's {@code hflags}, after 16 registers, RIP, RFLAGS, three lazy-flag words and two ints. */
     private static final int HFLAGS = 176;
+    /** QEMU's {@code hflags2}, right after {@code hflags}. */
+    private static final int HFLAGS2 = HFLAGS + 4;
     /** QEMU's {@code segs[6]}, each a {@code SegmentCache}: selector (4, then padding), base (8), limit (4), flags (4). */
     private static final int SEGMENTS = 184;
     private static final int SEGMENT_SIZE = 24;
@@ -43,6 +45,8 @@ final class CpuState implements AutoCloseable {
     /** What a freshly opened {@code UC_MODE_64} engine holds: PE, CS32, SS32, LMA, CS64, OSFXSR. */
     static final int FRESH_SIXTY_FOUR_BIT_HFLAGS = 0x40c0b0;
     private static final long FRESH_EFER = 0x500;
+    /** What a freshly opened engine holds in {@code hflags2}: GIF, the global interrupt flag, alone. */
+    private static final int FRESH_HFLAGS2 = 1;
     private static final int PROBE_SELECTOR = 0x5a58;
     private static final int DEBUG_REGISTERS = 8;
     private static final long DEBUG_MARK = 0x5a6b_0000L;
@@ -92,6 +96,7 @@ final class CpuState implements AutoCloseable {
             probe.load();
             byte[] fresh = context.getByteArray(data, (int) size);
             require(probe.hflags() == FRESH_SIXTY_FOUR_BIT_HFLAGS, "hflags", probe.hflags());
+            require(probe.hflags2() == FRESH_HFLAGS2, "hflags2", probe.hflags2());
             port.write(UC_X86_REG_CS, PROBE_SELECTOR);
             probe.load();
             require(probe.selector(X86Segment.CS) == PROBE_SELECTOR, "the CS selector", probe.selector(X86Segment.CS));
@@ -176,6 +181,16 @@ final class CpuState implements AutoCloseable {
     /** @param value QEMU's mode flags */
     void setHflags(int value) {
         context.setInt(data + HFLAGS, value);
+    }
+
+    /** @return QEMU's second mode flags ({@link X86Flags}{@code .HF2_*}) */
+    int hflags2() {
+        return context.getInt(data + HFLAGS2);
+    }
+
+    /** @param value QEMU's second mode flags */
+    void setHflags2(int value) {
+        context.setInt(data + HFLAGS2, value);
     }
 
     /** @return EFER, LMA included */

@@ -4,6 +4,7 @@ import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.emulator.protocol.ExitCall;
+import io.github.junitkvm.emulator.protocol.ExitCall.AcknowledgeInterrupt;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioRead;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioWrite;
 import io.github.junitkvm.emulator.protocol.ExitCall.ObservedPorts;
@@ -38,6 +39,7 @@ final class MachineServer implements Runnable {
     private final UnicornLibrary uc;
     private final ParentLink parent;
     private final StopSwitch stopSwitch;
+    private final InterruptLines lines;
     private final BlockingQueue<Message> requests;
     private UnicornEngine engine;
 
@@ -45,12 +47,15 @@ final class MachineServer implements Runnable {
      * @param uc the loaded library
      * @param parent where replies and exits go
      * @param stopSwitch delivers stop requests to runs
-     * @param requests the parent's messages but stops, in the order it sent them
+     * @param lines the vCPU's interrupt inputs, which the parent's messages set
+     * @param requests the parent's messages but stops and interrupt inputs, in the order it sent them
      */
-    MachineServer(UnicornLibrary uc, ParentLink parent, StopSwitch stopSwitch, BlockingQueue<Message> requests) {
+    MachineServer(UnicornLibrary uc, ParentLink parent, StopSwitch stopSwitch, InterruptLines lines,
+                  BlockingQueue<Message> requests) {
         this.uc = uc;
         this.parent = parent;
         this.stopSwitch = stopSwitch;
+        this.lines = lines;
         this.requests = requests;
     }
 
@@ -81,7 +86,7 @@ final class MachineServer implements Runnable {
             if (engine != null) {
                 throw new IllegalStateException("this emulator worker already hosts a machine");
             }
-            engine = UnicornEngine.open(uc, create.config(), stopSwitch);
+            engine = UnicornEngine.open(uc, create.config(), stopSwitch, lines);
             return null;
         }
         if (message instanceof Destroy) {
@@ -89,6 +94,7 @@ final class MachineServer implements Runnable {
                 engine.close();
                 engine = null;
             }
+            lines.reset();
             return null;
         }
         if (message instanceof Request request) {
@@ -135,6 +141,11 @@ final class MachineServer implements Runnable {
         @Override
         public void mmioWrite(long address, int size, long value) {
             await(new MmioWrite(address, size, value));
+        }
+
+        @Override
+        public int acknowledgeInterrupt() {
+            return await(new AcknowledgeInterrupt());
         }
 
         /**

@@ -141,12 +141,22 @@ final class RunState {
      */
     void completing(boolean completing) {
         this.completing = completing;
+        steppingOne();
+    }
+
+    /** The engine is about to run one instruction alone; {@link #completedOne()} counts from here. */
+    void steppingOne() {
         completingInstructions = 0;
     }
 
     /** @return whether the instruction being completed has run: called before each instruction */
     boolean completedOne() {
         return ++completingInstructions > 1;
+    }
+
+    /** @return whether the instruction run alone reached its end: the next one was about to start */
+    boolean steppedOne() {
+        return completingInstructions > 1;
     }
 
     /**

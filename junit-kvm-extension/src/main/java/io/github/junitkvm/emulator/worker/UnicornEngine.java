@@ -25,6 +25,7 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_IN
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_OUT;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CR0;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CS;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_EFLAGS;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RIP;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.ucCtlWrite;
 
@@ -82,12 +83,15 @@ final class UnicornEngine implements VirtualMachine {
     /** How many bytes at CS:IP a fault message shows. */
     private static final int CODE_BYTES_SHOWN = 8;
     private static final int INVALID_OPCODE = 6;
+    private static final int HLT = 0xf4;
+    private static final long X86_IF = 1 << 9;
 
     private final UnicornLibrary uc;
     private final List<RamRegion> ram;
     /** Where the run in progress sends its exits. */
     private ExitListener exits;
     private final StopSwitch stopSwitch;
+    private final InterruptLines lines;
     private final MmioMap mmio;
     /** How many instructions a run's trace keeps; 0: no code hook. */
     private final int traceLength;
@@ -96,6 +100,7 @@ final class UnicornEngine implements VirtualMachine {
     private CpuState cpuState;
     private CpuRegisters registers;
     private InterruptDelivery interrupts;
+    private ExternalInterrupts external;
 
     // Unicorn calls these through native trampolines; the fields keep them alive as long as the engine.
     private final OutHook outHook = this::onOut;
@@ -116,24 +121,27 @@ final class UnicornEngine implements VirtualMachine {
     private boolean translationsStale;
     private InstructionTrace lastTrace = InstructionTrace.empty();
 
-    private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, StopSwitch stopSwitch) {
+    private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, StopSwitch stopSwitch,
+                          InterruptLines lines) {
         this.uc = uc;
         this.version = UnicornVersion.of(uc);
         this.mmio = MmioMap.of(ram, MMIO_LIMIT);
         this.ram = ram;
         this.traceLength = traceLength;
         this.stopSwitch = stopSwitch;
+        this.lines = lines;
     }
 
     /**
      * @param uc the library
      * @param config the machine's RAM, CPU mode and trace length
      * @param stopSwitch delivers the parent's stop requests to runs
+     * @param lines the vCPU's interrupt inputs, which the parent sets
      * @return the engine, RAM mapped, hooks installed
      * @throws HypervisorException if the configuration is beyond this engine
      */
-    static UnicornEngine open(UnicornLibrary uc, MachineConfig config, StopSwitch stopSwitch) {
-        UnicornEngine engine = new UnicornEngine(uc, config.ram(), config.traceLength(), stopSwitch);
+    static UnicornEngine open(UnicornLibrary uc, MachineConfig config, StopSwitch stopSwitch, InterruptLines lines) {
+        UnicornEngine engine = new UnicornEngine(uc, config.ram(), config.traceLength(), stopSwitch, lines);
         try {
             engine.start();
             return engine;
@@ -164,6 +172,7 @@ final class UnicornEngine implements VirtualMachine {
                 return writeRamIfRam(address, data);
             }
         });
+        external = new ExternalInterrupts(port, cpuState, lines);
         for (RamRegion region : ram) {
             // Without UC_PROT_WRITE, guest writes reach readOnlyWriteHook; uc_mem_write still writes.
             check(uc.uc_mem_map(handle, region.guestAddress(), region.size(),
@@ -332,7 +341,6 @@ final class UnicornEngine implements VirtualMachine {
     /** {@inheritDoc} Runs from CS:IP; the parent's stop requests arrive through the stop switch. */
     @Override
     public StopCause run(Set<Integer> stopPorts, ExitListener listener) {
-        long begin = registers.startAddress();
         RunState state = new RunState(stopPorts, traceLength);
         lastTrace = InstructionTrace.empty();
         if (!stopSwitch.enter(this::stopEmulation)) {
@@ -344,11 +352,10 @@ final class UnicornEngine implements VirtualMachine {
         int error = UC_ERR_OK;
         boolean stopRequested;
         try {
-            // count stays 0 on every run: after a run with count > 0, Unicorn 2.0.1 loses the next stop.
-            error = emulate(begin);
+            error = emulateTakingInterrupts(state);
             while (goesOn(state, error)) {
                 state.resumingAt(port.read(UC_X86_REG_RIP));
-                error = emulate(registers.startAddress());
+                error = emulateTakingInterrupts(state);
             }
         } finally {
             stopRequested = stopSwitch.leave();
@@ -365,6 +372,98 @@ final class UnicornEngine implements VirtualMachine {
             port.write(UC_X86_REG_RIP, state.unmappedRip());
         }
         return StopClassifier.classify(outcome(state, error, stopRequested));
+    }
+
+    /**
+     * Emulates from CS:IP, taking interrupts at instruction boundaries as a CPU does
+     * ({@link ExternalInterrupts}): before the first instruction, whenever a change of the lines
+     * pauses the emulator, and, while an interrupt waits for the guest to be able to take it, after
+     * every instruction, which the engine then runs one at a time. An instruction abandoned at an
+     * exit completes before any interrupt, as on a CPU.
+     *
+     * @return {@code uc_emu_start}'s error, after which the run may still go on ({@link #goesOn})
+     */
+    private int emulateTakingInterrupts(RunState state) {
+        while (true) {
+            if (state.abandonedAt(port.read(UC_X86_REG_RIP))) {
+                int error = stepOne(state);
+                if (error != UC_ERR_OK || state.stopped() || stopSwitch.requested()) {
+                    return error;
+                }
+                continue;
+            }
+            ExternalInterrupts.Boundary boundary = external.atBoundary(exits,
+                    (vector, event) -> deliver(state, vector, false, 0, registers.instructionAddress()));
+            if (state.stopped() || stopSwitch.requested()) {
+                return UC_ERR_OK;
+            }
+            if (boundary == ExternalInterrupts.Boundary.WAITING) {
+                long instruction = registers.instructionAddress();
+                int error = stepOne(state);
+                state.takeBlockEnded();
+                if (error != UC_ERR_OK || state.stopped() || stopSwitch.requested() || haltedAt(instruction)) {
+                    return error;
+                }
+            } else if (boundary == ExternalInterrupts.Boundary.NONE) {
+                lines.emulating(this::stopEmulation);
+                int error = emulate(registers.startAddress());
+                boolean paused = lines.emulated();
+                if (!paused || error != UC_ERR_OK || state.stopped() || haltedBeforeIp()) {
+                    return error;
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs the instruction at CS:IP alone: a one-instruction hook stops the emulator before the
+     * next. A block translated while one code hook existed calls that hook directly, never a new
+     * one: the blocks holding the instruction go, and the one translated for it calls both.
+     *
+     * @return {@code uc_emu_start}'s error
+     */
+    private int stepOne(RunState state) {
+        LongByReference hook = new LongByReference();
+        check(uc.uc_hook_add(handle, hook, UC_HOOK_CODE, oneInstructionHook, null, 1, 0),
+                "uc_hook_add(UC_HOOK_CODE, one instruction)");
+        long instruction = registers.startAddress();
+        removeTranslations(instruction, instruction + MAX_INSTRUCTION_LENGTH);
+        state.steppingOne();
+        try {
+            // count stays 0 on every run: after a run with count > 0, Unicorn 2.0.1 loses the next stop.
+            return emulate(instruction);
+        } finally {
+            uc.uc_hook_del(handle, hook.getValue());
+            // The block translated for it would go on calling hooks through the slower list.
+            removeTranslations(instruction, instruction + MAX_INSTRUCTION_LENGTH);
+        }
+    }
+
+    /** @return whether the instruction just run alone at this linear address was a {@code HLT} that halted */
+    private boolean haltedAt(long instruction) {
+        byte[] code = readRamOrNull(instruction, 1);
+        return code != null && (code[0] & 0xff) == HLT && registers.instructionAddress() == instruction + 1;
+    }
+
+    /**
+     * A pause and a {@code HLT} both end {@code uc_emu_start} without an error. After a pause that
+     * finds the byte before CS:IP to be {@code 0xF4}, the emulator takes it for the {@code HLT} it
+     * likely is when nothing can be delivered now, and the run stops there; if something can, going
+     * on delivers it, exactly as the interrupt would wake the halted CPU.
+     */
+    private boolean haltedBeforeIp() {
+        long here = registers.instructionAddress();
+        byte[] before = readRamOrNull(here - 1, 1);
+        return before != null && (before[0] & 0xff) == HLT && !deliverableNow();
+    }
+
+    /** @return whether an interrupt or NMI waits and the guest can take it at this boundary */
+    private boolean deliverableNow() {
+        cpuState.load();
+        boolean shadow = (cpuState.hflags() & X86Flags.HF_INHIBIT_IRQ) != 0;
+        boolean nmi = (cpuState.hflags2() & X86Flags.HF2_NMI) == 0 && lines.nmiWaiting(false);
+        boolean intr = lines.requested() && (port.read(UC_X86_REG_EFLAGS) & X86_IF) != 0;
+        return !shadow && (nmi || intr);
     }
 
     /**
@@ -388,21 +487,11 @@ final class UnicornEngine implements VirtualMachine {
         if (!state.abandonedAt(port.read(UC_X86_REG_RIP))) {
             return;
         }
-        LongByReference hook = new LongByReference();
-        check(uc.uc_hook_add(handle, hook, UC_HOOK_CODE, oneInstructionHook, null, 1, 0),
-                "uc_hook_add(UC_HOOK_CODE, one instruction)");
-        // A block translated while one code hook existed calls that hook directly, never the new
-        // one: the blocks holding the instruction go, and the one translated for it calls both.
-        long instruction = registers.startAddress();
-        removeTranslations(instruction, instruction + MAX_INSTRUCTION_LENGTH);
         state.completing(true);
         try {
-            check(emulate(instruction), "uc_emu_start(the abandoned instruction)");
+            check(stepOne(state), "uc_emu_start(the abandoned instruction)");
         } finally {
             state.completing(false);
-            uc.uc_hook_del(handle, hook.getValue());
-            // The block translated for it would go on calling hooks through the slower list.
-            removeTranslations(instruction, instruction + MAX_INSTRUCTION_LENGTH);
         }
     }
 
@@ -437,6 +526,7 @@ final class UnicornEngine implements VirtualMachine {
     @Override
     public void reset() {
         close();
+        lines.reset();
         lastTrace = InstructionTrace.empty();
         start();
     }
@@ -444,6 +534,16 @@ final class UnicornEngine implements VirtualMachine {
     @Override
     public void requestStop() {
         stopSwitch.requestArmed();
+    }
+
+    @Override
+    public void setInterruptRequest(boolean asserted) {
+        lines.setRequest(asserted);
+    }
+
+    @Override
+    public void raiseNmi() {
+        lines.raiseNmi();
     }
 
     /** Called from the stopper thread while the run is in progress. */
@@ -489,7 +589,7 @@ final class UnicornEngine implements VirtualMachine {
      * there, and the run goes on in a new one.
      */
     private void afterExit(Pointer engine, RunState state) {
-        if (stopSwitch.requested() || state.endBlockForChange()) {
+        if (stopSwitch.requested() || state.endBlockForChange() || lines.pauseWanted()) {
             registers.stoppingInPortHook();
             uc.uc_emu_stop(engine);
         }
@@ -502,7 +602,7 @@ final class UnicornEngine implements VirtualMachine {
      * ({@link RunState#repeated}).
      */
     private void afterMemoryExit(Pointer engine, RunState state, int type, long address, int size, long value) {
-        if (stopSwitch.requested() || state.endBlockForChange()) {
+        if (stopSwitch.requested() || state.endBlockForChange() || lines.pauseWanted()) {
             state.abandoned(new RunState.AbandonedAccess(type, address, size, value, port.read(UC_X86_REG_RIP)));
             uc.uc_emu_stop(engine);
         }

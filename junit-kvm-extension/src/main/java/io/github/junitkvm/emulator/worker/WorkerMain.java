@@ -6,6 +6,8 @@ import io.github.junitkvm.emulator.protocol.MachineCall.Run;
 import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Ready;
 import io.github.junitkvm.emulator.protocol.Message.Request;
+import io.github.junitkvm.emulator.protocol.Message.InterruptRequest;
+import io.github.junitkvm.emulator.protocol.Message.Nmi;
 import io.github.junitkvm.emulator.protocol.Message.Stop;
 import io.github.junitkvm.emulator.protocol.Message.Unavailable;
 import io.github.junitkvm.emulator.protocol.MessageCodec;
@@ -71,8 +73,9 @@ public final class WorkerMain {
         parent.reply(new Ready(UnicornLibrary.versionName(combined)));
 
         StopSwitch stopSwitch = new StopSwitch();
+        InterruptLines lines = new InterruptLines();
         BlockingQueue<Message> requests = new LinkedBlockingQueue<>();
-        Thread engine = new Thread(new MachineServer(uc, parent, stopSwitch, requests), "emulator-engine");
+        Thread engine = new Thread(new MachineServer(uc, parent, stopSwitch, lines, requests), "emulator-engine");
         engine.setDaemon(true);
         // Without its engine thread the worker would ignore requests forever; dying lets the parent see why.
         engine.setUncaughtExceptionHandler((thread, error) -> {
@@ -80,16 +83,20 @@ public final class WorkerMain {
             Runtime.getRuntime().halt(3);
         });
         engine.start();
-        readRequests(stopSwitch, requests);
+        readRequests(stopSwitch, lines, requests);
     }
 
-    private static void readRequests(StopSwitch stopSwitch, BlockingQueue<Message> requests) {
+    private static void readRequests(StopSwitch stopSwitch, InterruptLines lines, BlockingQueue<Message> requests) {
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), BUFFER));
         try {
             while (true) {
                 Message message = MessageCodec.read(in);
                 if (message instanceof Stop stop) {
                     stopSwitch.request(stop.runId());
+                } else if (message instanceof InterruptRequest request) {
+                    lines.setRequest(request.asserted());
+                } else if (message instanceof Nmi) {
+                    lines.raiseNmi();
                 } else {
                     if (message instanceof Request request && request.call() instanceof Run run) {
                         stopSwitch.arm(run.runId());

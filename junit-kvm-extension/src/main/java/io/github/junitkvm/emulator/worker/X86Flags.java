@@ -13,6 +13,10 @@ final class X86Flags {
     private static final long EFLAGS_VM = 1 << 17;
 
     private static final int HF_CPL = 3;
+    /** The instruction before set an interrupt shadow ({@code STI}, {@code MOV SS}, {@code POP SS}). */
+    static final int HF_INHIBIT_IRQ = 1 << 3;
+    /** In {@code hflags2}: an NMI is being served, until the next {@code IRET}, which clears it. */
+    static final int HF2_NMI = 1 << 2;
     private static final int HF_CS32 = 1 << 4;
     private static final int HF_SS32 = 1 << 5;
     private static final int HF_ADDSEG = 1 << 6;
