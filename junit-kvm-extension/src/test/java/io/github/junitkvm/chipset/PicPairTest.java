@@ -33,7 +33,7 @@ class PicPairTest {
         PicPair fresh = new PicPair();
         assertThat(fresh.read(0x21)).isEqualTo(0xfb);
         assertThat(fresh.read(0xa1)).isEqualTo(0xff);
-        fresh.write(0x21, 0xfe);
+        fresh.write(0x21, 0xfa);
         fresh.pulse(0);
         assertThat(fresh.acknowledge()).isEqualTo(0x08);
         fresh.write(0xa1, 0xfe);
