@@ -111,7 +111,7 @@ class Pit8254Test {
         assertThat(pit.read(0x40)).as("OUT high again").isEqualTo(0xb4);
         pit.write(0x43, 0x34);
         pit.write(0x43, 0xe2);
-        assertThat(pit.read(0x40)).as("null count until a count is written").isEqualTo(0x74);
+        assertThat(pit.read(0x40)).as("OUT high, null count until a count is written").isEqualTo(0xf4);
     }
 
     @Test
