@@ -42,6 +42,15 @@ public @interface KvmGuest {
      */
     Firmware firmware() default Firmware.NONE;
 
+    /**
+     * @return the PC devices modelled for the guest besides COM1 and the debug-exit port: the
+     *     interrupt controllers and timers ({@link Device}), counting on the virtual clock
+     *     {@link KvmVm#clock()}; none by default. {@link Device#PIT} needs {@link Device#PIC};
+     *     {@link Device#LOCAL_APIC} needs {@link #memory()} to leave its page at {@code 0xfee00000}
+     *     free
+     */
+    Device[] devices() default {};
+
     /** @return machine code as hex byte pairs (ASCII {@code 0-9a-fA-F}), ASCII whitespace between bytes allowed */
     String code() default "";
 

@@ -113,6 +113,14 @@ public interface KvmVm extends AutoCloseable {
     KvmVm onInterrupt(int vector, InterruptHandler handler);
 
     /**
+     * @return the guest's virtual clock, which the modelled timers ({@link KvmGuest#devices()})
+     *     count: the test reads it and moves it on ({@link GuestClock} says when else it moves);
+     *     also from a handler during a run
+     * @throws IllegalStateException if the VM is closed
+     */
+    GuestClock clock();
+
+    /**
      * @return the PC BIOS of a guest with {@code @KvmGuest(firmware = Firmware.BIOS)}: its disks,
      *     keyboard and boot
      * @throws IllegalStateException if the guest has another firmware

@@ -2,6 +2,7 @@ package io.github.junitkvm.chipset;
 
 import io.github.junitkvm.Device;
 import io.github.junitkvm.GuestClock;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -16,6 +17,11 @@ import java.util.Set;
  * takes them), and the APIC's fixed interrupts by their priority.
  */
 public final class Chipset {
+    /** The local APIC's page, where guest RAM must not be. */
+    public static final long LOCAL_APIC_BASE = LocalApic.BASE;
+    /** The size of the local APIC's page. */
+    public static final int LOCAL_APIC_SIZE = LocalApic.SIZE;
+
     private final VirtualClock clock = new VirtualClock();
     private final PicPair pic;
     private final Pit8254 pit;
@@ -27,7 +33,7 @@ public final class Chipset {
      */
     public Chipset(Set<Device> devices) {
         if (devices.contains(Device.PIT) && !devices.contains(Device.PIC)) {
-            throw new IllegalArgumentException("the PIT's channel 0 interrupts through the PIC, IRQ 0: add Device.PIC");
+            throw new IllegalArgumentException("the PIT interrupts through the PIC (IRQ 0): add Device.PIC");
         }
         pic = devices.contains(Device.PIC) ? new PicPair() : null;
         pit = devices.contains(Device.PIT) ? new Pit8254(clock, pic) : null;
@@ -44,9 +50,15 @@ public final class Chipset {
         return apic != null;
     }
 
-    /** @return the local APIC's page, where guest RAM must not be; meaningful with {@link #hasLocalApic()} */
-    public static long localApicBase() {
-        return LocalApic.BASE;
+    /** @return the I/O ports the devices answer */
+    public Set<Integer> ports() {
+        Set<Integer> ports = new HashSet<>();
+        for (int port = 0; port <= 0xff; port++) {
+            if (servesPort(port)) {
+                ports.add(port);
+            }
+        }
+        return Set.copyOf(ports);
     }
 
     /** @return whether a device answers the I/O port {@code port} */
@@ -131,16 +143,14 @@ public final class Chipset {
     /**
      * The CPU takes the interrupt requested: the acknowledge cycle.
      *
-     * @return its vector; a controller's spurious vector if the request went away
+     * @return its vector; a controller's spurious vector if the request went away; -1 without
+     *     an interrupt controller
      */
     public int acknowledge() {
         if (picPassesThrough() && (apic == null || pic.requesting())) {
             return pic.acknowledge();
         }
-        if (apic == null) {
-            throw new IllegalStateException("no interrupt controller is modelled");
-        }
-        return apic.acknowledge();
+        return apic == null ? -1 : apic.acknowledge();
     }
 
     /**

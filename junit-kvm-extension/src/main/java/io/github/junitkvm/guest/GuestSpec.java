@@ -1,11 +1,13 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.Device;
 import io.github.junitkvm.Firmware;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.backend.RamRegion;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A validated description of a guest, everything resolved: RAM, CPU mode, the image and where it
@@ -21,18 +23,20 @@ import java.util.List;
  * @param trace how many of the last executed instructions each run records, 0 for none
  * @param firmware the guest's firmware; with firmware, {@code ram} holds its ROM
  * @param symbols the image's symbols, for {@link io.github.junitkvm.KvmVm#symbol(String)}
+ * @param devices the interrupt controllers and timers modelled for the guest
  */
 public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
                         GeneralRegisters registers, Duration timeout, RecordingLimits limits, int trace,
-                        Firmware firmware, ImageSymbols symbols) {
-    /** Copies the lists. */
+                        Firmware firmware, ImageSymbols symbols, Set<Device> devices) {
+    /** Copies the lists and the set. */
     public GuestSpec {
         ram = List.copyOf(ram);
         image = List.copyOf(image);
+        devices = Set.copyOf(devices);
     }
 
     /**
-     * A guest without firmware, whose image has no symbol table.
+     * A guest without firmware or devices, whose image has no symbol table.
      *
      * @param ram the RAM regions, sorted by address, not overlapping
      * @param mode the CPU mode the vCPU starts in
@@ -45,7 +49,7 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
     public GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image, GeneralRegisters registers,
                      Duration timeout, RecordingLimits limits, int trace) {
         this(ram, mode, image, registers, timeout, limits, trace, Firmware.NONE,
-                ImageSymbols.none("code the test gave"));
+                ImageSymbols.none("code the test gave"), Set.of());
     }
 
     /**
@@ -92,6 +96,6 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
      */
     public GuestSpec with(List<ImageSegment> image, Duration limit) {
         return new GuestSpec(ram, mode, image, registers, limit, limits, trace, firmware,
-                List.copyOf(image).equals(this.image) ? symbols : ImageSymbols.none("code the test gave"));
+                List.copyOf(image).equals(this.image) ? symbols : ImageSymbols.none("code the test gave"), devices);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.Device;
 import io.github.junitkvm.Firmware;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestText;
@@ -10,13 +11,17 @@ import io.github.junitkvm.Memory;
 import io.github.junitkvm.Registers;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.TraceRecorder;
+import io.github.junitkvm.chipset.Chipset;
 import io.github.junitkvm.firmware.FirmwareRom;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -94,7 +99,30 @@ public final class GuestSpecReader {
         }
         return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()),
                 new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()), guest.trace(),
-                guest.firmware(), code.symbols());
+                guest.firmware(), code.symbols(), readDevices(guest.devices(), ram));
+    }
+
+    /**
+     * The devices, checked: each once, what one needs there, and the local APIC's page out of RAM.
+     */
+    private static Set<Device> readDevices(Device[] devices, RamLayout ram) {
+        Set<Device> set = EnumSet.noneOf(Device.class);
+        String attribute = "devices = " + Arrays.toString(devices);
+        for (Device device : devices) {
+            if (device == null || !set.add(device)) {
+                throw problem(attribute, "%s is listed twice", device);
+            }
+        }
+        if (set.contains(Device.PIT) && !set.contains(Device.PIC)) {
+            throw problem(attribute, "the PIT interrupts through the PIC (IRQ 0): add Device.PIC");
+        }
+        long apicEnd = Chipset.LOCAL_APIC_BASE + Chipset.LOCAL_APIC_SIZE;
+        if (set.contains(Device.LOCAL_APIC) && ram.regions().stream()
+                .anyMatch(r -> r.guestAddress() < apicEnd && Chipset.LOCAL_APIC_BASE < r.end())) {
+            throw problem(attribute, "the local APIC's page [0x%x, 0x%x) overlaps guest RAM %s: leave it free",
+                    Chipset.LOCAL_APIC_BASE, apicEnd, ram.describe());
+        }
+        return set;
     }
 
     /**

@@ -8,6 +8,7 @@ import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.Firmware;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestArena;
+import io.github.junitkvm.GuestClock;
 import io.github.junitkvm.GuestFunction;
 import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.GuestMemory;
@@ -28,6 +29,7 @@ import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.TraceRecorder;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.chipset.Chipset;
 import io.github.junitkvm.firmware.FirmwareRom;
 import io.github.junitkvm.firmware.InterruptTraps;
 import io.github.junitkvm.firmware.PcBios;
@@ -56,6 +58,8 @@ public final class GuestVm implements KvmVm {
     private final InterruptPin interruptPin;
     /** The interrupts the test raised, the first controller on the pin. */
     private final QueuedInterrupts raisedInterrupts = new QueuedInterrupts();
+    /** The modelled interrupt controllers and timers, and the virtual clock; the second controller. */
+    private final ChipsetWiring chipset;
     /** The memory as the VM itself reads and writes it, also during a run (guest library reports). */
     private final GuestMemory memory;
     /** The memory as {@link #memory()} gives it to the test: not for another thread during a run. */
@@ -103,6 +107,8 @@ public final class GuestVm implements KvmVm {
         this.calls = new GuestCalls(this, spec, layout);
         this.interruptPin = new InterruptPin(machine);
         raisedInterrupts.wireTo(interruptPin);
+        this.chipset = new ChipsetWiring(new Chipset(spec.devices()), interruptPin, () -> ensureUsable("KvmVm.clock()"));
+        devices.chipset(chipset);
     }
 
     /**
@@ -379,6 +385,12 @@ public final class GuestVm implements KvmVm {
     public void raiseNmi() {
         ensureOpen();
         machine.raiseNmi();
+    }
+
+    @Override
+    public GuestClock clock() {
+        ensureOpen();
+        return chipset;
     }
 
     @Override
