@@ -234,6 +234,19 @@ public interface KvmVm extends AutoCloseable {
     void raiseInterrupt(int vector);
 
     /**
+     * Raises an IRQ line of the modelled PIC pair ({@link Device#PIC}): a rising edge, latched in
+     * the PIC's request register until the guest's CPU acknowledges it, as an ISA device raises
+     * its interrupt. Whether and when the guest takes it is the PIC's business: its mask, the
+     * priorities, the IRQs in service, and the CPU's IF. IRQ 2 is the cascade: a PC's IRQ 2
+     * device raises IRQ 9. Callable as {@link #raiseInterrupt(int)}, from any thread.
+     *
+     * @param irq the IRQ, 0 to 15 but 2
+     * @throws IllegalArgumentException if {@code irq} is not 0 to 15, or is 2
+     * @throws IllegalStateException if the guest has no PIC, or the VM is closed
+     */
+    void raiseIrq(int irq);
+
+    /**
      * Raises a non-maskable interrupt: the vCPU takes it through vector 2 at its next instruction
      * boundary, whatever RFLAGS.IF. While the guest serves an NMI, until its handler's {@code IRET},
      * a further NMI waits, and only one waits, as on a CPU. Not recorded as an exit (an NMI has no

@@ -130,7 +130,8 @@ public final class Chipset {
      */
     public void pulseIrq(int irq) {
         if (pic == null) {
-            throw new IllegalStateException("IRQ " + irq + " needs the PIC: @KvmGuest(devices = Device.PIC)");
+            throw new IllegalStateException("raiseIrq(" + irq + "): IRQ lines are the PIC's, which this guest does"
+                    + " not have: @KvmGuest(devices = Device.PIC)");
         }
         pic.pulse(irq);
     }

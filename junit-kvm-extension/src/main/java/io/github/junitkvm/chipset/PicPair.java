@@ -36,10 +36,11 @@ final class PicPair {
      */
     void pulse(int irq) {
         if (irq < 0 || irq > 15) {
-            throw new IllegalArgumentException("IRQ " + irq + " is not a PIC's (0 to 15)");
+            throw new IllegalArgumentException("raiseIrq(" + irq + "): IRQ " + irq + " is not a PIC's (0 to 15)");
         }
         if (irq == CASCADE_IRQ && !master.single()) {
-            throw new IllegalArgumentException("IRQ 2 is the cascade from the slave PIC; raise IRQ 9 instead, as on a PC");
+            throw new IllegalArgumentException("raiseIrq(2): IRQ 2 is the cascade from the slave PIC; raise IRQ 9"
+                    + " instead, as on a PC");
         }
         chip(irq).pulse(irq & 7);
         updateCascade();

@@ -50,6 +50,14 @@ final class ChipsetWiring implements InterruptController, IdleParticipant, Guest
         pin.outputChanged();
     }
 
+    /** A rising edge on a PIC input: see {@link io.github.junitkvm.KvmVm#raiseIrq(int)}. */
+    void raiseIrq(int irq) {
+        synchronized (this) {
+            chipset.pulseIrq(irq);
+        }
+        pin.outputChanged();
+    }
+
     Set<Integer> ports() {
         return chipset.ports();
     }

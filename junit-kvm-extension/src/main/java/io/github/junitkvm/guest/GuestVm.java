@@ -382,6 +382,12 @@ public final class GuestVm implements KvmVm {
     }
 
     @Override
+    public void raiseIrq(int irq) {
+        ensureOpen();
+        chipset.raiseIrq(irq);
+    }
+
+    @Override
     public void raiseNmi() {
         ensureOpen();
         machine.raiseNmi();

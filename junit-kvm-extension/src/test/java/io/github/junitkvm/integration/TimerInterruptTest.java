@@ -2,6 +2,7 @@ package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.Device;
@@ -258,5 +259,116 @@ class TimerInterruptTest {
 
         assertThat(vm.run()).registers().hasRax(0x5a);
         assertThat(vm.clock().now()).as("the PIT saw no read").isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    @KvmGuest(devices = {Device.PIC, Device.PIT}, asm = """
+                    movw    $isr, 0x08*4
+                    movw    $0, 0x08*4+2
+                    mov     $0x30, %al          # channel 0, lo/hi, mode 0: 1193 ticks, 1 ms
+                    out     %al, $0x43
+                    mov     $0xa9, %al
+                    out     %al, $0x40
+                    mov     $0x04, %al
+                    out     %al, $0x40
+                    mov     $0xfa, %al
+                    out     %al, $0x21
+                    xor     %bx, %bx
+                    sti
+                    out     %al, $0x80          # the test's handler lets 2 ms pass
+                    mov     $1, %bx
+                    cli
+                    hlt
+            isr:    mov     %bx, %dx
+                    mov     $0x20, %al
+                    out     %al, $0x20
+                    iret
+            """)
+    void aHandlerThatMovesTheClockGetsTheTickRightAfterItsInstruction(KvmVm vm) {
+        vm.onPortOut(0x80, (port, size, value) -> vm.clock().advance(Duration.ofMillis(2)));
+
+        GuestRun run = vm.run();
+
+        assertThat(run).haltedNormally().registers().hasRdx(0).hasRbx(1);
+        assertThat(run).exits().endsWith(VmExit.ioOut(0x80, 0xfa), VmExit.externalInterrupt(8),
+                VmExit.ioOut(0x20, 0x20), VmExit.hlt());
+    }
+
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, devices = {Device.PIC, Device.PIT, Device.LOCAL_APIC},
+              asm = PROTECTED_IDT + REMAP_PIC + """
+                    mov     $0xfee00000, %ebx
+                    movl    $0x1ff, 0xf0(%ebx)  # APIC software-enabled; LINT0 stays ExtINT
+                    mov     $0x34, %al          # PIT channel 0, mode 2, 1193 ticks
+                    out     %al, $0x43
+                    mov     $0xa9, %al
+                    out     %al, $0x40
+                    mov     $0x04, %al
+                    out     %al, $0x40
+                    xor     %ecx, %ecx
+            wait:   sti
+                    hlt
+                    cmp     $3, %ecx
+                    jb      wait
+                    movl    $0xff, 0xf0(%ebx)   # software-disabled: LINT0 masked, the PIC cut off
+                    hlt                         # nothing wakes it any more: the run ends here
+            isr:    inc     %ecx
+                    mov     $0x20, %al
+                    out     %al, $0x20
+                    iret
+            idtr:   .word   256*8-1
+                    .long   idt
+                    .balign 8
+            idt:    .fill   256*8, 1, 0
+            """)
+    void withALocalApicThePitsTicksComeThroughLint0UntilTheApicIsDisabled(KvmVm vm) {
+        GuestRun run = vm.run();
+
+        assertThat(run).haltedNormally().registers().hasRcx(3);
+        assertThat(run.exits()).filteredOn(exit -> exit.reason() == ExitReason.EXTERNAL_INTERRUPT).hasSize(3);
+        assertThat(vm.clock().now()).as("the fourth tick latched IRQ 0, which can no longer reach the CPU")
+                .isEqualTo(Duration.ofNanos(3_999_390));
+    }
+
+    @Test
+    @KvmGuest(devices = Device.PIC, asm = """
+                    movw    $isr, 0x71*4        # IRQ 9: vector 0x71, as the BIOS left the slave PIC
+                    movw    $0, 0x71*4+2
+                    in      $0xa1, %al
+                    and     $0xfd, %al          # unmask IRQ 9
+                    out     %al, $0xa1
+                    sti
+                    hlt
+                    cli
+                    hlt
+            isr:    mov     $0x71, %dx
+                    mov     $0x20, %al
+                    out     %al, $0xa0          # EOI to the slave, then the master
+                    out     %al, $0x20
+                    iret
+            """)
+    void aTestRaisesAnIrqLineOfThePic(KvmVm vm) {
+        vm.raiseIrq(9);
+
+        GuestRun run = vm.run();
+
+        assertThat(run).haltedNormally().registers().hasRdx(0x71);
+        assertThat(run).exits().contains(VmExit.externalInterrupt(0x71));
+        assertThatThrownBy(() -> vm.raiseIrq(2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("raise IRQ 9");
+    }
+
+    @Test
+    @KvmGuest(code = "f4")
+    void irqsNeedThePicAndTheClockOnlyGoesForward(KvmVm vm) {
+        assertThatThrownBy(() -> vm.raiseIrq(4)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("raiseIrq(4): IRQ lines are the PIC's, which this guest does not have:"
+                        + " @KvmGuest(devices = Device.PIC)");
+        assertThatThrownBy(() -> vm.clock().advance(Duration.ofNanos(-1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot go back");
+        assertThatThrownBy(() -> vm.clock().advance(Duration.ofDays(365 * 300)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2^63 - 1 ns");
+        vm.clock().advance(Duration.ofSeconds(1));
+        assertThat(vm.clock().now()).as("without timers the clock still keeps time").isEqualTo(Duration.ofSeconds(1));
     }
 }
