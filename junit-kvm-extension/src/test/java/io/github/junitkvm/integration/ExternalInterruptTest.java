@@ -9,6 +9,7 @@ import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmVm;
+import io.github.junitkvm.Memory;
 import io.github.junitkvm.VmExit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +101,29 @@ class ExternalInterruptTest {
         assertThat(run.registers().rsi()).as("the interrupt's return address").isEqualTo(run.registers().rdi());
     }
 
+    /** The README's example, verbatim. */
+    @Test
+    @KvmGuest(asm = """
+            xor  %ax, %ax
+            mov  %ax, %ds
+            movw $isr, 0x24*4       # IVT entry 0x24
+            movw $0, 0x24*4+2
+            mov  $0x7000, %sp
+            out  %al, $0x90         # asks the device for data; IF is still clear
+            sti
+            hlt                     # sleeps until the device interrupts
+            hlt                     # IF set, nothing pending: the run ends here
+    isr:    in   $0x91, %al         # the data
+            iret
+            """)
+    void deviceInterrupt(KvmVm vm) {
+        vm.onPortOut(0x90, (port, size, value) -> vm.raiseInterrupt(0x24));
+        vm.onPortIn(0x91, (port, size) -> 'k');
+
+        assertThat(vm.run()).haltedNormally().exits().containsExactly(
+                VmExit.ioOut(0x90, 0), VmExit.externalInterrupt(0x24), VmExit.ioIn(0x91, 1), VmExit.hlt());
+    }
+
     @Test
     @KvmGuest(asm = REAL_MODE_SETUP + """
                     cli
@@ -152,6 +176,30 @@ class ExternalInterruptTest {
         assertThat(run).haltedNormally().hasSerialOutput("k");
         assertThat(run).exits().containsExactly(VmExit.ioOut(0x90, 0), VmExit.externalInterrupt(0x24),
                 VmExit.ioIn(0x91, 1), VmExit.ioOut(0x3f8, 'k'), VmExit.hlt());
+    }
+
+    @Test
+    @KvmGuest(memory = @Memory(guestAddress = 0, size = 0x10000), asm = REAL_MODE_SETUP + """
+                    mov     $0x2000, %ax
+                    mov     %ax, %es
+                    sti
+                    nop
+                    movb    %es:0, %bl      # MMIO: the device raises its interrupt as it answers
+                    hlt
+            isr:    mov     %bl, %al        # the read has completed before the interrupt
+                    out     %al, $0x80
+                    iret
+            """)
+    void anMmioHandlerRaisesItAndTheAccessCompletesFirst(KvmVm vm) {
+        vm.onMmio(0x20000, 0x1000, (address, size) -> {
+            vm.raiseInterrupt(0x40);
+            return 0x5a;
+        });
+
+        GuestRun run = vm.run();
+
+        assertThat(run).exits().containsExactly(VmExit.mmioRead(0x20000, 1), VmExit.externalInterrupt(0x40),
+                VmExit.ioOut(0x80, 0x5a), VmExit.hlt());
     }
 
     @Test
@@ -327,5 +375,15 @@ class ExternalInterruptTest {
                     .hasMessageContaining("32 to 255");
         }
         assertThat(vm.run()).stoppedWith(ExitReason.HLT);
+    }
+
+    @Test
+    @KvmGuest(code = "f4")
+    void aClosedVmRefusesInterrupts(KvmVm vm) {
+        vm.close();
+
+        assertThatThrownBy(() -> vm.raiseInterrupt(0x40)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(vm::raiseNmi).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 }

@@ -59,6 +59,9 @@ final class ExternalInterrupts {
      * @return what the boundary brought
      */
     Boundary atBoundary(ExitListener exits, Delivery delivery) {
+        if (lines.quiet()) {
+            return Boundary.NONE;
+        }
         boolean requested = lines.requested();
         cpu.load();
         boolean shadow = (cpu.hflags() & X86Flags.HF_INHIBIT_IRQ) != 0;

@@ -6,15 +6,11 @@ package io.github.junitkvm.emulator.worker;
  * and the engine thread reads at instruction boundaries.
  *
  * <p>A change the running guest must see pauses the emulator: while the engine emulates (between
- * {@link #emulating} and {@link #emulated}), a daemon thread calls the engine's pause action, and
- * repeats it every few milliseconds until the engine returns, because Unicorn forgets a
- * {@code uc_emu_stop} that lands just before {@code uc_emu_start} has reset its state. The pause
- * action is only ever called between those two calls, under this object's lock, so a pause never
- * reaches an emulation that did not ask for it.
+ * {@link #emulating} and {@link #emulated}), a {@link RepeatedStop} calls the engine's pause
+ * action until the engine returns. The pause action is only ever called between those two calls,
+ * under this object's lock, so a pause never reaches an emulation that did not ask for it.
  */
 final class InterruptLines {
-    /** How long to wait before repeating a pause that has not taken effect. */
-    private static final long RETRY_MILLIS = 2;
     /** NMIs kept while none is served, as KVM keeps them: one delivered at once, one waiting. */
     private static final int MOST_NMIS_KEPT = 2;
 
@@ -25,9 +21,7 @@ final class InterruptLines {
 
     /** Starts the daemon thread that delivers and repeats pauses. */
     InterruptLines() {
-        Thread pauser = new Thread(this::deliverPauses, "emulator-interrupts");
-        pauser.setDaemon(true);
-        pauser.start();
+        RepeatedStop.start(this, () -> pauseWanted ? pauseAction : null, "emulator-interrupts");
     }
 
     /** @param asserted the line's new level; an asserted line pauses the emulator to be seen */
@@ -42,6 +36,17 @@ final class InterruptLines {
     synchronized void raiseNmi() {
         raisedNmis = Math.min(raisedNmis + 1, MOST_NMIS_KEPT);
         pause();
+    }
+
+    /**
+     * The engine looks at the lines at an instruction boundary: a pause asked for so far has done
+     * its work.
+     *
+     * @return whether nothing is raised: no line asserted, no NMI waiting
+     */
+    synchronized boolean quiet() {
+        pauseWanted = false;
+        return !requested && raisedNmis == 0;
     }
 
     /** @return whether the line is asserted */
@@ -107,19 +112,5 @@ final class InterruptLines {
     private void pause() {
         pauseWanted = true;
         notifyAll();
-    }
-
-    private synchronized void deliverPauses() {
-        try {
-            while (true) {
-                while (!pauseWanted || pauseAction == null) {
-                    wait();
-                }
-                pauseAction.run();
-                wait(RETRY_MILLIS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -13,18 +13,13 @@ package io.github.junitkvm.emulator.worker;
  * {@code leave}, so they never touch an engine that has finished its run or been closed.
  */
 final class StopSwitch {
-    /** How long to wait before repeating a stop that has not taken effect. */
-    private static final long RETRY_MILLIS = 2;
-
     private int armedRun = -1;
     private boolean stopRequested;
     private Runnable stopAction;
 
     /** Starts the daemon thread that delivers and repeats stops. */
     StopSwitch() {
-        Thread stopper = new Thread(this::deliverStops, "emulator-stopper");
-        stopper.setDaemon(true);
-        stopper.start();
+        RepeatedStop.start(this, () -> stopRequested ? stopAction : null, "emulator-stopper");
     }
 
     /**
@@ -87,19 +82,5 @@ final class StopSwitch {
     synchronized boolean leave() {
         stopAction = null;
         return stopRequested;
-    }
-
-    private synchronized void deliverStops() {
-        try {
-            while (true) {
-                while (!stopRequested || stopAction == null) {
-                    wait();
-                }
-                stopAction.run();
-                wait(RETRY_MILLIS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
