@@ -5,6 +5,7 @@ import io.github.junitkvm.chipset.Chipset;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The guest's modelled interrupt controllers and timers ({@link Chipset}) wired into the VM: an
@@ -44,18 +45,15 @@ final class ChipsetWiring implements InterruptController, IdleParticipant, Guest
 
     @Override
     public void guestIdle() {
-        synchronized (this) {
-            chipset.idle();
-        }
-        pin.outputChanged();
+        change(chipset::idle);
     }
 
     /** A rising edge on a PIC input: see {@link io.github.junitkvm.KvmVm#raiseIrq(int)}. */
     void raiseIrq(int irq) {
-        synchronized (this) {
+        change(() -> {
             chipset.pulseIrq(irq);
-        }
-        pin.outputChanged();
+            return null;
+        });
     }
 
     Set<Integer> ports() {
@@ -67,19 +65,14 @@ final class ChipsetWiring implements InterruptController, IdleParticipant, Guest
     }
 
     long portIn(int port, int size) {
-        long value;
-        synchronized (this) {
-            value = chipset.portIn(port, size);
-        }
-        pin.outputChanged();
-        return value;
+        return change(() -> chipset.portIn(port, size));
     }
 
     void portOut(int port, int size, long value) {
-        synchronized (this) {
+        change(() -> {
             chipset.portOut(port, size, value);
-        }
-        pin.outputChanged();
+            return null;
+        });
     }
 
     synchronized boolean servesMmio(long address) {
@@ -87,19 +80,24 @@ final class ChipsetWiring implements InterruptController, IdleParticipant, Guest
     }
 
     long mmioRead(long address, int size) {
-        long value;
-        synchronized (this) {
-            value = chipset.mmioRead(address, size);
-        }
-        pin.outputChanged();
-        return value;
+        return change(() -> chipset.mmioRead(address, size));
     }
 
     void mmioWrite(long address, int size, long value) {
-        synchronized (this) {
+        change(() -> {
             chipset.mmioWrite(address, size, value);
+            return null;
+        });
+    }
+
+    /** Runs {@code access} under the lock, then tells the pin, outside it, that the output may have changed. */
+    private <T> T change(Supplier<T> access) {
+        T result;
+        synchronized (this) {
+            result = access.get();
         }
         pin.outputChanged();
+        return result;
     }
 
     @Override
@@ -123,9 +121,9 @@ final class ChipsetWiring implements InterruptController, IdleParticipant, Guest
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("GuestClock.advance(" + duration + "): past the clock's end, 2^63 - 1 ns", e);
         }
-        synchronized (this) {
+        change(() -> {
             chipset.clock().advanceBy(nanos);
-        }
-        pin.outputChanged();
+            return null;
+        });
     }
 }

@@ -31,6 +31,20 @@ class TimerInterruptTest {
                     mov     %ax, 6(%edi)
                     lidt    idtr
             """;
+    /** The IDT and its IDTR, which {@link #PROTECTED_IDT} fills. */
+    private static final String PROTECTED_IDT_TABLE = """
+            idtr:   .word   256*8-1
+                    .long   idt
+                    .balign 8
+            idt:    .fill   256*8, 1, 0
+            """;
+    /** An ISR counting in ECX, with a non-specific EOI to the master PIC. */
+    private static final String COUNTING_PIC_ISR = """
+            isr:    inc     %ecx
+                    mov     $0x20, %al
+                    out     %al, $0x20
+                    iret
+            """;
     /** The PIC pair reprogrammed as an OS does: vectors 0x20 and 0x28, only IRQ 0 unmasked. */
     private static final String REMAP_PIC = """
                     mov     $0x11, %al
@@ -103,15 +117,7 @@ class TimerInterruptTest {
                     jb      wait
                     cli
                     hlt
-            isr:    inc     %ecx
-                    mov     $0x20, %al
-                    out     %al, $0x20
-                    iret
-            idtr:   .word   256*8-1
-                    .long   idt
-                    .balign 8
-            idt:    .fill   256*8, 1, 0
-            """)
+            """ + COUNTING_PIC_ISR + PROTECTED_IDT_TABLE)
     void aProtectedModeIsrCountsPitTicksAfterTheGuestRemapsThePic(KvmVm vm) {
         GuestRun run = vm.run();
 
@@ -178,11 +184,7 @@ class TimerInterruptTest {
                     mov     0x390(%ebx), %edx   # the current count: 0 once expired
                     movl    $0, 0xb0(%ebx)
                     iret
-            idtr:   .word   256*8-1
-                    .long   idt
-                    .balign 8
-            idt:    .fill   256*8, 1, 0
-            """)
+            """ + PROTECTED_IDT_TABLE)
     void aOneShotLocalApicTimerFiresOnceAndTheNextHltEndsTheRun(KvmVm vm) {
         GuestRun run = vm.run();
 
@@ -312,15 +314,7 @@ class TimerInterruptTest {
                     jb      wait
                     movl    $0xff, 0xf0(%ebx)   # software-disabled: LINT0 masked, the PIC cut off
                     hlt                         # nothing wakes it any more: the run ends here
-            isr:    inc     %ecx
-                    mov     $0x20, %al
-                    out     %al, $0x20
-                    iret
-            idtr:   .word   256*8-1
-                    .long   idt
-                    .balign 8
-            idt:    .fill   256*8, 1, 0
-            """)
+            """ + COUNTING_PIC_ISR + PROTECTED_IDT_TABLE)
     void withALocalApicThePitsTicksComeThroughLint0UntilTheApicIsDisabled(KvmVm vm) {
         GuestRun run = vm.run();
 
