@@ -332,16 +332,14 @@ final class LocalApic implements VirtualClock.Timer {
         return periodic() ? initialCount - ticks % initialCount : Math.max(0, initialCount - ticks);
     }
 
-    /** @return the first expiry after {@code time}, or {@link Long#MAX_VALUE} */
+    /** @return the first expiry after {@code time}, or {@link Long#MAX_VALUE} if none comes before the clock's end */
     private long nextExpiry(long time) {
         if (!timerRunning()) {
             return Long.MAX_VALUE;
         }
         long period = initialCount * divisor();
-        if (!periodic()) {
-            return timerStart + period > time ? timerStart + period : Long.MAX_VALUE;
-        }
-        return timerStart + ((time - timerStart) / period + 1) * period;
+        long next = periodic() ? ((time - timerStart) / period + 1) * period : period;
+        return next > Long.MAX_VALUE - timerStart || timerStart + next <= time ? Long.MAX_VALUE : timerStart + next;
     }
 
     @Override

@@ -83,7 +83,7 @@ final class Pit8254 implements VirtualClock.Timer {
             return Long.MAX_VALUE;                          // another edge would change nothing
         }
         long edge = channels[0].nextRisingEdge(tickAt(now));
-        return edge == Long.MAX_VALUE ? edge : nanosOfTick(edge);
+        return edge > tickAt(Long.MAX_VALUE) ? Long.MAX_VALUE : nanosOfTick(edge);
     }
 
     @Override

@@ -79,4 +79,20 @@ class ChipsetTest {
         assertThat(chipset.ports()).containsExactlyInAnyOrder(0x20, 0x21, 0xa0, 0xa1, 0x40, 0x41, 0x42, 0x43, 0x61);
         assertThat(chipset.hasLocalApic()).isTrue();
     }
+
+    @Test
+    void timersDueAfterTheClocksEndNeverWakeTheGuest() {
+        Chipset chipset = new Chipset(Set.of(Device.PIC, Device.PIT, Device.LOCAL_APIC));
+        chipset.clock().advanceTo(Long.MAX_VALUE - 500);
+        chipset.portOut(0x21, 1, 0xfa);
+        chipset.portOut(0x43, 1, 0x34);
+        chipset.portOut(0x40, 1, 0);
+        chipset.portOut(0x40, 1, 0);
+        chipset.mmioWrite(0xfee000f0L, 4, 0x1ff);
+        chipset.mmioWrite(0xfee00320L, 4, 0x2_0040);
+        chipset.mmioWrite(0xfee00380L, 4, 1000);
+
+        assertThat(chipset.idle()).isFalse();
+        assertThat(chipset.clock().now()).isEqualTo(Long.MAX_VALUE - 500);
+    }
 }
