@@ -45,11 +45,6 @@ public final class Chipset {
         return clock;
     }
 
-    /** @return whether a local APIC is modelled (and so whether CPUID should say there is one) */
-    public boolean hasLocalApic() {
-        return apic != null;
-    }
-
     /** @return the I/O ports the devices answer */
     public Set<Integer> ports() {
         Set<Integer> ports = new HashSet<>();

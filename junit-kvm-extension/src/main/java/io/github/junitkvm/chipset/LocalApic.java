@@ -117,8 +117,9 @@ final class LocalApic implements VirtualClock.Timer {
         int mode = message.deliveryMode();
         if (mode != InterruptMessage.FIXED && mode != InterruptMessage.LOWEST_PRIORITY) {
             throw new UnsupportedOperationException(String.format(
-                    "the local APIC received an IPI in delivery mode %d (ICR 0x%08x): only fixed and lowest-priority"
-                    + " IPIs are modelled", mode, icrLow));
+                    "the local APIC (ID %d) received an IPI in delivery mode %d, vector 0x%02x: only fixed and"
+                    + " lowest-priority IPIs are modelled (NMI, SMI, INIT and start-up IPIs are not)",
+                    id >>> 24, mode, message.vector()));
         }
         accept(message.vector(), RECEIVE_ILLEGAL_VECTOR);
     }

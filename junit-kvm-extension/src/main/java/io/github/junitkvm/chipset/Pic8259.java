@@ -111,14 +111,6 @@ final class Pic8259 {
         return requests;
     }
 
-    int inService() {
-        return inService;
-    }
-
-    int mask() {
-        return mask;
-    }
-
     /** @return what a read of the command port gives: IRR or ISR (OCW3), or a poll's answer */
     int readCommand() {
         if (poll) {

@@ -144,10 +144,6 @@ final class PitChannel {
         }
     }
 
-    boolean gate() {
-        return gate;
-    }
-
     /** @return the level of the channel's OUT pin at {@code tick} */
     boolean out(long tick) {
         if (!loaded) {
