@@ -36,8 +36,8 @@ import java.time.Duration;
  *       emulator streams them), but always in order, and before the next exit a handler sees.
  * </ul>
  * While a run is in progress, only its handlers may use the VM: another thread calling any method
- * but {@link #close()}, {@link #stopRun(String)}, {@link #raiseInterrupt(int)} and
- * {@link #raiseNmi()} gets {@link IllegalStateException}, and so does
+ * but {@link #close()}, {@link #stopRun(String)}, {@link #raiseInterrupt(int)},
+ * {@link #raiseIrq(int)} and {@link #raiseNmi()} gets {@link IllegalStateException}, and so does
  * a second {@link #run()}.
  * After {@link #close()} every method but {@code close()} throws {@link IllegalStateException}.
  */
