@@ -176,7 +176,7 @@ final class ExitRecorder implements ExitListener {
      */
     @Override
     public int acknowledgeInterrupt() {
-        int vector = (int) served(() -> interruptPin.acknowledge(), 4);
+        int vector = (int) served(interruptPin::acknowledge, 4);
         if (handlerFailed() || vector < 0) {
             return -1;
         }

@@ -569,7 +569,8 @@ public final class GuestVm implements KvmVm {
      * @return whether the guest, halted, takes an interrupt and goes on
      */
     private boolean wakes() {
-        return (machine.registers().rflags() & RFLAGS_IF) != 0 && interruptPin.wakesHaltedGuest();
+        return interruptPin.mayWakeHaltedGuest() && (machine.registers().rflags() & RFLAGS_IF) != 0
+                && interruptPin.wakesHaltedGuest();
     }
 
     /** @return the trace of the run that just stopped, empty if the VM was closed during it */

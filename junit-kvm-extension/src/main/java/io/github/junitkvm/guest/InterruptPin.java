@@ -88,6 +88,14 @@ public final class InterruptPin {
     }
 
     /**
+     * @return whether a halt could end at all: something is requested, or an idle participant may
+     *     make it so; if not, the guest's flags need not be read
+     */
+    boolean mayWakeHaltedGuest() {
+        return !idleParticipants.isEmpty() || requested();
+    }
+
+    /**
      * The guest halted with interrupts enabled: whether an interrupt ends the halt, asking the
      * {@link IdleParticipant}s if none is requested yet.
      *

@@ -378,6 +378,22 @@ class ExternalInterruptTest {
     }
 
     @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, asm = """
+                    sti
+                    nop
+                    hlt
+            """)
+    void anInterruptThroughAnEmptyIdtShutsTheGuestDown(KvmVm vm) {
+        vm.raiseInterrupt(0x40);
+
+        GuestRun run = vm.run();
+
+        // #GP for the gate beyond the limit, #DF for the #GP's, then a triple fault: as on a CPU.
+        assertThat(run).stoppedWith(ExitReason.SHUTDOWN);
+        assertThat(run).exits().containsExactly(VmExit.externalInterrupt(0x40), VmExit.shutdown());
+    }
+
+    @Test
     @KvmGuest(code = "f4")
     void aClosedVmRefusesInterrupts(KvmVm vm) {
         vm.close();
