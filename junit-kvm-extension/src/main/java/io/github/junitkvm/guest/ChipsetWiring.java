@@ -1,5 +1,6 @@
 package io.github.junitkvm.guest;
 
+import io.github.junitkvm.Device;
 import io.github.junitkvm.GuestClock;
 import io.github.junitkvm.chipset.Chipset;
 import java.time.Duration;
@@ -21,16 +22,19 @@ final class ChipsetWiring implements InterruptController, IdleParticipant, Guest
     private final Runnable checkUsable;
 
     /**
-     * @param chipset the devices
-     * @param pin the vCPU's pin, which this attaches to
+     * @param devices the devices to model
+     * @param pin the vCPU's pin, which this attaches to if there are devices (without, a halt costs
+     *     the pin nothing, and the clock merely keeps the test's time)
      * @param checkUsable throws if the test may not use the VM now (closed, or another thread's run)
      */
-    ChipsetWiring(Chipset chipset, InterruptPin pin, Runnable checkUsable) {
-        this.chipset = chipset;
+    ChipsetWiring(Set<Device> devices, InterruptPin pin, Runnable checkUsable) {
+        this.chipset = new Chipset(devices);
         this.pin = pin;
         this.checkUsable = checkUsable;
-        pin.attach(this);
-        pin.whenIdle(this);
+        if (!devices.isEmpty()) {
+            pin.attach(this);
+            pin.whenIdle(this);
+        }
     }
 
     @Override

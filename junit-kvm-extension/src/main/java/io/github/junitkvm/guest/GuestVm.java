@@ -29,7 +29,6 @@ import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.TraceRecorder;
 import io.github.junitkvm.backend.VirtualMachine;
-import io.github.junitkvm.chipset.Chipset;
 import io.github.junitkvm.firmware.FirmwareRom;
 import io.github.junitkvm.firmware.InterruptTraps;
 import io.github.junitkvm.firmware.PcBios;
@@ -107,7 +106,7 @@ public final class GuestVm implements KvmVm {
         this.calls = new GuestCalls(this, spec, layout);
         this.interruptPin = new InterruptPin(machine);
         raisedInterrupts.wireTo(interruptPin);
-        this.chipset = new ChipsetWiring(new Chipset(spec.devices()), interruptPin, () -> ensureUsable("KvmVm.clock()"));
+        this.chipset = new ChipsetWiring(spec.devices(), interruptPin, () -> ensureUsable("KvmVm.clock()"));
         devices.chipset(chipset);
     }
 
