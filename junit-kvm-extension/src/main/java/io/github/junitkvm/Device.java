@@ -1,9 +1,14 @@
 package io.github.junitkvm;
 
 /**
- * A device a guest may opt in to, beyond the built-in COM1, debug-exit port and guest library
- * report port ({@link KvmGuest#devices()}). Each is modelled once, above the backends, so that a run
- * is the same on KVM and on the emulator.
+ * A device of a PC the extension can model for a guest, beyond the built-in COM1, debug-exit port
+ * and guest library report port; opt-in through {@link KvmGuest#devices()}. Each is modelled once,
+ * in Java above the backends, so that a run is the same on KVM and on the emulator. The interrupt
+ * controllers and timers count on a virtual clock the test controls ({@link KvmVm#clock()}): they
+ * never race with the host's time, so a timer test gives the same run everywhere.
+ *
+ * <p>A port or MMIO handler the test registers answers before a modelled device at the same
+ * place, as for COM1: the device then sees none of those accesses.
  */
 public enum Device {
     /**
@@ -14,5 +19,23 @@ public enum Device {
      * the file directory (item {@code 0x19}) of the test's {@link KvmGuest#fwCfgFiles()}. Other items
      * read as zeros, as on QEMU.
      */
-    FW_CFG
+    FW_CFG,
+    /**
+     * The 8259A PIC pair: the master at ports {@code 0x20}/{@code 0x21} (IRQs 0–7), the slave at
+     * {@code 0xa0}/{@code 0xa1} (IRQs 8–15) on the master's IRQ 2, edge-triggered. They start as a
+     * PC BIOS leaves them: vectors {@code 0x08} and {@code 0x70}, every IRQ masked but the cascade.
+     */
+    PIC,
+    /**
+     * The 8254 PIT at ports {@code 0x40}–{@code 0x43}, counting 1.193182 MHz on the virtual clock:
+     * channel 0 on IRQ 0, channel 2 gated and read through port {@code 0x61}. Needs {@link #PIC},
+     * through which its interrupts reach the CPU.
+     */
+    PIT,
+    /**
+     * A local APIC in xAPIC mode at {@code 0xfee00000} (a page the guest's RAM must leave free),
+     * with its timer counting a 1 GHz bus clock on the virtual clock; with {@link #PIC}, LINT0
+     * passes the PIC's interrupts through (ExtINT), as KVM resets the bootstrap processor's.
+     */
+    LOCAL_APIC
 }

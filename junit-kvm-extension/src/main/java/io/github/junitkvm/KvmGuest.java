@@ -51,7 +51,13 @@ public @interface KvmGuest {
      */
     Multiboot[] multiboot() default {};
 
-    /** @return the devices the guest opts in to, beyond the built-in ones */
+    /**
+     * @return the PC devices modelled for the guest besides COM1 and the debug-exit port: fw_cfg,
+     *     the interrupt controllers and timers ({@link Device}), counting on the virtual clock
+     *     {@link KvmVm#clock()}; none by default. {@link Device#PIT} needs {@link Device#PIC};
+     *     {@link Device#LOCAL_APIC} needs {@link #memory()} to leave its page at {@code 0xfee00000}
+     *     free
+     */
     Device[] devices() default {};
 
     /** @return the files of the fw_cfg directory; they need {@link Device#FW_CFG} in {@link #devices()} */

@@ -36,8 +36,8 @@ import java.time.Duration;
  *       emulator streams them), but always in order, and before the next exit a handler sees.
  * </ul>
  * While a run is in progress, only its handlers may use the VM: another thread calling any method
- * but {@link #close()}, {@link #stopRun(String)}, {@link #raiseInterrupt(int)} and
- * {@link #raiseNmi()} gets {@link IllegalStateException}, and so does
+ * but {@link #close()}, {@link #stopRun(String)}, {@link #raiseInterrupt(int)},
+ * {@link #raiseIrq(int)} and {@link #raiseNmi()} gets {@link IllegalStateException}, and so does
  * a second {@link #run()}.
  * After {@link #close()} every method but {@code close()} throws {@link IllegalStateException}.
  */
@@ -111,6 +111,14 @@ public interface KvmVm extends AutoCloseable {
      * @throws IllegalStateException if the guest has no firmware ({@link KvmGuest#firmware()})
      */
     KvmVm onInterrupt(int vector, InterruptHandler handler);
+
+    /**
+     * @return the guest's virtual clock, which the modelled timers ({@link KvmGuest#devices()})
+     *     count: the test reads it and moves it on ({@link GuestClock} says when else it moves);
+     *     also from a handler during a run
+     * @throws IllegalStateException if the VM is closed
+     */
+    GuestClock clock();
 
     /**
      * @return the PC BIOS of a guest with {@code @KvmGuest(firmware = Firmware.BIOS)}: its disks,
@@ -240,6 +248,19 @@ public interface KvmVm extends AutoCloseable {
      * @throws IllegalStateException if the VM is closed
      */
     void raiseInterrupt(int vector);
+
+    /**
+     * Raises an IRQ line of the modelled PIC pair ({@link Device#PIC}): a rising edge, latched in
+     * the PIC's request register until the guest's CPU acknowledges it, as an ISA device raises
+     * its interrupt. Whether and when the guest takes it is the PIC's business: its mask, the
+     * priorities, the IRQs in service, and the CPU's IF. IRQ 2 is the cascade: a PC's IRQ 2
+     * device raises IRQ 9. Callable as {@link #raiseInterrupt(int)}, from any thread.
+     *
+     * @param irq the IRQ, 0 to 15 but 2
+     * @throws IllegalArgumentException if {@code irq} is not 0 to 15, or is 2
+     * @throws IllegalStateException if the guest has no PIC, or the VM is closed
+     */
+    void raiseIrq(int irq);
 
     /**
      * Raises a non-maskable interrupt: the vCPU takes it through vector 2 at its next instruction

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
 /**
  * Who answers the guest's port and MMIO accesses: the test's handlers first, then the built-in
  * devices (COM1, the debug-exit port, the guest library's report port), the devices the guest opted
- * in to (fw_cfg), and the firmware's traps. Unserved reads return all ones, as on an empty bus;
+ * in to (fw_cfg, the interrupt controllers and timers), and the firmware's traps. Unserved reads
+ * return all ones, as on an empty bus;
  * unserved writes are dropped (they are recorded all the same). Lives as long as its VM, across
  * runs.
  */
@@ -34,6 +35,13 @@ final class Devices {
     private FwCfg fwCfg;
     /** The firmware's, when the guest has firmware; null without. */
     private InterruptTraps firmware;
+    /** The modelled interrupt controllers and timers; null until wired. */
+    private ChipsetWiring chipset;
+
+    /** @param devices the interrupt controllers and timers, answering after the test's handlers */
+    void chipset(ChipsetWiring devices) {
+        chipset = devices;
+    }
 
     /** @param traps the firmware whose entry points trap to the host through {@link FirmwareRom#TRAP_PORT} */
     void firmware(InterruptTraps traps) {
@@ -107,6 +115,9 @@ final class Devices {
     /** @return the ports whose writes a test's handler observes, and so must see at the access */
     Set<Integer> observedPorts() {
         Set<Integer> ports = new HashSet<>(portOut.keySet());
+        if (chipset != null) {
+            ports.addAll(chipset.ports());                   // their state changes at the write
+        }
         if (firmware != null) {
             ports.add(FirmwareRom.TRAP_PORT);
         }
@@ -128,6 +139,9 @@ final class Devices {
         if (fwCfg != null && fwCfg.serves(port)) {
             return fwCfg.read(port, size);
         }
+        if (chipset != null && chipset.servesPort(port)) {
+            return chipset.portIn(port, size);
+        }
         return allOnes(size);
     }
 
@@ -139,6 +153,8 @@ final class Devices {
             com1.write(port, value);
         } else if (fwCfg != null && fwCfg.serves(port)) {
             fwCfg.write(port, value);
+        } else if (chipset != null && chipset.servesPort(port)) {
+            chipset.portOut(port, size, value);
         }
     }
 
@@ -147,6 +163,9 @@ final class Devices {
             if (range.contains(address)) {
                 return range.handler().read(address, size);
             }
+        }
+        if (chipset != null && chipset.servesMmio(address)) {
+            return chipset.mmioRead(address, size);
         }
         return allOnes(size);
     }
@@ -157,6 +176,9 @@ final class Devices {
                 range.handler().write(address, size, value);
                 return;
             }
+        }
+        if (chipset != null && chipset.servesMmio(address)) {
+            chipset.mmioWrite(address, size, value);
         }
     }
 

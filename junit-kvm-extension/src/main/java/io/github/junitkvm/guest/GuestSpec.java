@@ -34,7 +34,7 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
     }
 
     /**
-     * A guest without firmware, whose image has no symbol table.
+     * A guest without firmware or devices, whose image has no symbol table.
      *
      * @param ram the RAM regions, sorted by address, not overlapping
      * @param mode the CPU mode the vCPU starts in

@@ -14,12 +14,15 @@ import io.github.junitkvm.Registers;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.TraceRecorder;
+import io.github.junitkvm.chipset.Chipset;
 import io.github.junitkvm.firmware.FirmwareRom;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -110,7 +113,7 @@ public final class GuestSpecReader {
         }
         return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()),
                 new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()), guest.trace(),
-                guest.firmware(), code.symbols(), readDevices(guest), readVcpus(guest, mode, ram));
+                guest.firmware(), code.symbols(), readDevices(guest, ram), readVcpus(guest, mode, ram));
     }
 
     /**
@@ -146,8 +149,8 @@ public final class GuestSpecReader {
         return Optional.of(guest.multiboot()[0]);
     }
 
-    private GuestDevices readDevices(KvmGuest guest) {
-        Set<Device> enabled = Set.of(guest.devices());
+    private GuestDevices readDevices(KvmGuest guest, RamLayout ram) {
+        Set<Device> enabled = readDeviceSet(guest.devices(), ram);
         if (guest.fwCfgFiles().length > 0 && !enabled.contains(Device.FW_CFG)) {
             throw problem("fwCfgFiles", "the files need the fw_cfg device: add devices = Device.FW_CFG");
         }
@@ -203,6 +206,29 @@ public final class GuestSpecReader {
                     guest.vcpus());
         }
         return new VcpuSpec(guest.vcpus(), guest.apEntry());
+    }
+
+    /**
+     * The devices, checked: each once, what one needs there, and the local APIC's page out of RAM.
+     */
+    private static Set<Device> readDeviceSet(Device[] devices, RamLayout ram) {
+        Set<Device> set = EnumSet.noneOf(Device.class);
+        String attribute = "devices = " + Arrays.toString(devices);
+        for (Device device : devices) {
+            if (device == null || !set.add(device)) {
+                throw problem(attribute, "%s is listed twice", device);
+            }
+        }
+        if (set.contains(Device.PIT) && !set.contains(Device.PIC)) {
+            throw problem(attribute, "the PIT interrupts through the PIC (IRQ 0): add Device.PIC");
+        }
+        long apicEnd = Chipset.LOCAL_APIC_BASE + Chipset.LOCAL_APIC_SIZE;
+        if (set.contains(Device.LOCAL_APIC) && ram.regions().stream()
+                .anyMatch(r -> r.guestAddress() < apicEnd && Chipset.LOCAL_APIC_BASE < r.end())) {
+            throw problem(attribute, "the local APIC's page [0x%x, 0x%x) overlaps guest RAM %s: leave it free",
+                    Chipset.LOCAL_APIC_BASE, apicEnd, ram.describe());
+        }
+        return set;
     }
 
     /**

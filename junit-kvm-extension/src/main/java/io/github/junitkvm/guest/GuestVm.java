@@ -9,6 +9,7 @@ import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.Firmware;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.GuestArena;
+import io.github.junitkvm.GuestClock;
 import io.github.junitkvm.GuestFunction;
 import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.GuestMemory;
@@ -58,6 +59,8 @@ public final class GuestVm implements KvmVm {
     private final InterruptPin interruptPin;
     /** The interrupts the test raised, the first controller on the pin. */
     private final QueuedInterrupts raisedInterrupts = new QueuedInterrupts();
+    /** The modelled interrupt controllers and timers, and the virtual clock; the second controller. */
+    private final ChipsetWiring chipset;
     /** The memory as the VM itself reads and writes it, also during a run (guest library reports). */
     private final GuestMemory memory;
     /** The memory as {@link #memory()} gives it to the test: not for another thread during a run. */
@@ -116,6 +119,8 @@ public final class GuestVm implements KvmVm {
         this.started = new boolean[spec.vcpus().count()];
         Arrays.fill(started, spec.vcpus().apEntry() != -1);
         started[0] = true;
+        this.chipset = new ChipsetWiring(spec.devices().enabled(), interruptPin, () -> ensureUsable("KvmVm.clock()"));
+        devices.chipset(chipset);
     }
 
     /**
@@ -475,9 +480,21 @@ public final class GuestVm implements KvmVm {
     }
 
     @Override
+    public void raiseIrq(int irq) {
+        ensureOpen();
+        chipset.raiseIrq(irq);
+    }
+
+    @Override
     public void raiseNmi() {
         ensureOpen();
         machine.raiseNmi();
+    }
+
+    @Override
+    public GuestClock clock() {
+        ensureOpen();
+        return chipset;
     }
 
     @Override

@@ -1,0 +1,97 @@
+package io.github.junitkvm.chipset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import io.github.junitkvm.Device;
+import io.github.junitkvm.GuestClock;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ChipsetTest {
+    @Test
+    void anIdleGuestsClockJumpsToTheNextTimerThatRaisesARequest() {
+        Chipset chipset = new Chipset(Set.of(Device.PIC, Device.PIT));
+        chipset.portOut(0x21, 1, 0xfa);
+        chipset.portOut(0x43, 1, 0x34);
+        chipset.portOut(0x40, 1, 1193 & 0xff);
+        chipset.portOut(0x40, 1, 1193 >> 8);
+
+        assertThat(chipset.idle()).isTrue();
+        assertThat(chipset.clock().now()).isEqualTo(Pit8254.nanosOfTick(1193));
+        assertThat(chipset.acknowledge()).isEqualTo(0x08);
+        assertThat(chipset.idle()).as("IRQ 0 in service blocks it: nothing can wake the guest").isFalse();
+        chipset.portOut(0x20, 1, 0x20);
+        assertThat(chipset.requesting()).as("the edge latched during the last jump").isTrue();
+    }
+
+    @Test
+    void anIdleGuestWhoseTimerIsMaskedStopsAfterOneJumpAtMost() {
+        Chipset chipset = new Chipset(Set.of(Device.PIC, Device.PIT));
+        chipset.portOut(0x43, 1, 0x34);
+        chipset.portOut(0x40, 1, 100);
+        chipset.portOut(0x40, 1, 0);
+
+        assertThat(chipset.idle()).isFalse();
+        assertThat(chipset.idle()).isFalse();
+        assertThat(chipset.clock().now()).isEqualTo(Pit8254.nanosOfTick(100));
+    }
+
+    @Test
+    void withoutTimersTheClockNeverMovesForAnIdleGuest() {
+        Chipset chipset = new Chipset(Set.of());
+        assertThat(chipset.idle()).isFalse();
+        assertThat(chipset.clock().now()).isZero();
+        assertThat(chipset.acknowledge()).isEqualTo(-1);
+        assertThat(chipset.servesPort(0x20)).isFalse();
+        assertThatIllegalStateException().isThrownBy(() -> chipset.pulseIrq(4)).withMessageContaining("Device.PIC");
+    }
+
+    @Test
+    void withALocalApicThePicsInterruptsComeThroughLint0FirstAndStopWhenItIsMasked() {
+        Chipset chipset = new Chipset(Set.of(Device.PIC, Device.LOCAL_APIC));
+        chipset.mmioWrite(0xfee000f0L, 4, 0x1ff);
+        chipset.mmioWrite(0xfee00350L, 4, 0x700);                // LINT0: ExtINT
+        chipset.portOut(0x21, 1, 0xef);
+        chipset.pulseIrq(4);
+        chipset.mmioWrite(0xfee00300L, 4, 0x4_0050);              // self IPI 0x50
+        assertThat(chipset.acknowledge()).isEqualTo(0x0c);
+        assertThat(chipset.acknowledge()).isEqualTo(0x50);
+
+        chipset.portOut(0x20, 1, 0x20);
+        chipset.mmioWrite(0xfee00350L, 4, 0x10700);
+        chipset.pulseIrq(4);
+        assertThat(chipset.requesting()).isFalse();
+    }
+
+    @Test
+    void readsOfCountersTakeVirtualTimeOtherAccessesNone() {
+        Chipset chipset = new Chipset(Set.of(Device.PIC, Device.PIT, Device.LOCAL_APIC));
+        chipset.portOut(0x20, 2, 0xff0b);                     // a 16-bit OUT is two: OCW3 to 0x20, the mask to 0x21
+        assertThat(chipset.portIn(0x20, 2)).as("ISR, then IMR").isEqualTo(0xff00);
+        chipset.portIn(0x43, 1);
+        chipset.mmioRead(0xfee00380L, 4);
+        assertThat(chipset.clock().now()).isZero();
+        chipset.portIn(0x40, 1);
+        chipset.portIn(0x61, 1);
+        chipset.mmioRead(0xfee00390L, 4);
+        assertThat(chipset.clock().now()).isEqualTo(3 * GuestClock.POLL_NANOS);
+        assertThat(chipset.ports()).containsExactlyInAnyOrder(0x20, 0x21, 0xa0, 0xa1, 0x40, 0x41, 0x42, 0x43, 0x61);
+    }
+
+    @Test
+    void timersDueAfterTheClocksEndNeverWakeTheGuest() {
+        Chipset chipset = new Chipset(Set.of(Device.PIC, Device.PIT, Device.LOCAL_APIC));
+        chipset.clock().advanceTo(Long.MAX_VALUE - 500);
+        chipset.portOut(0x21, 1, 0xfa);
+        chipset.portOut(0x43, 1, 0x34);
+        chipset.portOut(0x40, 1, 0);
+        chipset.portOut(0x40, 1, 0);
+        chipset.mmioWrite(0xfee000f0L, 4, 0x1ff);
+        chipset.mmioWrite(0xfee00320L, 4, 0x2_0040);
+        chipset.mmioWrite(0xfee00380L, 4, 1000);
+
+        assertThat(chipset.idle()).isFalse();
+        assertThat(chipset.clock().now()).isEqualTo(Long.MAX_VALUE - 500);
+    }
+}
