@@ -18,6 +18,8 @@ import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.InterruptHandler;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.MmioHandler;
+import io.github.junitkvm.MsrReadHandler;
+import io.github.junitkvm.MsrWriteHandler;
 import io.github.junitkvm.PortInHandler;
 import io.github.junitkvm.PortOutHandler;
 import io.github.junitkvm.Segment;
@@ -306,6 +308,20 @@ public final class GuestVm implements KvmVm {
     public KvmVm onPortOut(int port, PortOutHandler handler) {
         ensureOpen();
         devices.onPortOut(port, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    @Override
+    public KvmVm onMsrRead(long index, MsrReadHandler handler) {
+        ensureOpen();
+        devices.onMsrRead(index, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    @Override
+    public KvmVm onMsrWrite(long index, MsrWriteHandler handler) {
+        ensureOpen();
+        devices.onMsrWrite(index, Objects.requireNonNull(handler, "handler"));
         return this;
     }
 

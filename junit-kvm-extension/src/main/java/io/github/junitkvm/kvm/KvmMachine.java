@@ -6,6 +6,7 @@ import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.CodeAddress;
+import io.github.junitkvm.backend.CpuidTable;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.GuardedMachine;
 import io.github.junitkvm.backend.MachineConfig;
@@ -36,13 +37,14 @@ final class KvmMachine implements VirtualMachine {
     /** The vCPU's state when new, which {@link #reset()} restores; null if the machine is not resettable. */
     private final VcpuState newVcpu;
     private final VcpuInterrupter interrupter;
+    private final MsrRouting msrRouting;
     /** How many instructions a run's trace keeps; 0: the vCPU is not single-stepped. */
     private final int traceLength;
     private boolean closed;
     private InstructionTrace lastTrace = InstructionTrace.empty();
 
     private KvmMachine(NativeResources resources, GuestRam ram, int vcpuFd, KvmRun kvmRun, VcpuState newVcpu,
-                       int traceLength) {
+                       int traceLength, MsrRouting msrRouting) {
         this.resources = resources;
         this.ram = ram;
         this.vcpuFd = vcpuFd;
@@ -50,6 +52,7 @@ final class KvmMachine implements VirtualMachine {
         this.newVcpu = newVcpu;
         this.interrupter = new VcpuInterrupter(kvmRun);
         this.traceLength = traceLength;
+        this.msrRouting = msrRouting;
     }
 
     /**
@@ -74,14 +77,15 @@ final class KvmMachine implements VirtualMachine {
             if (!ram.overlaps(TSS_ADDRESS, TSS_SIZE)) {
                 Posix.ioctl(vmFd, KvmIoctl.KVM_SET_TSS_ADDR, TSS_ADDRESS);
             }
+            MsrRouting msrRouting = MsrRouting.enable(vmFd);
             int vcpuFd = Posix.ioctl(vmFd, KvmIoctl.KVM_CREATE_VCPU, 0);
             resources.add(() -> Posix.close(vcpuFd));
-            cpuid.applyTo(vcpuFd);
+            KvmCpuid.applyTo(vcpuFd, CpuidTable.of(cpuid.supportedEntries(), config));
             long run = Posix.mmap(vcpuMmapSize, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_SHARED, vcpuFd,
                     "kvm_run");
             resources.add(() -> Posix.munmap(run, vcpuMmapSize));
             return new KvmMachine(resources, ram, vcpuFd, new KvmRun(new Pointer(run), vcpuMmapSize),
-                    resettable ? VcpuState.capture(kvmFd, vcpuFd) : null, config.traceLength());
+                    resettable ? VcpuState.capture(kvmFd, vcpuFd) : null, config.traceLength(), msrRouting);
         } catch (RuntimeException | Error e) {
             try {
                 resources.close();
@@ -157,6 +161,7 @@ final class KvmMachine implements VirtualMachine {
     public StopCause run(Set<Integer> stopPorts, ExitListener listener) {
         ensureOpen();
         lastTrace = InstructionTrace.empty();
+        msrRouting.route(listener.routedMsrs());
         SingleStepTrace trace = traceLength > 0 ? startSingleStepping() : null;
         interrupter.begin();
         try {
@@ -171,8 +176,9 @@ final class KvmMachine implements VirtualMachine {
 
     /** @param trace records the instructions, or null when the vCPU is not single-stepped */
     private StopCause runUntilStop(Set<Integer> stopPorts, ExitListener listener, SingleStepTrace trace) {
-        // Whether the last KVM_RUN returned an I/O or MMIO exit: the kernel finishes one (IN data
-        // into the register, RIP past the instruction) only when KVM_RUN is entered again.
+        // Whether the last KVM_RUN returned an I/O, MMIO or MSR exit: the kernel finishes one (IN
+        // or RDMSR data into the registers, RIP past the instruction, or a #GP) only when KVM_RUN
+        // is entered again.
         boolean exitUnfinished = false;
         while (true) {
             if (interrupter.stopRequested()) {
@@ -192,7 +198,8 @@ final class KvmMachine implements VirtualMachine {
                     trace.stepped(kvmRun.debugPc());
                     continue;
                 }
-                exitUnfinished = reason == KvmExitReason.KVM_EXIT_IO || reason == KvmExitReason.KVM_EXIT_MMIO;
+                exitUnfinished = reason == KvmExitReason.KVM_EXIT_IO || reason == KvmExitReason.KVM_EXIT_MMIO
+                        || reason == KvmExitReason.KVM_EXIT_X86_RDMSR || reason == KvmExitReason.KVM_EXIT_X86_WRMSR;
                 StopCause stop = ExitDecoder.decode(kvmRun, stopPorts, listener);
                 if (stop != null) {
                     if (trace != null) {

@@ -109,5 +109,20 @@ final class SingleStepCheck {
         @Override
         public void mmioWrite(long address, int size, long value) {
         }
+
+        @Override
+        public Set<Long> routedMsrs() {
+            return Set.of();
+        }
+
+        @Override
+        public Long msrRead(long index) {
+            return null;
+        }
+
+        @Override
+        public boolean msrWrite(long index, long value) {
+            return false;
+        }
     };
 }

@@ -6,9 +6,12 @@ import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.emulator.protocol.ExitCall;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioRead;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioWrite;
+import io.github.junitkvm.emulator.protocol.ExitCall.MsrRead;
+import io.github.junitkvm.emulator.protocol.ExitCall.MsrWrite;
 import io.github.junitkvm.emulator.protocol.ExitCall.ObservedPorts;
 import io.github.junitkvm.emulator.protocol.ExitCall.PortIn;
 import io.github.junitkvm.emulator.protocol.ExitCall.PortOut;
+import io.github.junitkvm.emulator.protocol.ExitCall.RoutedMsrs;
 import io.github.junitkvm.emulator.protocol.MachineCall;
 import io.github.junitkvm.emulator.protocol.MachineCall.Reset;
 import io.github.junitkvm.emulator.protocol.MachineCall.Run;
@@ -135,6 +138,21 @@ final class MachineServer implements Runnable {
         @Override
         public void mmioWrite(long address, int size, long value) {
             await(new MmioWrite(address, size, value));
+        }
+
+        @Override
+        public Set<Long> routedMsrs() {
+            return await(new RoutedMsrs());
+        }
+
+        @Override
+        public Long msrRead(long index) {
+            return await(new MsrRead(index));
+        }
+
+        @Override
+        public boolean msrWrite(long index, long value) {
+            return await(new MsrWrite(index, value));
         }
 
         /**

@@ -21,10 +21,16 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_ALL;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_EXEC;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_READ;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_QUERY_TIMEOUT;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_CPUID;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_IN;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_OUT;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CR0;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CR4;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CS;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RAX;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RBX;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RCX;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RDX;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RIP;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.ucCtlWrite;
 
@@ -38,6 +44,8 @@ import com.sun.jna.ptr.PointerByReference;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
+import io.github.junitkvm.backend.CpuidEntry;
+import io.github.junitkvm.backend.CpuidTable;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.MachineConfig;
@@ -45,6 +53,7 @@ import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.unicorn.CodeHook;
+import io.github.junitkvm.emulator.unicorn.CpuidHook;
 import io.github.junitkvm.emulator.unicorn.InHook;
 import io.github.junitkvm.emulator.unicorn.InterruptHook;
 import io.github.junitkvm.emulator.unicorn.InvalidAccessHook;
@@ -91,6 +100,8 @@ final class UnicornEngine implements VirtualMachine {
     private final MmioMap mmio;
     /** How many instructions a run's trace keeps; 0: no code hook. */
     private final int traceLength;
+    /** What the guest's {@code CPUID} returns: Unicorn's own, made the machine's. */
+    private final CpuidTable cpuid;
     private Pointer handle;
     private RegisterPort port;
     private CpuState cpuState;
@@ -100,6 +111,7 @@ final class UnicornEngine implements VirtualMachine {
     // Unicorn calls these through native trampolines; the fields keep them alive as long as the engine.
     private final OutHook outHook = this::onOut;
     private final InHook inHook = this::onIn;
+    private final CpuidHook cpuidHook = this::onCpuid;
     private final InterruptHook interruptHook = this::onInterrupt;
     private final InvalidAccessHook unmappedHook = this::onUnmapped;
     private final InvalidAccessHook readOnlyWriteHook = this::onReadOnlyWrite;
@@ -116,12 +128,14 @@ final class UnicornEngine implements VirtualMachine {
     private boolean translationsStale;
     private InstructionTrace lastTrace = InstructionTrace.empty();
 
-    private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, StopSwitch stopSwitch) {
+    private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, CpuidTable cpuid,
+                          StopSwitch stopSwitch) {
         this.uc = uc;
         this.version = UnicornVersion.of(uc);
         this.mmio = MmioMap.of(ram, MMIO_LIMIT);
         this.ram = ram;
         this.traceLength = traceLength;
+        this.cpuid = cpuid;
         this.stopSwitch = stopSwitch;
     }
 
@@ -133,7 +147,8 @@ final class UnicornEngine implements VirtualMachine {
      * @throws HypervisorException if the configuration is beyond this engine
      */
     static UnicornEngine open(UnicornLibrary uc, MachineConfig config, StopSwitch stopSwitch) {
-        UnicornEngine engine = new UnicornEngine(uc, config.ram(), config.traceLength(), stopSwitch);
+        UnicornEngine engine = new UnicornEngine(uc, config.ram(), config.traceLength(),
+                CpuidTable.of(UnicornCpuid.of(uc), config), stopSwitch);
         try {
             engine.start();
             return engine;
@@ -175,6 +190,7 @@ final class UnicornEngine implements VirtualMachine {
         }
         addHook(UC_HOOK_INSN, outHook, UC_X86_INS_OUT);
         addHook(UC_HOOK_INSN, inHook, UC_X86_INS_IN);
+        addHook(UC_HOOK_INSN, cpuidHook, UC_X86_INS_CPUID);
         addHook(UC_HOOK_INTR, interruptHook);
         addHook(UC_HOOK_MEM_UNMAPPED, unmappedHook);
         addHook(UC_HOOK_MEM_WRITE_PROT, readOnlyWriteHook);
@@ -522,6 +538,18 @@ final class UnicornEngine implements VirtualMachine {
         } finally {
             registers.portHook(false);
         }
+    }
+
+    /** Answers every {@code CPUID} from the machine's table, as KVM does from the same entries. */
+    private int onCpuid(Pointer engine, Pointer userData) {
+        CpuidEntry answer = cpuid.answer((int) port.read(UC_X86_REG_RAX), (int) port.read(UC_X86_REG_RCX),
+                port.read(UC_X86_REG_CR4));
+        // CPUID writes the 32-bit registers, which clears the upper halves of the 64-bit ones.
+        port.write(UC_X86_REG_RAX, answer.eax() & 0xffffffffL);
+        port.write(UC_X86_REG_RBX, answer.ebx() & 0xffffffffL);
+        port.write(UC_X86_REG_RCX, answer.ecx() & 0xffffffffL);
+        port.write(UC_X86_REG_RDX, answer.edx() & 0xffffffffL);
+        return 1;
     }
 
     /**
