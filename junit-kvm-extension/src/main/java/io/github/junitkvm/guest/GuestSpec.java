@@ -3,6 +3,7 @@ package io.github.junitkvm.guest;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.Firmware;
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.backend.CpuidEntry;
 import io.github.junitkvm.backend.RamRegion;
 import java.time.Duration;
 import java.util.List;
@@ -21,14 +22,34 @@ import java.util.List;
  * @param trace how many of the last executed instructions each run records, 0 for none
  * @param firmware the guest's firmware; with firmware, {@code ram} holds its ROM
  * @param symbols the image's symbols, for {@link io.github.junitkvm.KvmVm#symbol(String)}
+ * @param cpuid the CPUID entries the test set, replacing the backend's
  */
 public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
                         GeneralRegisters registers, Duration timeout, RecordingLimits limits, int trace,
-                        Firmware firmware, ImageSymbols symbols) {
+                        Firmware firmware, ImageSymbols symbols, List<CpuidEntry> cpuid) {
     /** Copies the lists. */
     public GuestSpec {
         ram = List.copyOf(ram);
         image = List.copyOf(image);
+        cpuid = List.copyOf(cpuid);
+    }
+
+    /**
+     * A guest whose CPUID is the backend's.
+     *
+     * @param ram the RAM regions, sorted by address, not overlapping
+     * @param mode the CPU mode the vCPU starts in
+     * @param image the bytes placed in RAM before the first run
+     * @param registers the initial general registers
+     * @param timeout the time limit of {@link io.github.junitkvm.KvmVm#run()}
+     * @param limits how much of each run is kept
+     * @param trace how many of the last executed instructions each run records, 0 for none
+     * @param firmware the guest's firmware
+     * @param symbols the image's symbols
+     */
+    public GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image, GeneralRegisters registers,
+                     Duration timeout, RecordingLimits limits, int trace, Firmware firmware, ImageSymbols symbols) {
+        this(ram, mode, image, registers, timeout, limits, trace, firmware, symbols, List.of());
     }
 
     /**
@@ -92,6 +113,6 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
      */
     public GuestSpec with(List<ImageSegment> image, Duration limit) {
         return new GuestSpec(ram, mode, image, registers, limit, limits, trace, firmware,
-                List.copyOf(image).equals(this.image) ? symbols : ImageSymbols.none("code the test gave"));
+                List.copyOf(image).equals(this.image) ? symbols : ImageSymbols.none("code the test gave"), cpuid);
     }
 }

@@ -131,7 +131,7 @@ public final class GuestVm implements KvmVm {
      * @return the VM, not yet run; the caller owns it
      */
     public static GuestVm create(MachineSource source, GuestSpec spec, Consumer<GuestRun> runObserver) {
-        MachineConfig config = new MachineConfig(spec.ram(), spec.mode(), spec.trace());
+        MachineConfig config = new MachineConfig(spec.ram(), spec.mode(), spec.trace(), false, spec.cpuid());
         VirtualMachine machine = source.obtain(config);
         try {
             GuestVm vm = new GuestVm(machine, source, config, spec, runObserver);

@@ -91,6 +91,11 @@ final class UnicornEngine implements VirtualMachine {
     /** How many bytes at CS:IP a fault message shows. */
     private static final int CODE_BYTES_SHOWN = 8;
     private static final int INVALID_OPCODE = 6;
+    private static final int GENERAL_PROTECTION = 13;
+    private static final int MSR_INSTRUCTION_LENGTH = 2;
+    /** The second opcode bytes of {@code RDMSR} ({@code 0F 32}) and {@code WRMSR} ({@code 0F 30}). */
+    private static final byte RDMSR = 0x32;
+    private static final byte WRMSR = 0x30;
 
     private final UnicornLibrary uc;
     private final List<RamRegion> ram;
@@ -117,6 +122,7 @@ final class UnicornEngine implements VirtualMachine {
     private final InvalidAccessHook readOnlyWriteHook = this::onReadOnlyWrite;
     private final MemoryAccessHook mmioAccessHook = this::onMmioAccess;
     private final CodeHook codeHook = this::onCode;
+    private final CodeHook msrHook = this::onMsrInstruction;
     private final CodeHook oneInstructionHook = this::onCompletingInstruction;
     private final MmioReadCallback mmioRead = this::onMmioRead;
     private final MmioWriteCallback mmioWrite = this::onMmioWrite;
@@ -127,6 +133,10 @@ final class UnicornEngine implements VirtualMachine {
     /** A host write under paging left translations that may be of the old code. */
     private boolean translationsStale;
     private InstructionTrace lastTrace = InstructionTrace.empty();
+    /** The MSRs whose accesses the run in progress hands to its listener. */
+    private Set<Long> routedMsrs = Set.of();
+    /** Whether {@link #msrHook} is in the engine: from the first run that routes MSRs on. */
+    private boolean msrHookAdded;
 
     private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, CpuidTable cpuid,
                           StopSwitch stopSwitch) {
@@ -191,6 +201,7 @@ final class UnicornEngine implements VirtualMachine {
         addHook(UC_HOOK_INSN, outHook, UC_X86_INS_OUT);
         addHook(UC_HOOK_INSN, inHook, UC_X86_INS_IN);
         addHook(UC_HOOK_INSN, cpuidHook, UC_X86_INS_CPUID);
+        msrHookAdded = false;
         addHook(UC_HOOK_INTR, interruptHook);
         addHook(UC_HOOK_MEM_UNMAPPED, unmappedHook);
         addHook(UC_HOOK_MEM_WRITE_PROT, readOnlyWriteHook);
@@ -356,6 +367,7 @@ final class UnicornEngine implements VirtualMachine {
         }
         pendingRead.clear();
         exits = listener;
+        routeMsrs(listener.routedMsrs());
         current = state;
         int error = UC_ERR_OK;
         boolean stopRequested;
@@ -381,6 +393,64 @@ final class UnicornEngine implements VirtualMachine {
             port.write(UC_X86_REG_RIP, state.unmappedRip());
         }
         return StopClassifier.classify(outcome(state, error, stopRequested));
+    }
+
+    /**
+     * Unicorn (2.0.1, 2.1.4) has no hook on {@code RDMSR} and {@code WRMSR} ({@code uc_hook_add}
+     * refuses {@code UC_X86_INS_RDMSR} with {@code UC_ERR_HOOK}): a code hook looks at every
+     * instruction instead, at the price of a Java call each, so it is added only for a machine
+     * whose runs route MSRs. Blocks translated before it would not call it: they go.
+     */
+    private void routeMsrs(Set<Long> msrs) {
+        routedMsrs = Set.copyOf(msrs);
+        if (!routedMsrs.isEmpty() && !msrHookAdded) {
+            addHook(UC_HOOK_CODE, msrHook);
+            msrHookAdded = true;
+            translationsStale = true;
+        }
+    }
+
+    /**
+     * Serves an {@code RDMSR} or {@code WRMSR} of a routed MSR in ring 0 as KVM does: the listener
+     * answers and the guest goes on past the instruction, or it refuses and the guest takes a #GP
+     * there. Everything else runs as Unicorn has it (outside ring 0, Unicorn raises the #GP).
+     */
+    private void onMsrInstruction(Pointer engine, long address, int size, Pointer userData) {
+        RunState state = current;
+        if (state == null || state.stopped() || size != MSR_INSTRUCTION_LENGTH || routedMsrs.isEmpty()) {
+            return;
+        }
+        byte[] code = readRamOrNull(address, MSR_INSTRUCTION_LENGTH);
+        if (code == null || code[0] != 0x0f || code[1] != RDMSR && code[1] != WRMSR || !ringZero()) {
+            return;
+        }
+        long index = port.read(UC_X86_REG_RCX) & 0xffffffffL;
+        if (!routedMsrs.contains(index)) {
+            return;
+        }
+        boolean served;
+        if (code[1] == RDMSR) {
+            Long value = exits.msrRead(index);
+            served = value != null;
+            if (served) {
+                port.write(UC_X86_REG_RAX, value & 0xffffffffL);
+                port.write(UC_X86_REG_RDX, value >>> 32);
+            }
+        } else {
+            served = exits.msrWrite(index, port.read(UC_X86_REG_RDX) << 32 | port.read(UC_X86_REG_RAX) & 0xffffffffL);
+        }
+        if (served) {
+            // Writing RIP in a code hook makes Unicorn go on there: the instruction is skipped.
+            port.write(UC_X86_REG_RIP, port.read(UC_X86_REG_RIP) + MSR_INSTRUCTION_LENGTH);
+        } else if (!deliver(state, GENERAL_PROTECTION, false, 0, address)) {
+            uc.uc_emu_stop(engine);
+            return;
+        }
+        afterExit(engine, state);
+    }
+
+    private boolean ringZero() {
+        return (port.read(UC_X86_REG_CR0) & X86Flags.CR0_PE) == 0 || (port.read(UC_X86_REG_CS) & 3) == 0;
     }
 
     /**
