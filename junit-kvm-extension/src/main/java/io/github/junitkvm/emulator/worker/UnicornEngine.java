@@ -137,6 +137,8 @@ final class UnicornEngine implements VirtualMachine {
     private Set<Long> routedMsrs = Set.of();
     /** Whether {@link #msrHook} is in the engine: from the first run that routes MSRs on. */
     private boolean msrHookAdded;
+    /** A routed MSR access was served in a hook that stopped the emulator: RIP is still at it. */
+    private boolean msrInstructionSkipped;
 
     private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, CpuidTable cpuid,
                           StopSwitch stopSwitch) {
@@ -306,6 +308,10 @@ final class UnicornEngine implements VirtualMachine {
             flushTranslations();
         }
         int error = uc.uc_emu_start(handle, begin, UNREACHABLE, 0, 0);
+        if (msrInstructionSkipped) {
+            msrInstructionSkipped = false;
+            port.write(UC_X86_REG_RIP, port.read(UC_X86_REG_RIP) + MSR_INSTRUCTION_LENGTH);
+        }
         registers.afterRun();
         return error;
     }
@@ -406,7 +412,14 @@ final class UnicornEngine implements VirtualMachine {
         if (!routedMsrs.isEmpty() && !msrHookAdded) {
             addHook(UC_HOOK_CODE, msrHook);
             msrHookAdded = true;
-            translationsStale = true;
+            if (version.translatesGuestPaging()) {
+                translationsStale = true;
+            } else {
+                // Unicorn 2.0's flush costs seconds; it takes these virtual addresses as physical ones.
+                for (RamRegion region : ram) {
+                    removeTranslations(region.guestAddress(), region.end());
+                }
+            }
         }
     }
 
@@ -439,14 +452,19 @@ final class UnicornEngine implements VirtualMachine {
         } else {
             served = exits.msrWrite(index, port.read(UC_X86_REG_RDX) << 32 | port.read(UC_X86_REG_RAX) & 0xffffffffL);
         }
-        if (served) {
+        if (!served) {
+            if (!deliver(state, GENERAL_PROTECTION, false, 0, address)) {
+                uc.uc_emu_stop(engine);
+            }
+        } else if (stopSwitch.requested() || state.endBlockForChange()) {
+            // Writing RIP here would cancel the stop: Unicorn's quit request, which a write of
+            // RIP in a hook makes, clears it. RIP moves past the instruction once Unicorn returned.
+            msrInstructionSkipped = true;
+            uc.uc_emu_stop(engine);
+        } else {
             // Writing RIP in a code hook makes Unicorn go on there: the instruction is skipped.
             port.write(UC_X86_REG_RIP, port.read(UC_X86_REG_RIP) + MSR_INSTRUCTION_LENGTH);
-        } else if (!deliver(state, GENERAL_PROTECTION, false, 0, address)) {
-            uc.uc_emu_stop(engine);
-            return;
         }
-        afterExit(engine, state);
     }
 
     private boolean ringZero() {
