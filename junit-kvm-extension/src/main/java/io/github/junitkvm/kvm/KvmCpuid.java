@@ -23,13 +23,13 @@ final class KvmCpuid {
     static final int FLAG_SIGNIFICANT_INDEX = 1;
     /** Room for every leaf current kernels report (about 60 on recent CPUs). */
     private static final int MAX_ENTRIES = 256;
-    private static final int FUNCTION = 0;
-    private static final int INDEX = 4;
-    private static final int FLAGS = 8;
-    private static final int EAX = 12;
-    private static final int EBX = 16;
-    private static final int ECX = 20;
-    private static final int EDX = 24;
+    static final int FUNCTION = 0;
+    static final int INDEX = 4;
+    static final int FLAGS = 8;
+    static final int EAX = 12;
+    static final int EBX = 16;
+    static final int ECX = 20;
+    static final int EDX = 24;
 
     private final List<CpuidEntry> supported;
 

@@ -18,10 +18,18 @@ import java.util.TreeSet;
 final class MsrRouting {
     /** {@code struct kvm_enable_cap}. */
     static final int ENABLE_CAP_SIZE = 104;
+    /** {@code struct kvm_enable_cap}'s {@code args}. */
+    static final int ENABLE_CAP_ARGS = 8;
     /** {@code struct kvm_msr_filter}: flags, padding, 16 ranges. */
     static final int FILTER_SIZE = 8 + KvmConstants.KVM_MSR_FILTER_MAX_RANGES * MsrRouting.RANGE_SIZE;
     /** {@code struct kvm_msr_filter_range}: flags, nmsrs, base, padding, bitmap pointer. */
     static final int RANGE_SIZE = 24;
+    static final int RANGE_FLAGS = 0;
+    static final int RANGE_NMSRS = 4;
+    static final int RANGE_BASE = 8;
+    static final int RANGE_BITMAP = 16;
+    /** {@code struct kvm_msr_filter}'s {@code ranges}. */
+    static final int FILTER_RANGES = 8;
     private static final long MSRS_PER_RANGE = KvmConstants.KVM_MSR_FILTER_MAX_BITMAP_SIZE * 8L;
 
     private final int vmFd;
@@ -47,7 +55,7 @@ final class MsrRouting {
             try (Memory cap = new Memory(ENABLE_CAP_SIZE)) {
                 cap.clear();
                 cap.setInt(0, KvmConstants.KVM_CAP_X86_USER_SPACE_MSR);
-                cap.setLong(8, KvmConstants.KVM_MSR_EXIT_REASON_UNKNOWN | KvmConstants.KVM_MSR_EXIT_REASON_FILTER);
+                cap.setLong(ENABLE_CAP_ARGS, KvmConstants.KVM_MSR_EXIT_REASON_UNKNOWN | KvmConstants.KVM_MSR_EXIT_REASON_FILTER);
                 Posix.ioctl(vmFd, KvmIoctl.KVM_ENABLE_CAP, Pointer.nativeValue(cap));
             }
         }
@@ -88,11 +96,11 @@ final class MsrRouting {
                     int bit = (int) (msr - base);
                     bitmap.setByte(bit / 8, (byte) (bitmap.getByte(bit / 8) & ~(1 << (bit % 8))));
                 }
-                long at = 8 + (long) RANGE_SIZE * i;
-                filter.setInt(at, KvmConstants.KVM_MSR_FILTER_READ | KvmConstants.KVM_MSR_FILTER_WRITE);
-                filter.setInt(at + 4, count);
-                filter.setInt(at + 8, (int) base);
-                filter.setPointer(at + 16, bitmap);
+                long at = FILTER_RANGES + (long) RANGE_SIZE * i;
+                filter.setInt(at + RANGE_FLAGS, KvmConstants.KVM_MSR_FILTER_READ | KvmConstants.KVM_MSR_FILTER_WRITE);
+                filter.setInt(at + RANGE_NMSRS, count);
+                filter.setInt(at + RANGE_BASE, (int) base);
+                filter.setPointer(at + RANGE_BITMAP, bitmap);
             }
             Posix.ioctl(vmFd, KvmIoctl.KVM_X86_SET_MSR_FILTER, Pointer.nativeValue(filter));
         } finally {
