@@ -1,6 +1,7 @@
 package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
+import static io.github.junitkvm.testsupport.IdtGates.SET_GATE_64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.junitkvm.Backend;
@@ -30,7 +31,15 @@ class CpuidAndMsrTest {
     private static final long SYSENTER_CS = 0x174;
     private static final long MADE_UP_MSR = 0x12345;
 
-    /** Sets the protected-mode IDT gate 13 to the handler {@code gp}, which skips the 2-byte instruction. */
+    /** Loads the IDT of {@link #GP_HANDLER_32}, counts #GPs in EBP from 0 and names {@link #MADE_UP_MSR} in ECX. */
+    private static final String WITH_GP_HANDLER_32 = """
+                    mov     $0x8000, %esp
+                    lidt    idtr
+                    xor     %ebp, %ebp
+                    mov     $0x12345, %ecx
+            """;
+
+    /** An IDT whose gate 13 leads to the handler {@code gp}, which skips the 2-byte instruction. */
     private static final String GP_HANDLER_32 = """
                     .balign 8
             idt:    .fill   13*8, 1, 0
@@ -141,11 +150,7 @@ class CpuidAndMsrTest {
     }
 
     @Test
-    @KvmGuest(mode = CpuMode.PROTECTED, asm = """
-                    mov     $0x8000, %esp
-                    lidt    idtr
-                    xor     %ebp, %ebp
-                    mov     $0x12345, %ecx
+    @KvmGuest(mode = CpuMode.PROTECTED, asm = WITH_GP_HANDLER_32 + """
                     xor     %edi, %edi
                     wrmsr                   # the handler serves reads only: #GP(0)
                     rdmsr
@@ -168,14 +173,7 @@ class CpuidAndMsrTest {
                     mov     $0x7ff8, %rsp
                     lea     idt+13*16(%rip), %rdi
                     lea     gp(%rip), %rbx
-                    mov     %bx, (%rdi)
-                    mov     %cs, %dx
-                    mov     %dx, 2(%rdi)
-                    movw    $0x8e00, 4(%rdi)
-                    shr     $16, %rbx
-                    mov     %bx, 6(%rdi)
-                    shr     $16, %rbx
-                    mov     %ebx, 8(%rdi)
+                    call    setgate
                     lidt    idtr(%rip)
                     mov     $0x12345, %ecx
             fault:  rdmsr                   # the handler serves writes only: #GP(0)
@@ -184,6 +182,7 @@ class CpuidAndMsrTest {
                     pop     %rsi            # the pushed RIP: the RDMSR
                     lea     fault(%rip), %rbp
                     hlt
+            """ + SET_GATE_64 + """
                     .balign 16
             idt:    .fill   14*16, 1, 0
             idtr:   .word   14*16-1
@@ -221,11 +220,7 @@ class CpuidAndMsrTest {
      * emulator's differences).
      */
     @Test
-    @KvmGuest(mode = CpuMode.PROTECTED, asm = """
-                    mov     $0x8000, %esp
-                    lidt    idtr
-                    xor     %ebp, %ebp
-                    mov     $0x12345, %ecx
+    @KvmGuest(mode = CpuMode.PROTECTED, asm = WITH_GP_HANDLER_32 + """
                     mov     $0x5a5a, %eax
                     rdmsr
                     mov     %eax, %ebx
@@ -239,5 +234,30 @@ class CpuidAndMsrTest {
             assertThat(run).registers().hasRbp(0).hasRbx(0);
         }
         assertThat(run.exits()).containsExactly(VmExit.hlt());
+    }
+
+    /** The README's examples, verbatim. */
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED,
+            cpuid = {@Cpuid(leaf = 1, eax = 0x906ea, ecx = 0x201, edx = 0x78bfbff),
+                     @Cpuid(leaf = 7, subleaf = 1, eax = 0x10)},   // subleaf 0 stays the backend's
+            asm = "mov $1, %eax; cpuid; hlt")
+    void sees(GuestRun run) {
+        assertThat(run).haltedNormally().registers().hasRax(0x906ea).hasRcx(0x201);
+    }
+
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, asm = """
+            mov  $0xc0010000, %ecx
+            rdmsr               # EDX:EAX = 0x1_00000002
+            wrmsr               # to the handler
+            hlt
+            """)
+    void msr(KvmVm vm) {
+        List<Long> written = new ArrayList<>();
+        vm.onMsrRead(0xc0010000L, index -> 0x1_00000002L)
+                .onMsrWrite(0xc0010000L, (index, value) -> written.add(value));
+        assertThat(vm.run()).haltedNormally().registers().hasRax(2).hasRdx(1);
+        assertThat(written).containsExactly(0x1_00000002L);
     }
 }
