@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import io.github.junitkvm.backend.CpuidEntry;
 import io.github.junitkvm.backend.CpuidTable;
+import io.github.junitkvm.backend.HypervisorException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +31,9 @@ final class KvmCpuid {
     static final int EBX = 16;
     static final int ECX = 20;
     static final int EDX = 24;
+
+    private static final int IA32_APIC_BASE = 0x1b;
+    private static final long APIC_BASE_ENABLE = 1 << 11;
 
     private final List<CpuidEntry> supported;
 
@@ -61,6 +65,22 @@ final class KvmCpuid {
     /** @return what {@code KVM_GET_SUPPORTED_CPUID} reported */
     List<CpuidEntry> supportedEntries() {
         return supported;
+    }
+
+    /**
+     * Disables the vCPU's local APIC in {@code IA32_APIC_BASE}: KVM reports leaf 1's APIC bit as
+     * that MSR's enable bit, whatever the table says, and a new vCPU's APIC is enabled.
+     *
+     * @param vcpuFd a vCPU that has not run yet
+     */
+    static void disableApic(int vcpuFd) {
+        int[] apicBase = {IA32_APIC_BASE};
+        long[] value = new long[1];
+        MsrSnapshot.transfer(vcpuFd, KvmIoctl.KVM_GET_MSRS, apicBase, value);
+        value[0] &= ~APIC_BASE_ENABLE;
+        if (MsrSnapshot.transfer(vcpuFd, KvmIoctl.KVM_SET_MSRS, apicBase, value) != 1) {
+            throw new HypervisorException("KVM_SET_MSRS refused to disable the vCPU's local APIC (IA32_APIC_BASE)");
+        }
     }
 
     /**

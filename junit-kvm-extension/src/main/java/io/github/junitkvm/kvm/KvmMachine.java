@@ -81,6 +81,9 @@ final class KvmMachine implements VirtualMachine {
             int vcpuFd = Posix.ioctl(vmFd, KvmIoctl.KVM_CREATE_VCPU, 0);
             resources.add(() -> Posix.close(vcpuFd));
             KvmCpuid.applyTo(vcpuFd, CpuidTable.of(cpuid.supportedEntries(), config));
+            if (!config.localApic()) {
+                KvmCpuid.disableApic(vcpuFd);
+            }
             long run = Posix.mmap(vcpuMmapSize, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_SHARED, vcpuFd,
                     "kvm_run");
             resources.add(() -> Posix.munmap(run, vcpuMmapSize));
