@@ -72,6 +72,12 @@ public final class CpuidTable {
         return entry;
     }
 
+    /** @return whether leaf 1 reports a local APIC (a machine that models one, or a test that set the bit) */
+    public boolean reportsApic() {
+        CpuidEntry leaf1 = find(1, 0);
+        return leaf1 != null && (leaf1.edx() & APIC) != 0;
+    }
+
     /** @return the entries, in no particular order */
     public List<CpuidEntry> entries() {
         return entries;

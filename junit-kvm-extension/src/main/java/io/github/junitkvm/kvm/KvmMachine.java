@@ -80,8 +80,9 @@ final class KvmMachine implements VirtualMachine {
             MsrRouting msrRouting = MsrRouting.enable(vmFd);
             int vcpuFd = Posix.ioctl(vmFd, KvmIoctl.KVM_CREATE_VCPU, 0);
             resources.add(() -> Posix.close(vcpuFd));
-            KvmCpuid.applyTo(vcpuFd, CpuidTable.of(cpuid.supportedEntries(), config));
-            if (!config.localApic()) {
+            CpuidTable table = CpuidTable.of(cpuid.supportedEntries(), config);
+            KvmCpuid.applyTo(vcpuFd, table);
+            if (!table.reportsApic()) {
                 KvmCpuid.disableApic(vcpuFd);
             }
             long run = Posix.mmap(vcpuMmapSize, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_SHARED, vcpuFd,
