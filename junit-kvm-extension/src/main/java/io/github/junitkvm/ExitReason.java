@@ -10,6 +10,16 @@ public enum ExitReason {
     MMIO_READ,
     /** The guest wrote an address outside its RAM, or inside a read-only region. */
     MMIO_WRITE,
+    /**
+     * The guest read an MSR a test's handler serves ({@link KvmVm#onMsrRead}): {@link VmExit#address()}
+     * is the MSR's index. Reads of the MSRs the backend implements are not exits.
+     */
+    MSR_READ,
+    /**
+     * The guest wrote an MSR a test's handler serves ({@link KvmVm#onMsrWrite}):
+     * {@link VmExit#address()} is the MSR's index, {@link VmExit#value()} what was written.
+     */
+    MSR_WRITE,
     /** The guest executed {@code HLT}: the normal end of a run. */
     HLT,
     /** The guest shut down, usually by a triple fault. */

@@ -138,4 +138,13 @@ public @interface KvmGuest {
      *     until {@link KvmVm#startVcpu} starts them
      */
     long apEntry() default -1;
+
+    /**
+     * @return CPUID leaves the vCPU reports instead of the backend's, each replacing its leaf (or
+     *     subleaf) whole. Without them the vCPU reports the backend's CPUID (the host's as KVM
+     *     supports it, or Unicorn's CPU model) less what the machine does not model: never an
+     *     x2APIC, and no local APIC or TSC-deadline timer, nor KVM's paravirtual leaves
+     *     ({@code 0x40000000} up)
+     */
+    Cpuid[] cpuid() default {};
 }

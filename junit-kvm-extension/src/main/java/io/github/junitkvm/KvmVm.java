@@ -98,6 +98,32 @@ public interface KvmVm extends AutoCloseable {
     KvmVm onMmio(long address, long length, MmioHandler handler);
 
     /**
+     * Serves the guest's {@code RDMSR}s of an MSR, even one the backend implements (EFER, the
+     * TSC): the MSR is then the test's, and a {@code WRMSR} of it that no
+     * {@link #onMsrWrite write handler} serves raises #GP in the guest, as a read-only MSR does.
+     * Each read is recorded as an {@link ExitReason#MSR_READ} exit.
+     *
+     * @param index the MSR, 0 to {@code 0xffffffff}
+     * @param handler supplies each value read
+     * @return this VM
+     * @throws IllegalArgumentException if the index is not an MSR index
+     */
+    KvmVm onMsrRead(long index, MsrReadHandler handler);
+
+    /**
+     * Serves the guest's {@code WRMSR}s of an MSR, even one the backend implements: the MSR is
+     * then the test's, and an {@code RDMSR} of it that no {@link #onMsrRead read handler} serves
+     * raises #GP in the guest, as a write-only MSR does. Each write is recorded as an
+     * {@link ExitReason#MSR_WRITE} exit.
+     *
+     * @param index the MSR, 0 to {@code 0xffffffff}
+     * @param handler receives each value written
+     * @return this VM
+     * @throws IllegalArgumentException if the index is not an MSR index
+     */
+    KvmVm onMsrWrite(long index, MsrWriteHandler handler);
+
+    /**
      * Serves a software interrupt in Java: the handler runs whenever the guest reaches the
      * firmware's entry point of that vector, through its interrupt vector table or IDT
      * ({@code int n}, an exception, or a guest's own handler chaining to the entry it replaced), and

@@ -78,6 +78,29 @@ public final class VmExit {
         return new VmExit(ExitReason.MMIO_READ, 0, address, size, 0, null);
     }
 
+    /**
+     * An {@code RDMSR} a test's handler served, or that took a #GP because the MSR's handlers do not
+     * serve reads. As for an {@code IN}, the value read is not part of the exit.
+     *
+     * @param index the MSR, 0 to {@code 0xffffffff}
+     * @return an MSR read
+     */
+    public static VmExit msrRead(long index) {
+        return new VmExit(ExitReason.MSR_READ, 0, index, 8, 0, null);
+    }
+
+    /**
+     * A {@code WRMSR} a test's handler served, or that took a #GP because the MSR's handlers do not
+     * serve writes.
+     *
+     * @param index the MSR, 0 to {@code 0xffffffff}
+     * @param value {@code EDX:EAX}
+     * @return an MSR write
+     */
+    public static VmExit msrWrite(long index, long value) {
+        return new VmExit(ExitReason.MSR_WRITE, 0, index, 8, value, null);
+    }
+
     /** @return a {@code HLT} exit */
     public static VmExit hlt() {
         return new VmExit(ExitReason.HLT, 0, 0, 0, 0, null);
@@ -211,6 +234,8 @@ public final class VmExit {
             case MMIO_WRITE -> String.format(Locale.ROOT, "MMIO_WRITE address=0x%x size=%d value=0x%x",
                     address, size, value);
             case MMIO_READ -> String.format(Locale.ROOT, "MMIO_READ address=0x%x size=%d", address, size);
+            case MSR_READ -> String.format(Locale.ROOT, "MSR_READ index=0x%x", address);
+            case MSR_WRITE -> String.format(Locale.ROOT, "MSR_WRITE index=0x%x value=0x%x", address, value);
             case DEBUG_EXIT -> String.format(Locale.ROOT, "DEBUG_EXIT code=0x%x", value);
             case INTERRUPT, EXTERNAL_INTERRUPT -> String.format(Locale.ROOT, "%s vector=0x%02x", reason, value);
             case FAIL_ENTRY, INTERNAL_ERROR, EMULATOR_FAULT ->

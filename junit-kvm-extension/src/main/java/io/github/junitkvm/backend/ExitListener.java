@@ -59,4 +59,29 @@ public interface ExitListener {
      *     fell meanwhile), in which case nothing is delivered and the run goes on
      */
     int acknowledgeInterrupt();
+
+    /**
+     * @return the MSRs whose {@code RDMSR} and {@code WRMSR} must reach {@link #msrRead} and
+     *     {@link #msrWrite}, even those the backend itself implements; asked once per run, before
+     *     the guest runs. A backend may pass other MSRs it does not implement too.
+     */
+    Set<Long> routedMsrs();
+
+    /**
+     * A guest's {@code RDMSR}, at the access as a port read.
+     *
+     * @param index the MSR, {@code ECX}: 0 to {@code 0xffffffff}
+     * @return the value the guest reads in {@code EDX:EAX}, or null for none: the guest then gets
+     *     the #GP a CPU raises for an MSR it does not have
+     */
+    Long msrRead(long index);
+
+    /**
+     * A guest's {@code WRMSR}, at the access as a port read.
+     *
+     * @param index the MSR, {@code ECX}: 0 to {@code 0xffffffff}
+     * @param value {@code EDX:EAX}
+     * @return whether the MSR took it; false makes the guest take a #GP
+     */
+    boolean msrWrite(long index, long value);
 }

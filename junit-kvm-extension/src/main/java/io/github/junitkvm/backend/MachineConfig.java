@@ -17,19 +17,25 @@ import java.util.List;
  *     only a machine of one vCPU traces
  * @param vcpus how many vCPUs the machine has, 1 to {@link #MAX_VCPUS}; vCPU 0 is the bootstrap
  *     processor
+ * @param localApic whether the machine models a local APIC: without one, the vCPU's CPUID reports
+ *     neither an APIC nor its TSC-deadline timer ({@link CpuidTable})
+ * @param cpuid the CPUID entries the test set, each replacing the backend's for its leaf (and
+ *     subleaf)
  */
-public record MachineConfig(List<RamRegion> ram, CpuMode mode, int traceLength, int vcpus) {
+public record MachineConfig(List<RamRegion> ram, CpuMode mode, int traceLength, int vcpus, boolean localApic,
+                            List<CpuidEntry> cpuid) {
     /** The most vCPUs a machine may have. */
     public static final int MAX_VCPUS = 16;
 
     /**
-     * Copies the region list.
+     * Copies the lists.
      *
      * @throws IllegalArgumentException if the trace length or the vCPU count is out of range, or a
      *     machine of several vCPUs is to trace
      */
     public MachineConfig {
         ram = List.copyOf(ram);
+        cpuid = List.copyOf(cpuid);
         if (traceLength < 0 || traceLength > TraceRecorder.MAX_CAPACITY) {
             throw new IllegalArgumentException("trace length " + traceLength + " is not between 0 and "
                     + TraceRecorder.MAX_CAPACITY);
@@ -43,7 +49,19 @@ public record MachineConfig(List<RamRegion> ram, CpuMode mode, int traceLength, 
     }
 
     /**
-     * A machine of one vCPU.
+     * A machine without a local APIC whose CPUID is the backend's.
+     *
+     * @param ram the RAM regions
+     * @param mode the CPU mode
+     * @param traceLength how many of the last executed instructions each run records
+     * @param vcpus how many vCPUs the machine has
+     */
+    public MachineConfig(List<RamRegion> ram, CpuMode mode, int traceLength, int vcpus) {
+        this(ram, mode, traceLength, vcpus, false, List.of());
+    }
+
+    /**
+     * A machine of one vCPU without a local APIC whose CPUID is the backend's.
      *
      * @param ram the RAM regions
      * @param mode the CPU mode

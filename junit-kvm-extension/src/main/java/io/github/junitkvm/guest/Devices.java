@@ -2,6 +2,8 @@ package io.github.junitkvm.guest;
 
 import io.github.junitkvm.GuestLibrary;
 import io.github.junitkvm.MmioHandler;
+import io.github.junitkvm.MsrReadHandler;
+import io.github.junitkvm.MsrWriteHandler;
 import io.github.junitkvm.PortInHandler;
 import io.github.junitkvm.PortOutHandler;
 import io.github.junitkvm.VmExit;
@@ -30,6 +32,8 @@ final class Devices {
     private final Map<Integer, PortInHandler> portIn = new HashMap<>();
     private final Map<Integer, PortOutHandler> portOut = new HashMap<>();
     private final List<MmioRange> mmio = new ArrayList<>();
+    private final Map<Long, MsrReadHandler> msrRead = new HashMap<>();
+    private final Map<Long, MsrWriteHandler> msrWrite = new HashMap<>();
     private final Serial16550 com1 = new Serial16550(Serial16550.COM1);
     /** QEMU's firmware configuration interface, when the guest opted in to it; null without. */
     private FwCfg fwCfg;
@@ -96,6 +100,37 @@ final class Devices {
             }
         }
         mmio.add(range);
+    }
+
+    void onMsrRead(long index, MsrReadHandler handler) {
+        msrRead.put(checkMsr(index), handler);
+    }
+
+    void onMsrWrite(long index, MsrWriteHandler handler) {
+        msrWrite.put(checkMsr(index), handler);
+    }
+
+    /** @return the MSRs the test's handlers serve, in either direction: the backend leaves them to the test */
+    Set<Long> routedMsrs() {
+        Set<Long> msrs = new HashSet<>(msrRead.keySet());
+        msrs.addAll(msrWrite.keySet());
+        return Set.copyOf(msrs);
+    }
+
+    /**
+     * @param index an MSR
+     * @return its read handler, or null if it has none
+     */
+    MsrReadHandler msrReader(long index) {
+        return msrRead.get(index);
+    }
+
+    /**
+     * @param index an MSR
+     * @return its write handler, or null if it has none
+     */
+    MsrWriteHandler msrWriter(long index) {
+        return msrWrite.get(index);
     }
 
     /**
@@ -204,6 +239,13 @@ final class Devices {
             throw new IllegalArgumentException(String.format("port 0x%x is not an I/O port (0 to 0xffff)", port));
         }
         return port;
+    }
+
+    private static long checkMsr(long index) {
+        if (index < 0 || index > 0xffffffffL) {
+            throw new IllegalArgumentException(String.format("MSR index 0x%x is not 0 to 0xffffffff", index));
+        }
+        return index;
     }
 
     /** A test's MMIO handler and the range it serves. */

@@ -2,6 +2,8 @@ package io.github.junitkvm.guest;
 
 import io.github.junitkvm.GuestAssertion;
 import io.github.junitkvm.GuestText;
+import io.github.junitkvm.MsrReadHandler;
+import io.github.junitkvm.MsrWriteHandler;
 import io.github.junitkvm.VmExit;
 import io.github.junitkvm.backend.ExitListener;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +32,8 @@ final class ExitRecorder implements ExitListener {
     static final int LOG_LINE_SHOWN = 100;
     /** The detail of a log exit whose line the guest log did not keep. */
     static final String LOG_LINE_NOT_RECORDED = "KVM_LOG, line not recorded";
+    /** How the detail of an MSR exit that raised #GP in the guest begins. */
+    static final String GENERAL_PROTECTION = "#GP";
 
     private final Devices devices;
     private final InterruptPin interruptPin;
@@ -186,6 +190,45 @@ final class ExitRecorder implements ExitListener {
         }
         record(VmExit.externalInterrupt(vector));
         return vector;
+    }
+
+    @Override
+    public Set<Long> routedMsrs() {
+        return devices.routedMsrs();
+    }
+
+    /**
+     * {@inheritDoc} An MSR no handler of the test serves in either direction is the backend's,
+     * which does not implement it: #GP, and no exit, as the backend's own #GPs are not exits.
+     */
+    @Override
+    public Long msrRead(long index) {
+        MsrReadHandler handler = devices.msrReader(index);
+        if (handler == null) {
+            if (devices.msrWriter(index) != null) {
+                record(VmExit.msrRead(index).withDetail(GENERAL_PROTECTION + ": the MSR's handler serves writes only"));
+            }
+            return null;
+        }
+        record(VmExit.msrRead(index));
+        return served(() -> handler.read(index), Long.BYTES);
+    }
+
+    @Override
+    public boolean msrWrite(long index, long value) {
+        MsrWriteHandler handler = devices.msrWriter(index);
+        if (handler == null) {
+            if (devices.msrReader(index) != null) {
+                record(VmExit.msrWrite(index, value).withDetail(GENERAL_PROTECTION + ": the MSR's handler serves reads only"));
+            }
+            return false;
+        }
+        record(VmExit.msrWrite(index, value));
+        served(() -> {
+            handler.write(index, value);
+            return 0;
+        }, Long.BYTES);
+        return true;
     }
 
     /** @param exit the exit that stopped the run, recorded last whatever the limit */

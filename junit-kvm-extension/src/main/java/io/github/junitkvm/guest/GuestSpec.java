@@ -3,6 +3,7 @@ package io.github.junitkvm.guest;
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.Firmware;
 import io.github.junitkvm.GeneralRegisters;
+import io.github.junitkvm.backend.CpuidEntry;
 import io.github.junitkvm.backend.RamRegion;
 import java.time.Duration;
 import java.util.List;
@@ -23,14 +24,17 @@ import java.util.List;
  * @param symbols the image's symbols, for {@link io.github.junitkvm.KvmVm#symbol(String)}
  * @param devices the devices the guest opted in to
  * @param vcpus the vCPUs
+ * @param cpuid the CPUID entries the test set, replacing the backend's
  */
 public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image,
                         GeneralRegisters registers, Duration timeout, RecordingLimits limits, int trace,
-                        Firmware firmware, ImageSymbols symbols, GuestDevices devices, VcpuSpec vcpus) {
+                        Firmware firmware, ImageSymbols symbols, GuestDevices devices, VcpuSpec vcpus,
+                        List<CpuidEntry> cpuid) {
     /** Copies the lists. */
     public GuestSpec {
         ram = List.copyOf(ram);
         image = List.copyOf(image);
+        cpuid = List.copyOf(cpuid);
     }
 
     /**
@@ -47,7 +51,7 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
     public GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> image, GeneralRegisters registers,
                      Duration timeout, RecordingLimits limits, int trace) {
         this(ram, mode, image, registers, timeout, limits, trace, Firmware.NONE,
-                ImageSymbols.none("code the test gave"), GuestDevices.NONE, VcpuSpec.ONE);
+                ImageSymbols.none("code the test gave"), GuestDevices.NONE, VcpuSpec.ONE, List.of());
     }
 
     /**
@@ -101,6 +105,6 @@ public record GuestSpec(List<RamRegion> ram, CpuMode mode, List<ImageSegment> im
      */
     public GuestSpec with(List<ImageSegment> image, Duration limit) {
         return new GuestSpec(ram, mode, image, registers, limit, limits, trace, firmware,
-                List.copyOf(image).equals(this.image) ? symbols : ImageSymbols.none("code the test gave"), devices, vcpus);
+                List.copyOf(image).equals(this.image) ? symbols : ImageSymbols.none("code the test gave"), devices, vcpus, cpuid);
     }
 }

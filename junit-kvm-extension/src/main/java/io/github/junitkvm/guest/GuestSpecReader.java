@@ -1,6 +1,7 @@
 package io.github.junitkvm.guest;
 
 import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.Cpuid;
 import io.github.junitkvm.Device;
 import io.github.junitkvm.Firmware;
 import io.github.junitkvm.FwCfgFile;
@@ -11,6 +12,7 @@ import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.Memory;
 import io.github.junitkvm.Multiboot;
 import io.github.junitkvm.Registers;
+import io.github.junitkvm.backend.CpuidEntry;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.TraceRecorder;
@@ -20,10 +22,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -113,7 +116,8 @@ public final class GuestSpecReader {
         }
         return new GuestSpec(ram.regions(), mode, code.image(), registers, Duration.ofMillis(guest.timeoutMillis()),
                 new RecordingLimits(guest.maxRecordedExits(), guest.maxRecordedOutput()), guest.trace(),
-                guest.firmware(), code.symbols(), readDevices(guest, ram), readVcpus(guest, mode, ram));
+                guest.firmware(), code.symbols(), readDevices(guest, ram), readVcpus(guest, mode, ram),
+                readCpuid(guest.cpuid()));
     }
 
     /**
@@ -229,6 +233,24 @@ public final class GuestSpecReader {
                     Chipset.LOCAL_APIC_BASE, apicEnd, ram.describe());
         }
         return set;
+    }
+
+    private static List<CpuidEntry> readCpuid(Cpuid[] leaves) {
+        List<CpuidEntry> entries = new ArrayList<>();
+        for (Cpuid leaf : leaves) {
+            boolean indexed = leaf.subleaf() != Cpuid.ANY_SUBLEAF;
+            CpuidEntry entry = new CpuidEntry(leaf.leaf(), indexed ? leaf.subleaf() : 0, indexed, leaf.eax(), leaf.ebx(),
+                    leaf.ecx(), leaf.edx());
+            for (CpuidEntry earlier : entries) {
+                if (earlier.sameSlot(entry)) {
+                    throw problem(String.format(Locale.ROOT, "cpuid = @Cpuid(leaf = 0x%x%s)", leaf.leaf(),
+                                    indexed ? String.format(Locale.ROOT, ", subleaf = 0x%x", leaf.subleaf()) : ""),
+                            "the leaf is set twice, by this and by %s", earlier);
+                }
+            }
+            entries.add(entry);
+        }
+        return entries;
     }
 
     /**

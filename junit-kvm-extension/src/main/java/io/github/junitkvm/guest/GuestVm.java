@@ -20,6 +20,8 @@ import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.InterruptHandler;
 import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.MmioHandler;
+import io.github.junitkvm.MsrReadHandler;
+import io.github.junitkvm.MsrWriteHandler;
 import io.github.junitkvm.PortInHandler;
 import io.github.junitkvm.PortOutHandler;
 import io.github.junitkvm.Segment;
@@ -156,7 +158,8 @@ public final class GuestVm implements KvmVm {
      * @return the VM, not yet run; the caller owns it
      */
     public static GuestVm create(MachineSource source, GuestSpec spec, Consumer<GuestRun> runObserver) {
-        MachineConfig config = new MachineConfig(spec.ram(), spec.mode(), spec.trace(), spec.vcpus().count());
+        MachineConfig config = new MachineConfig(spec.ram(), spec.mode(), spec.trace(), spec.vcpus().count(),
+                spec.devices().has(Device.LOCAL_APIC), spec.cpuid());
         VirtualMachine machine = source.obtain(config);
         try {
             GuestVm vm = new GuestVm(machine, source, config, spec, runObserver);
@@ -419,6 +422,20 @@ public final class GuestVm implements KvmVm {
     public KvmVm onPortOut(int port, PortOutHandler handler) {
         ensureOpen();
         devices.onPortOut(port, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    @Override
+    public KvmVm onMsrRead(long index, MsrReadHandler handler) {
+        ensureOpen();
+        devices.onMsrRead(index, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    @Override
+    public KvmVm onMsrWrite(long index, MsrWriteHandler handler) {
+        ensureOpen();
+        devices.onMsrWrite(index, Objects.requireNonNull(handler, "handler"));
         return this;
     }
 

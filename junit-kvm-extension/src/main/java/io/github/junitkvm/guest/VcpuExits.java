@@ -59,4 +59,21 @@ final class VcpuExits implements ExitListener {
         atExit.accept(vcpu);
         return recorder.acknowledgeInterrupt();
     }
+
+    @Override
+    public Set<Long> routedMsrs() {
+        return recorder.routedMsrs();
+    }
+
+    @Override
+    public Long msrRead(long index) {
+        atExit.accept(vcpu);
+        return recorder.msrRead(index);
+    }
+
+    @Override
+    public boolean msrWrite(long index, long value) {
+        atExit.accept(vcpu);
+        return recorder.msrWrite(index, value);
+    }
 }

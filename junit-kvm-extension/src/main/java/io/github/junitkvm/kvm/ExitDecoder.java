@@ -40,11 +40,25 @@ final class ExitDecoder {
                 return failEntry(run);
             case KvmExitReason.KVM_EXIT_INTERNAL_ERROR:
                 return internalError(run);
+            case KvmExitReason.KVM_EXIT_SET_TPR:
+                // KVM has put the new priority in CR8 already; it only tells a VMM with its own
+                // local APIC that a pending interrupt may now be deliverable. The guest goes on.
+                return null;
+            case KvmExitReason.KVM_EXIT_X86_RDMSR:
+                Long read = listener.msrRead(run.msrIndex());
+                run.setMsrError(read == null);
+                run.setMsrData(read == null ? 0 : read);
+                return null;
+            case KvmExitReason.KVM_EXIT_X86_WRMSR:
+                run.setMsrError(!listener.msrWrite(run.msrIndex(), run.msrData()));
+                return null;
+            case KvmExitReason.KVM_EXIT_SYSTEM_EVENT:
+                return StopCause.fault(StopCause.Kind.INTERNAL_ERROR, 0, KvmExitReason.describe(reason) + ": "
+                        + KvmExitReason.systemEvent(run.systemEventType()));
             default:
                 // No sub-error exists for an exit the backend does not handle: the code is 0 and
-                // the detail names the exit.
-                return StopCause.fault(StopCause.Kind.INTERNAL_ERROR, 0,
-                        "unexpected exit reason " + reason + " (" + KvmExitReason.name(reason) + ")");
+                // the detail names the exit and what it means.
+                return StopCause.fault(StopCause.Kind.INTERNAL_ERROR, 0, KvmExitReason.describe(reason));
         }
     }
 

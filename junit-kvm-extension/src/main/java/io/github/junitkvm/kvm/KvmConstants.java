@@ -15,6 +15,16 @@ final class KvmConstants {
     static final int KVM_CAP_XCRS = 56;
     static final int KVM_CAP_READONLY_MEM = 81;
     static final int KVM_CAP_IMMEDIATE_EXIT = 136;
+    static final int KVM_CAP_X86_USER_SPACE_MSR = 188;
+    static final int KVM_CAP_X86_MSR_FILTER = 189;
+
+    static final int KVM_MSR_EXIT_REASON_UNKNOWN = 1 << 1;
+    static final int KVM_MSR_EXIT_REASON_FILTER = 1 << 2;
+    static final int KVM_MSR_FILTER_READ = 1;
+    static final int KVM_MSR_FILTER_WRITE = 1 << 1;
+    static final int KVM_MSR_FILTER_MAX_RANGES = 16;
+    /** {@code KVM_MSR_FILTER_MAX_BITMAP_SIZE}: the bytes of one range's bitmap. */
+    static final int KVM_MSR_FILTER_MAX_BITMAP_SIZE = 0x600;
     static final int KVM_MEM_LOG_DIRTY_PAGES = 1;
     static final int KVM_MEM_READONLY = 1 << 1;
 

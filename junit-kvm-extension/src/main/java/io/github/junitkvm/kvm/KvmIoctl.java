@@ -31,12 +31,14 @@ enum KvmIoctl {
     KVM_SET_GUEST_DEBUG(iow(0x9b, KvmGuestDebug.SIZE)),
     KVM_GET_VCPU_EVENTS(ior(0x9f, VcpuState.VCPU_EVENTS_SIZE)),
     KVM_SET_VCPU_EVENTS(iow(0xa0, VcpuState.VCPU_EVENTS_SIZE)),
+    KVM_ENABLE_CAP(iow(0xa3, MsrRouting.ENABLE_CAP_SIZE)),
     KVM_GET_DEBUGREGS(ior(0xa1, VcpuState.DEBUGREGS_SIZE)),
     KVM_SET_DEBUGREGS(iow(0xa2, VcpuState.DEBUGREGS_SIZE)),
     KVM_GET_XSAVE(ior(0xa4, VcpuState.XSAVE_SIZE)),
     KVM_SET_XSAVE(iow(0xa5, VcpuState.XSAVE_SIZE)),
     KVM_GET_XCRS(ior(0xa6, VcpuState.XCRS_SIZE)),
-    KVM_SET_XCRS(iow(0xa7, VcpuState.XCRS_SIZE));
+    KVM_SET_XCRS(iow(0xa7, VcpuState.XCRS_SIZE)),
+    KVM_X86_SET_MSR_FILTER(iow(0xc6, MsrRouting.FILTER_SIZE));
 
     /** The ioctl type byte of every KVM request ({@code KVMIO}). */
     private static final int KVMIO = 0xae;

@@ -4,6 +4,7 @@ import com.sun.jna.Pointer;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
+import io.github.junitkvm.backend.CpuidTable;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.GuardedMachine;
 import io.github.junitkvm.backend.MachineConfig;
@@ -12,6 +13,7 @@ import io.github.junitkvm.backend.VirtualMachine;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -35,15 +37,18 @@ final class KvmMachine implements VirtualMachine {
     private final MachineConfig config;
     private final GuestRam ram;
     private final List<KvmVcpu> vcpus;
+    private final MsrRouting msrRouting;
     /** The run of several vCPUs in progress, which {@link #requestStop()} stops; null otherwise. */
     private volatile VcpuThreads parallelRun;
     private boolean closed;
 
-    private KvmMachine(NativeResources resources, MachineConfig config, GuestRam ram, List<KvmVcpu> vcpus) {
+    private KvmMachine(NativeResources resources, MachineConfig config, GuestRam ram, List<KvmVcpu> vcpus,
+                       MsrRouting msrRouting) {
         this.resources = resources;
         this.config = config;
         this.ram = ram;
         this.vcpus = vcpus;
+        this.msrRouting = msrRouting;
     }
 
     /**
@@ -69,19 +74,24 @@ final class KvmMachine implements VirtualMachine {
             if (!ram.overlaps(TSS_ADDRESS, TSS_SIZE)) {
                 Posix.ioctl(vmFd, KvmIoctl.KVM_SET_TSS_ADDR, TSS_ADDRESS);
             }
+            MsrRouting msrRouting = MsrRouting.enable(vmFd);
+            CpuidTable table = CpuidTable.of(cpuid.supportedEntries(), config);
             List<KvmVcpu> vcpus = new ArrayList<>();
             for (int id = 0; id < config.vcpus(); id++) {
                 // Without an in-kernel irqchip every vCPU is runnable at once: none waits for a SIPI.
                 int vcpuFd = Posix.ioctl(vmFd, KvmIoctl.KVM_CREATE_VCPU, id);
                 resources.add(() -> Posix.close(vcpuFd));
-                cpuid.applyTo(vcpuFd);
+                KvmCpuid.applyTo(vcpuFd, table);
+                if (!table.reportsApic()) {
+                    KvmCpuid.disableApic(vcpuFd);
+                }
                 long run = Posix.mmap(vcpuMmapSize, Posix.PROT_READ | Posix.PROT_WRITE, Posix.MAP_SHARED, vcpuFd,
                         "kvm_run");
                 resources.add(() -> Posix.munmap(run, vcpuMmapSize));
                 vcpus.add(new KvmVcpu(vcpuFd, new KvmRun(new Pointer(run), vcpuMmapSize),
                         resettable ? VcpuState.capture(kvmFd, vcpuFd) : null, config.traceLength()));
             }
-            return new KvmMachine(resources, config, ram, List.copyOf(vcpus));
+            return new KvmMachine(resources, config, ram, List.copyOf(vcpus), msrRouting);
         } catch (RuntimeException | Error e) {
             try {
                 resources.close();
@@ -138,6 +148,8 @@ final class KvmMachine implements VirtualMachine {
     public List<StopCause> runAll(Set<Integer> stopPorts, List<ExitListener> listeners) {
         ensureOpen();
         List<ExitListener> each = config.listenersOfRun(listeners);
+        // The MSR filter is the VM's: every vCPU's listener serves the same guest's handlers.
+        each.stream().filter(Objects::nonNull).findFirst().ifPresent(listener -> msrRouting.route(listener.routedMsrs()));
         if (vcpus.size() == 1) {
             return Collections.singletonList(each.get(0) == null ? null : vcpus.get(0).run(stopPorts, each.get(0), () -> { }));
         }

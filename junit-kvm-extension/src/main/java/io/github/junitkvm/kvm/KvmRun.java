@@ -44,6 +44,13 @@ final class KvmRun {
     static final int INTERNAL_DATA = EXIT_DATA + 8;
     static final int INTERNAL_DATA_WORDS = 16;
 
+    static final int SYSTEM_EVENT_TYPE = EXIT_DATA;
+
+    static final int MSR_ERROR = EXIT_DATA;
+    static final int MSR_REASON = EXIT_DATA + 8;
+    static final int MSR_INDEX = EXIT_DATA + 12;
+    static final int MSR_DATA = EXIT_DATA + 16;
+
     private final Pointer run;
     private final long size;
 
@@ -168,6 +175,30 @@ final class KvmRun {
             data[i] = run.getLong(INTERNAL_DATA + 8L * i);
         }
         return data;
+    }
+
+    int systemEventType() {
+        return run.getInt(SYSTEM_EVENT_TYPE);
+    }
+
+    /** @return the MSR of a {@code KVM_EXIT_X86_RDMSR} or {@code WRMSR}, an unsigned 32-bit index */
+    long msrIndex() {
+        return run.getInt(MSR_INDEX) & 0xffffffffL;
+    }
+
+    /** @return the value a {@code KVM_EXIT_X86_WRMSR} writes */
+    long msrData() {
+        return run.getLong(MSR_DATA);
+    }
+
+    /** @param value what the guest's {@code RDMSR} reads, in EDX:EAX */
+    void setMsrData(long value) {
+        run.setLong(MSR_DATA, value);
+    }
+
+    /** @param fault whether the guest's {@code RDMSR} or {@code WRMSR} raises #GP instead */
+    void setMsrError(boolean fault) {
+        run.setByte(MSR_ERROR, (byte) (fault ? 1 : 0));
     }
 
     // The kernel sets data_offset and count, but a wrong value here would read or write outside

@@ -104,8 +104,9 @@ final class KvmVcpu {
 
     /** @param trace records the instructions, or null when the vCPU is not single-stepped */
     private StopCause runUntilStop(Set<Integer> stopPorts, ExitListener listener, SingleStepTrace trace) {
-        // Whether the last KVM_RUN returned an I/O or MMIO exit: the kernel finishes one (IN data
-        // into the register, RIP past the instruction) only when KVM_RUN is entered again.
+        // Whether the last KVM_RUN returned an I/O, MMIO or MSR exit: the kernel finishes one (IN
+        // or RDMSR data into the registers, RIP past the instruction, or a #GP) only when KVM_RUN
+        // is entered again.
         boolean exitUnfinished = false;
         while (true) {
             if (interrupter.stopRequested()) {
@@ -129,7 +130,8 @@ final class KvmVcpu {
                     trace.stepped(kvmRun.debugPc());
                     continue;
                 }
-                exitUnfinished = reason == KvmExitReason.KVM_EXIT_IO || reason == KvmExitReason.KVM_EXIT_MMIO;
+                exitUnfinished = reason == KvmExitReason.KVM_EXIT_IO || reason == KvmExitReason.KVM_EXIT_MMIO
+                        || reason == KvmExitReason.KVM_EXIT_X86_RDMSR || reason == KvmExitReason.KVM_EXIT_X86_WRMSR;
                 StopCause stop = ExitDecoder.decode(kvmRun, stopPorts, listener);
                 if (stop != null) {
                     if (trace != null) {

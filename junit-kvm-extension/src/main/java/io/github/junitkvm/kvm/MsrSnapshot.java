@@ -78,7 +78,7 @@ final class MsrSnapshot {
     }
 
     /** Reads ({@code KVM_GET_MSRS}) into {@code values} or writes from it; returns the count done. */
-    private static int transfer(int vcpuFd, KvmIoctl request, int[] indices, long[] values) {
+    static int transfer(int vcpuFd, KvmIoctl request, int[] indices, long[] values) {
         if (indices.length == 0) {
             return 0;
         }

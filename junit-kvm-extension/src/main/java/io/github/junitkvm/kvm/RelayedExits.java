@@ -62,6 +62,21 @@ final class RelayedExits implements ExitListener {
         return relay(listener::acknowledgeInterrupt);
     }
 
+    @Override
+    public Set<Long> routedMsrs() {
+        return relay(listener::routedMsrs);
+    }
+
+    @Override
+    public Long msrRead(long index) {
+        return relay(() -> listener.msrRead(index));
+    }
+
+    @Override
+    public boolean msrWrite(long index, long value) {
+        return relay(() -> listener.msrWrite(index, value));
+    }
+
     private <T> T relay(Supplier<T> call) {
         FutureTask<T> task = new FutureTask<>(call::get);
         work.add(task);

@@ -114,5 +114,20 @@ final class SingleStepCheck {
         public int acknowledgeInterrupt() {
             return -1; // the probe never asserts the line
         }
+
+        @Override
+        public Set<Long> routedMsrs() {
+            return Set.of();
+        }
+
+        @Override
+        public Long msrRead(long index) {
+            return null;
+        }
+
+        @Override
+        public boolean msrWrite(long index, long value) {
+            return false;
+        }
     };
 }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.junitkvm.CpuMode;
+import io.github.junitkvm.Cpuid;
 import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.Memory;
 import io.github.junitkvm.Registers;
+import io.github.junitkvm.backend.CpuidEntry;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.testsupport.AnnotationInstances;
 import java.time.Duration;
@@ -392,6 +394,24 @@ class GuestSpecReaderTest {
         assertThatThrownBy(() -> reader.read(guest(tooMany)))
                 .isInstanceOf(KvmGuestConfigurationException.class)
                 .hasMessage("@KvmGuest(memory): 510 regions, more than the 509 a guest may have");
+    }
+
+    @KvmGuest(code = "f4", cpuid = {@Cpuid(leaf = 7, subleaf = 1, eax = 5), @Cpuid(leaf = 0x80000001, edx = 1)})
+    void cpuid() {
+    }
+
+    @KvmGuest(code = "f4", cpuid = {@Cpuid(leaf = 7, subleaf = 1), @Cpuid(leaf = 7)})
+    void cpuidLeafTwice() {
+    }
+
+    @Test
+    void readsTheCpuidLeavesAndRefusesOneSetTwice() {
+        assertThat(read("cpuid").cpuid()).containsExactly(new CpuidEntry(7, 1, true, 5, 0, 0, 0),
+                new CpuidEntry(0x80000001, 0, false, 0, 0, 0, 1));
+        assertThatThrownBy(() -> read("cpuidLeafTwice"))
+                .isInstanceOf(KvmGuestConfigurationException.class)
+                .hasMessage("@KvmGuest(cpuid = @Cpuid(leaf = 0x7)): the leaf is set twice, by this and by"
+                        + " CPUID 0x7.0x1: eax=0x0 ebx=0x0 ecx=0x0 edx=0x0");
     }
 
     private static KvmGuest guest(Memory[] memory) {

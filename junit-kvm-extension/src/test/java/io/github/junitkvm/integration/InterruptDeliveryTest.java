@@ -1,6 +1,8 @@
 package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
+import static io.github.junitkvm.testsupport.IdtGates.SET_GATE_32;
+import static io.github.junitkvm.testsupport.IdtGates.SET_GATE_64;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.junitkvm.Backend;
@@ -19,30 +21,6 @@ import org.junit.jupiter.api.Test;
 class InterruptDeliveryTest {
     private static final long IF = 1 << 9;
 
-    /** Sets the protected-mode IDT gate for vector %eax to handler %ebx, type and flags %cx (0x8e00). */
-    private static final String SET_GATE_32 = """
-            setgate: lea     idt(,%eax,8), %edi
-                     mov     %bx, (%edi)
-                     mov     %cs, %dx
-                     mov     %dx, 2(%edi)
-                     mov     %cx, 4(%edi)
-                     shr     $16, %ebx
-                     mov     %bx, 6(%edi)
-                     ret
-            """;
-
-    /** Sets the long-mode IDT gate at %rdi to an interrupt gate for handler %rbx. */
-    private static final String SET_GATE_64 = """
-            setgate: mov     %bx, (%rdi)
-                     mov     %cs, %dx
-                     mov     %dx, 2(%rdi)
-                     movw    $0x8e00, 4(%rdi)
-                     shr     $16, %rbx
-                     mov     %bx, 6(%rdi)
-                     shr     $16, %rbx
-                     mov     %ebx, 8(%rdi)
-                     ret
-            """;
 
     @Test
     @KvmGuest(asm = """

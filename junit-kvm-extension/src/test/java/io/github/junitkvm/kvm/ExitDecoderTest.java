@@ -137,14 +137,63 @@ class ExitDecoderTest {
     }
 
     @Test
-    void reportsAnyOtherExitAsAnInternalErrorNamingIt() {
+    void reportsEveryOtherExitByItsNameAndMeaningNeverAsUnexpected() {
+        for (int reason = 0; reason < 40; reason++) {
+            memory.setInt(KvmRun.EXIT_REASON, reason);
+            if (Set.of(KvmExitReason.KVM_EXIT_IO, KvmExitReason.KVM_EXIT_MMIO, KvmExitReason.KVM_EXIT_HLT,
+                    KvmExitReason.KVM_EXIT_SHUTDOWN, KvmExitReason.KVM_EXIT_FAIL_ENTRY, KvmExitReason.KVM_EXIT_INTERNAL_ERROR,
+                    KvmExitReason.KVM_EXIT_SET_TPR, KvmExitReason.KVM_EXIT_X86_RDMSR,
+                    KvmExitReason.KVM_EXIT_X86_WRMSR).contains(reason)) {
+                continue;
+            }
+            StopCause stop = ExitDecoder.decode(run, Set.of(), listener);
+            assertThat(stop.kind()).isEqualTo(StopCause.Kind.INTERNAL_ERROR);
+            assertThat(stop.detail()).doesNotContain("unexpected").matches(reason < 38
+                    ? "KVM_EXIT_[A-Z0-9_]+ \\(.+\\).*" : "exit reason " + reason + " \\(newer than .*\\)");
+        }
         memory.setInt(KvmRun.EXIT_REASON, 1);
         assertThat(ExitDecoder.decode(run, Set.of(), listener)).isEqualTo(StopCause.fault(
-                StopCause.Kind.INTERNAL_ERROR, 0, "unexpected exit reason 1 (KVM_EXIT_EXCEPTION)"));
+                StopCause.Kind.INTERNAL_ERROR, 0, "KVM_EXIT_EXCEPTION (an exception KVM hands to user space)"));
+    }
 
-        memory.setInt(KvmRun.EXIT_REASON, 99);
+    @Test
+    void namesTheSystemEventAGuestAskedFor() {
+        memory.setInt(KvmRun.EXIT_REASON, KvmExitReason.KVM_EXIT_SYSTEM_EVENT);
+        memory.setInt(KvmRun.SYSTEM_EVENT_TYPE, 2);
         assertThat(ExitDecoder.decode(run, Set.of(), listener).detail())
-                .isEqualTo("unexpected exit reason 99 (unknown)");
+                .isEqualTo("KVM_EXIT_SYSTEM_EVENT (the guest asked for a system event): KVM_SYSTEM_EVENT_RESET");
+    }
+
+    @Test
+    void goesOnAfterTheGuestLoweredItsTaskPriority() {
+        memory.setInt(KvmRun.EXIT_REASON, KvmExitReason.KVM_EXIT_SET_TPR);
+        assertThat(ExitDecoder.decode(run, Set.of(), listener)).isNull();
+        verifyNoInteractions(listener);
+    }
+
+    @Test
+    void answersAnRdmsrWithTheListenersValueOrAGeneralProtectionFault() {
+        memory.setInt(KvmRun.EXIT_REASON, KvmExitReason.KVM_EXIT_X86_RDMSR);
+        memory.setInt(KvmRun.MSR_INDEX, 0xc0000103);
+        when(listener.msrRead(0xc0000103L)).thenReturn(0x1122334455667788L, (Long) null);
+
+        assertThat(ExitDecoder.decode(run, Set.of(), listener)).isNull();
+        assertThat(memory.getLong(KvmRun.MSR_DATA)).isEqualTo(0x1122334455667788L);
+        assertThat(memory.getByte(KvmRun.MSR_ERROR)).isZero();
+
+        assertThat(ExitDecoder.decode(run, Set.of(), listener)).isNull();
+        assertThat(memory.getByte(KvmRun.MSR_ERROR)).isEqualTo((byte) 1);
+    }
+
+    @Test
+    void passesAWrmsrToTheListenerAndFaultsWhereItRefuses() {
+        memory.setInt(KvmRun.EXIT_REASON, KvmExitReason.KVM_EXIT_X86_WRMSR);
+        memory.setInt(KvmRun.MSR_INDEX, 0x12345);
+        memory.setLong(KvmRun.MSR_DATA, 0xabcdef);
+        when(listener.msrWrite(0x12345, 0xabcdef)).thenReturn(false);
+
+        assertThat(ExitDecoder.decode(run, Set.of(), listener)).isNull();
+        assertThat(memory.getByte(KvmRun.MSR_ERROR)).isEqualTo((byte) 1);
     }
 
     @Test

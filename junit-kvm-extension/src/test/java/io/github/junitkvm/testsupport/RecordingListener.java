@@ -90,4 +90,34 @@ public class RecordingListener implements ExitListener {
         events.add("acknowledge interrupt");
         return -1;
     }
+
+    /** @return how a call is recorded */
+    public static String msrReadEvent(long index) {
+        return String.format(Locale.ROOT, "rdmsr 0x%x", index);
+    }
+
+    /** @return how a call is recorded */
+    public static String msrWriteEvent(long index, long value) {
+        return String.format(Locale.ROOT, "wrmsr 0x%x = 0x%x", index, value);
+    }
+
+    /** @return no MSR: the backend keeps every one it implements */
+    @Override
+    public Set<Long> routedMsrs() {
+        return Set.of();
+    }
+
+    /** @return none: the guest gets a #GP */
+    @Override
+    public Long msrRead(long index) {
+        events.add(msrReadEvent(index));
+        return null;
+    }
+
+    /** @return false: the guest gets a #GP */
+    @Override
+    public boolean msrWrite(long index, long value) {
+        events.add(msrWriteEvent(index, value));
+        return false;
+    }
 }

@@ -121,4 +121,52 @@ public sealed interface ExitCall<R> {
             return listener.acknowledgeInterrupt();
         }
     }
+
+    /** {@link ExitListener#routedMsrs}, asked once at the start of a run. */
+    record RoutedMsrs() implements ExitCall<Set<Long>> {
+        @Override
+        public Set<Long> fallback() {
+            return Set.of();
+        }
+
+        @Override
+        public Set<Long> invoke(ExitListener listener) {
+            return Set.copyOf(listener.routedMsrs());
+        }
+    }
+
+    /**
+     * {@link ExitListener#msrRead}.
+     *
+     * @param index the MSR
+     */
+    record MsrRead(long index) implements ExitCall<Long> {
+        @Override
+        public Long fallback() {
+            return 0L;
+        }
+
+        @Override
+        public Long invoke(ExitListener listener) {
+            return listener.msrRead(index);
+        }
+    }
+
+    /**
+     * {@link ExitListener#msrWrite}.
+     *
+     * @param index the MSR
+     * @param value the value written
+     */
+    record MsrWrite(long index, long value) implements ExitCall<Boolean> {
+        @Override
+        public Boolean fallback() {
+            return true;
+        }
+
+        @Override
+        public Boolean invoke(ExitListener listener) {
+            return listener.msrWrite(index, value);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.Segment;
 import io.github.junitkvm.SpecialRegisters;
+import io.github.junitkvm.backend.CpuidEntry;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
@@ -44,7 +45,7 @@ final class Wire {
                     Stream.of(MachineCall.class.getPermittedSubclasses()),
                     Stream.of(ExitCall.class.getPermittedSubclasses()),
                     Stream.of(GeneralRegisters.class, SpecialRegisters.class, Segment.class, DescriptorTable.class,
-                            MachineConfig.class, RamRegion.class, StopCause.class, InstructionTrace.class))
+                            MachineConfig.class, RamRegion.class, CpuidEntry.class, StopCause.class, InstructionTrace.class))
             .<Class<?>>flatMap(classes -> classes)
             .toList();
     /** No collection the protocol carries is larger: a trace keeps at most 100 000 addresses. */

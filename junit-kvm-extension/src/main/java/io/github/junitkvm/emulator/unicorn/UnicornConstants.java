@@ -71,6 +71,8 @@ public final class UnicornConstants {
     /** {@code uc_query_type}: whether the last run stopped on its timeout. */
     public static final int UC_QUERY_TIMEOUT = 4;
 
+    /** {@code uc_x86_insn}: the CPUID instruction. */
+    public static final int UC_X86_INS_CPUID = 113;
     /** {@code uc_x86_insn}: the IN instruction. */
     public static final int UC_X86_INS_IN = 218;
     /** {@code uc_x86_insn}: the OUT instruction. */

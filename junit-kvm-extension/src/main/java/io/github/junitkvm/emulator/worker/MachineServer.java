@@ -8,9 +8,12 @@ import io.github.junitkvm.emulator.protocol.ExitCall;
 import io.github.junitkvm.emulator.protocol.ExitCall.AcknowledgeInterrupt;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioRead;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioWrite;
+import io.github.junitkvm.emulator.protocol.ExitCall.MsrRead;
+import io.github.junitkvm.emulator.protocol.ExitCall.MsrWrite;
 import io.github.junitkvm.emulator.protocol.ExitCall.ObservedPorts;
 import io.github.junitkvm.emulator.protocol.ExitCall.PortIn;
 import io.github.junitkvm.emulator.protocol.ExitCall.PortOut;
+import io.github.junitkvm.emulator.protocol.ExitCall.RoutedMsrs;
 import io.github.junitkvm.emulator.protocol.MachineCall;
 import io.github.junitkvm.emulator.protocol.MachineCall.Reset;
 import io.github.junitkvm.emulator.protocol.MachineCall.Run;
@@ -161,6 +164,21 @@ final class MachineServer implements Runnable {
         @Override
         public int acknowledgeInterrupt() {
             return await(new AcknowledgeInterrupt());
+        }
+
+        @Override
+        public Set<Long> routedMsrs() {
+            return await(new RoutedMsrs());
+        }
+
+        @Override
+        public Long msrRead(long index) {
+            return await(new MsrRead(index));
+        }
+
+        @Override
+        public boolean msrWrite(long index, long value) {
+            return await(new MsrWrite(index, value));
         }
 
         /**

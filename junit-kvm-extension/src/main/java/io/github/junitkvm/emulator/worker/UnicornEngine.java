@@ -21,12 +21,17 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_ALL;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_EXEC;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_PROT_READ;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_QUERY_TIMEOUT;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_CPUID;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_IN;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_INS_OUT;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CR0;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CR4;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_CS;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_EFLAGS;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RAX;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RBX;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RCX;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RDX;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RIP;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.ucCtlWrite;
 
@@ -40,6 +45,8 @@ import com.sun.jna.ptr.PointerByReference;
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.InstructionTrace;
 import io.github.junitkvm.SpecialRegisters;
+import io.github.junitkvm.backend.CpuidEntry;
+import io.github.junitkvm.backend.CpuidTable;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.MachineConfig;
@@ -47,6 +54,7 @@ import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.unicorn.CodeHook;
+import io.github.junitkvm.emulator.unicorn.CpuidHook;
 import io.github.junitkvm.emulator.unicorn.InHook;
 import io.github.junitkvm.emulator.unicorn.InterruptHook;
 import io.github.junitkvm.emulator.unicorn.InvalidAccessHook;
@@ -88,6 +96,11 @@ final class UnicornEngine implements VirtualMachine {
     private static final int INVALID_OPCODE = 6;
     private static final int HLT = 0xf4;
     private static final long X86_IF = 1 << 9;
+    private static final int GENERAL_PROTECTION = 13;
+    private static final int MSR_INSTRUCTION_LENGTH = 2;
+    /** The second opcode bytes of {@code RDMSR} ({@code 0F 32}) and {@code WRMSR} ({@code 0F 30}). */
+    private static final byte RDMSR = 0x32;
+    private static final byte WRMSR = 0x30;
 
     private final UnicornLibrary uc;
     private final List<RamRegion> ram;
@@ -98,6 +111,8 @@ final class UnicornEngine implements VirtualMachine {
     private final MmioMap mmio;
     /** How many instructions a run's trace keeps; 0: no code hook. */
     private final int traceLength;
+    /** What the guest's {@code CPUID} returns: Unicorn's own, made the machine's. */
+    private final CpuidTable cpuid;
     private Pointer handle;
     private RegisterPort port;
     private CpuState cpuState;
@@ -108,11 +123,13 @@ final class UnicornEngine implements VirtualMachine {
     // Unicorn calls these through native trampolines; the fields keep them alive as long as the engine.
     private final OutHook outHook = this::onOut;
     private final InHook inHook = this::onIn;
+    private final CpuidHook cpuidHook = this::onCpuid;
     private final InterruptHook interruptHook = this::onInterrupt;
     private final InvalidAccessHook unmappedHook = this::onUnmapped;
     private final InvalidAccessHook readOnlyWriteHook = this::onReadOnlyWrite;
     private final MemoryAccessHook mmioAccessHook = this::onMmioAccess;
     private final CodeHook codeHook = this::onCode;
+    private final CodeHook msrHook = this::onMsrInstruction;
     private final CodeHook oneInstructionHook = this::onCompletingInstruction;
     private final MmioReadCallback mmioRead = this::onMmioRead;
     private final MmioWriteCallback mmioWrite = this::onMmioWrite;
@@ -125,15 +142,22 @@ final class UnicornEngine implements VirtualMachine {
     /** A host write under paging left translations that may be of the old code. */
     private boolean translationsStale;
     private InstructionTrace lastTrace = InstructionTrace.empty();
+    /** The MSRs whose accesses the run in progress hands to its listener. */
+    private Set<Long> routedMsrs = Set.of();
+    /** Whether {@link #msrHook} is in the engine: from the first run that routes MSRs on. */
+    private boolean msrHookAdded;
+    /** A routed MSR access was served in a hook that stopped the emulator: RIP is still at it. */
+    private boolean msrInstructionSkipped;
 
-    private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, StopSwitch stopSwitch,
-                          InterruptLines lines, SharedRam sharedRam) {
+    private UnicornEngine(UnicornLibrary uc, List<RamRegion> ram, int traceLength, CpuidTable cpuid,
+                          StopSwitch stopSwitch, InterruptLines lines, SharedRam sharedRam) {
         this.uc = uc;
         this.sharedRam = sharedRam;
         this.version = UnicornVersion.of(uc);
         this.mmio = MmioMap.of(ram, MMIO_LIMIT);
         this.ram = ram;
         this.traceLength = traceLength;
+        this.cpuid = cpuid;
         this.stopSwitch = stopSwitch;
         this.lines = lines;
     }
@@ -163,7 +187,8 @@ final class UnicornEngine implements VirtualMachine {
      */
     static UnicornEngine open(UnicornLibrary uc, MachineConfig config, StopSwitch stopSwitch, InterruptLines lines,
                               SharedRam sharedRam) {
-        UnicornEngine engine = new UnicornEngine(uc, config.ram(), config.traceLength(), stopSwitch, lines, sharedRam);
+        UnicornEngine engine = new UnicornEngine(uc, config.ram(), config.traceLength(),
+                CpuidTable.of(UnicornCpuid.of(uc), config), stopSwitch, lines, sharedRam);
         try {
             engine.start();
             return engine;
@@ -212,6 +237,8 @@ final class UnicornEngine implements VirtualMachine {
         }
         addHook(UC_HOOK_INSN, outHook, UC_X86_INS_OUT);
         addHook(UC_HOOK_INSN, inHook, UC_X86_INS_IN);
+        addHook(UC_HOOK_INSN, cpuidHook, UC_X86_INS_CPUID);
+        msrHookAdded = false;
         addHook(UC_HOOK_INTR, interruptHook);
         addHook(UC_HOOK_MEM_UNMAPPED, unmappedHook);
         addHook(UC_HOOK_MEM_WRITE_PROT, readOnlyWriteHook);
@@ -317,6 +344,10 @@ final class UnicornEngine implements VirtualMachine {
             flushTranslations();
         }
         int error = uc.uc_emu_start(handle, begin, UNREACHABLE, 0, 0);
+        if (msrInstructionSkipped) {
+            msrInstructionSkipped = false;
+            port.write(UC_X86_REG_RIP, port.read(UC_X86_REG_RIP) + MSR_INSTRUCTION_LENGTH);
+        }
         registers.afterRun();
         return error;
     }
@@ -403,6 +434,7 @@ final class UnicornEngine implements VirtualMachine {
         }
         pendingRead.clear();
         exits = listener;
+        routeMsrs(listener.routedMsrs());
         current = state;
         int error = UC_ERR_OK;
         boolean stopRequested;
@@ -471,6 +503,76 @@ final class UnicornEngine implements VirtualMachine {
                 }
             }
         }
+    }
+
+    /**
+     * Unicorn (2.0.1, 2.1.4) has no hook on {@code RDMSR} and {@code WRMSR} ({@code uc_hook_add}
+     * refuses {@code UC_X86_INS_RDMSR} with {@code UC_ERR_HOOK}): a code hook looks at every
+     * instruction instead, at the price of a Java call each, so it is added only for a machine
+     * whose runs route MSRs. Blocks translated before it would not call it: they go.
+     */
+    private void routeMsrs(Set<Long> msrs) {
+        routedMsrs = Set.copyOf(msrs);
+        if (!routedMsrs.isEmpty() && !msrHookAdded) {
+            addHook(UC_HOOK_CODE, msrHook);
+            msrHookAdded = true;
+            if (version.translatesGuestPaging()) {
+                translationsStale = true;
+            } else {
+                // Unicorn 2.0's flush costs seconds; it takes these virtual addresses as physical ones.
+                for (RamRegion region : ram) {
+                    removeTranslations(region.guestAddress(), region.end());
+                }
+            }
+        }
+    }
+
+    /**
+     * Serves an {@code RDMSR} or {@code WRMSR} of a routed MSR in ring 0 as KVM does: the listener
+     * answers and the guest goes on past the instruction, or it refuses and the guest takes a #GP
+     * there. Everything else runs as Unicorn has it (outside ring 0, Unicorn raises the #GP).
+     */
+    private void onMsrInstruction(Pointer engine, long address, int size, Pointer userData) {
+        RunState state = current;
+        if (state == null || state.stopped() || size != MSR_INSTRUCTION_LENGTH || routedMsrs.isEmpty()) {
+            return;
+        }
+        byte[] code = readRamOrNull(address, MSR_INSTRUCTION_LENGTH);
+        if (code == null || code[0] != 0x0f || code[1] != RDMSR && code[1] != WRMSR || !ringZero()) {
+            return;
+        }
+        long index = port.read(UC_X86_REG_RCX) & 0xffffffffL;
+        if (!routedMsrs.contains(index)) {
+            return;
+        }
+        boolean served;
+        if (code[1] == RDMSR) {
+            Long value = exits.msrRead(index);
+            served = value != null;
+            if (served) {
+                port.write(UC_X86_REG_RAX, value & 0xffffffffL);
+                port.write(UC_X86_REG_RDX, value >>> 32);
+            }
+        } else {
+            served = exits.msrWrite(index, port.read(UC_X86_REG_RDX) << 32 | port.read(UC_X86_REG_RAX) & 0xffffffffL);
+        }
+        if (!served) {
+            if (!deliver(state, GENERAL_PROTECTION, false, 0, address)) {
+                uc.uc_emu_stop(engine);
+            }
+        } else if (stopSwitch.requested() || state.endBlockForChange()) {
+            // Writing RIP here would cancel the stop: Unicorn's quit request, which a write of
+            // RIP in a hook makes, clears it. RIP moves past the instruction once Unicorn returned.
+            msrInstructionSkipped = true;
+            uc.uc_emu_stop(engine);
+        } else {
+            // Writing RIP in a code hook makes Unicorn go on there: the instruction is skipped.
+            port.write(UC_X86_REG_RIP, port.read(UC_X86_REG_RIP) + MSR_INSTRUCTION_LENGTH);
+        }
+    }
+
+    private boolean ringZero() {
+        return (port.read(UC_X86_REG_CR0) & X86Flags.CR0_PE) == 0 || (port.read(UC_X86_REG_CS) & 3) == 0;
     }
 
     /**
@@ -690,6 +792,18 @@ final class UnicornEngine implements VirtualMachine {
         } finally {
             registers.portHook(false);
         }
+    }
+
+    /** Answers every {@code CPUID} from the machine's table, as KVM does from the same entries. */
+    private int onCpuid(Pointer engine, Pointer userData) {
+        CpuidEntry answer = cpuid.answer((int) port.read(UC_X86_REG_RAX), (int) port.read(UC_X86_REG_RCX),
+                port.read(UC_X86_REG_CR4));
+        // CPUID writes the 32-bit registers, which clears the upper halves of the 64-bit ones.
+        port.write(UC_X86_REG_RAX, answer.eax() & 0xffffffffL);
+        port.write(UC_X86_REG_RBX, answer.ebx() & 0xffffffffL);
+        port.write(UC_X86_REG_RCX, answer.ecx() & 0xffffffffL);
+        port.write(UC_X86_REG_RDX, answer.edx() & 0xffffffffL);
+        return 1;
     }
 
     /**
