@@ -25,12 +25,50 @@ public sealed interface MachineCall<R> {
     R invoke(VirtualMachine machine, ExitListener exits);
 
     /**
+     * @return whether the method returns nothing, so that the parent may go on without waiting for
+     *     the worker (see {@link Message.Post})
+     */
+    default boolean returnsNothing() {
+        return CallTypes.returnsNothing(getClass());
+    }
+
+    /**
+     * @return whether the call leaves the registers as they were, so that a {@link MachineState}
+     *     known before it still holds after it; a call that may change them says false, as every
+     *     call does unless it says otherwise
+     */
+    default boolean keepsRegisters() {
+        return false;
+    }
+
+    /**
+     * @return whether the worker sends the machine's state with its reply
+     *     ({@link Message.ReplyWithState}), because the caller reads it next: after a run, a reset
+     */
+    default boolean reportsState() {
+        return false;
+    }
+
+    /**
+     * @param state the machine's registers, as last reported and not changed since
+     * @return what the call would return, when the state holds it; null otherwise
+     */
+    default R answerFrom(MachineState state) {
+        return null;
+    }
+
+    /**
      * {@link VirtualMachine#readMemory}.
      *
      * @param address guest physical address
      * @param length byte count
      */
     record ReadMemory(long address, int length) implements MachineCall<byte[]> {
+        @Override
+        public boolean keepsRegisters() {
+            return true;
+        }
+
         @Override
         public byte[] invoke(VirtualMachine machine, ExitListener exits) {
             return machine.readMemory(address, length);
@@ -44,6 +82,11 @@ public sealed interface MachineCall<R> {
      * @param data the bytes
      */
     record WriteMemory(long address, byte[] data) implements MachineCall<Void> {
+        @Override
+        public boolean keepsRegisters() {
+            return true;
+        }
+
         @Override
         public Void invoke(VirtualMachine machine, ExitListener exits) {
             machine.writeMemory(address, data);
@@ -69,6 +112,16 @@ public sealed interface MachineCall<R> {
     /** {@link VirtualMachine#registers}. */
     record GetRegisters() implements MachineCall<GeneralRegisters> {
         @Override
+        public boolean keepsRegisters() {
+            return true;
+        }
+
+        @Override
+        public GeneralRegisters answerFrom(MachineState state) {
+            return state.registers();
+        }
+
+        @Override
         public GeneralRegisters invoke(VirtualMachine machine, ExitListener exits) {
             return machine.registers();
         }
@@ -89,6 +142,16 @@ public sealed interface MachineCall<R> {
 
     /** {@link VirtualMachine#specialRegisters}. */
     record GetSpecialRegisters() implements MachineCall<SpecialRegisters> {
+        @Override
+        public boolean keepsRegisters() {
+            return true;
+        }
+
+        @Override
+        public SpecialRegisters answerFrom(MachineState state) {
+            return state.specialRegisters();
+        }
+
         @Override
         public SpecialRegisters invoke(VirtualMachine machine, ExitListener exits) {
             return machine.specialRegisters();
@@ -126,6 +189,11 @@ public sealed interface MachineCall<R> {
         }
 
         @Override
+        public boolean reportsState() {
+            return true;
+        }
+
+        @Override
         public StopCause invoke(VirtualMachine machine, ExitListener exits) {
             return machine.run(stopPorts, exits);
         }
@@ -134,6 +202,11 @@ public sealed interface MachineCall<R> {
     /** {@link VirtualMachine#lastRunTrace}. */
     record LastRunTrace() implements MachineCall<InstructionTrace> {
         @Override
+        public boolean keepsRegisters() {
+            return true;
+        }
+
+        @Override
         public InstructionTrace invoke(VirtualMachine machine, ExitListener exits) {
             return machine.lastRunTrace();
         }
@@ -141,6 +214,11 @@ public sealed interface MachineCall<R> {
 
     /** {@link VirtualMachine#reset}. */
     record Reset() implements MachineCall<Void> {
+        @Override
+        public boolean reportsState() {
+            return true;
+        }
+
         @Override
         public Void invoke(VirtualMachine machine, ExitListener exits) {
             machine.reset();

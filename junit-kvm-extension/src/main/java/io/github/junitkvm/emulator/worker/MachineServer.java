@@ -12,22 +12,27 @@ import io.github.junitkvm.emulator.protocol.ExitCall.PortOut;
 import io.github.junitkvm.emulator.protocol.MachineCall;
 import io.github.junitkvm.emulator.protocol.MachineCall.Reset;
 import io.github.junitkvm.emulator.protocol.MachineCall.Run;
+import io.github.junitkvm.emulator.protocol.MachineState;
 import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Create;
 import io.github.junitkvm.emulator.protocol.Message.Destroy;
 import io.github.junitkvm.emulator.protocol.Message.Exit;
 import io.github.junitkvm.emulator.protocol.Message.Failed;
+import io.github.junitkvm.emulator.protocol.Message.Post;
 import io.github.junitkvm.emulator.protocol.Message.Reply;
+import io.github.junitkvm.emulator.protocol.Message.ReplyWithState;
 import io.github.junitkvm.emulator.protocol.Message.Request;
 import io.github.junitkvm.emulator.unicorn.UnicornException;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Supplier;
 
 /**
  * The engine thread: serves the parent's {@link MachineCall}s, in order, on the one machine the
  * worker hosts, whatever the call. A call the machine refuses gets {@link Failed}; the worker goes
- * on.
+ * on. A {@link Post}ed call gets no reply; its failure is the reply to the next request, and the
+ * posts in between are skipped.
  *
  * <p>A run's exits go back to the parent as {@link ExitCall}s of its listener. At an exit the guest
  * waits at, the server serves the parent's calls nested inside the run (a handler reading
@@ -40,6 +45,8 @@ final class MachineServer implements Runnable {
     private final StopSwitch stopSwitch;
     private final BlockingQueue<Message> requests;
     private UnicornEngine engine;
+    /** A {@link Post} that failed, to be the answer to the next {@link Request}; null if none. */
+    private Failed failedPost;
 
     /**
      * @param uc the loaded library
@@ -58,16 +65,44 @@ final class MachineServer implements Runnable {
     public void run() {
         try {
             while (true) {
-                parent.reply(serve(requests.take()));
+                Message reply = serve(requests.take());
+                if (reply != null) {
+                    parent.reply(reply);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** @return the reply; null for a message that gets none */
     private Message serve(Message message) {
+        if (message instanceof Destroy) {
+            failedPost = null;
+            if (engine != null) {
+                engine.close();
+                engine = null;
+            }
+            return null;
+        }
+        if (message instanceof Post post) {
+            if (failedPost == null && attempt(() -> call(post.call())) instanceof Failed failed) {
+                failedPost = failed;
+            }
+            return null;
+        }
+        if (failedPost != null) {
+            Failed failed = failedPost;
+            failedPost = null;
+            return failed;
+        }
+        return attempt(() -> execute(message));
+    }
+
+    /** @return the reply to a call: its result, or why it failed */
+    private static Message attempt(Supplier<Message> call) {
         try {
-            return new Reply(execute(message));
+            return call.get();
         } catch (HypervisorException | UnicornException | IllegalStateException e) {
             return new Failed(e.getMessage());
         } catch (RuntimeException e) {
@@ -76,28 +111,30 @@ final class MachineServer implements Runnable {
         }
     }
 
-    private Object execute(Message message) {
+    private Message execute(Message message) {
         if (message instanceof Create create) {
             if (engine != null) {
                 throw new IllegalStateException("this emulator worker already hosts a machine");
             }
             engine = UnicornEngine.open(uc, create.config(), stopSwitch);
-            return null;
-        }
-        if (message instanceof Destroy) {
-            if (engine != null) {
-                engine.close();
-                engine = null;
-            }
-            return null;
+            return new ReplyWithState(null, state());
         }
         if (message instanceof Request request) {
-            if (engine == null) {
-                throw new IllegalStateException("this emulator worker hosts no machine");
-            }
-            return request.call().invoke(engine, new Exits());
+            return call(request.call());
         }
         throw new IllegalStateException("the emulator worker does not accept " + message);
+    }
+
+    private Message call(MachineCall<?> call) {
+        if (engine == null) {
+            throw new IllegalStateException("this emulator worker hosts no machine");
+        }
+        Object value = call.invoke(engine, new Exits());
+        return call.reportsState() ? new ReplyWithState(value, state()) : new Reply(value);
+    }
+
+    private MachineState state() {
+        return new MachineState(engine.registers(), engine.specialRegisters());
     }
 
     /** The parent's listener, as the engine's run sees it: one per call, so one per run. */
@@ -150,9 +187,13 @@ final class MachineServer implements Runnable {
                     if (message instanceof Reply reply) {
                         return (R) reply.value();
                     }
-                    parent.reply(changesTheMachine(message)
-                            ? new Failed("the emulator worker cannot serve " + message + " while the guest waits at an exit")
-                            : serve(message));
+                    Message answer = !changesTheMachine(message) ? serve(message)
+                            // A Destroy here comes from a parent that gave up on the run: it gets no reply.
+                            : message instanceof Destroy ? null
+                            : new Failed("the emulator worker cannot serve " + message + " while the guest waits at an exit");
+                    if (answer != null) {
+                        parent.reply(answer);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -161,8 +202,9 @@ final class MachineServer implements Runnable {
         }
 
         private static boolean changesTheMachine(Message message) {
-            return message instanceof Create || message instanceof Destroy || message instanceof Request request
-                    && (request.call() instanceof Run || request.call() instanceof Reset);
+            MachineCall<?> call = message instanceof Request request ? request.call()
+                    : message instanceof Post post ? post.call() : null;
+            return message instanceof Create || message instanceof Destroy || call instanceof Run || call instanceof Reset;
         }
     }
 }

@@ -31,6 +31,12 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 public final class WorkerMain {
     private static final int BUFFER = 1 << 16;
+    /**
+     * The parent does not wait for the calls it {@linkplain io.github.junitkvm.emulator.protocol.Message.Post
+     * posts}: a full queue stops reading, and the pipe then stops the parent, before the worker's
+     * heap holds more than a few of the largest messages.
+     */
+    private static final int QUEUED_MESSAGES = 4;
 
     private WorkerMain() {
     }
@@ -71,7 +77,7 @@ public final class WorkerMain {
         parent.reply(new Ready(UnicornLibrary.versionName(combined)));
 
         StopSwitch stopSwitch = new StopSwitch();
-        BlockingQueue<Message> requests = new LinkedBlockingQueue<>();
+        BlockingQueue<Message> requests = new LinkedBlockingQueue<>(QUEUED_MESSAGES);
         Thread engine = new Thread(new MachineServer(uc, parent, stopSwitch, requests), "emulator-engine");
         engine.setDaemon(true);
         // Without its engine thread the worker would ignore requests forever; dying lets the parent see why.
@@ -94,10 +100,10 @@ public final class WorkerMain {
                     if (message instanceof Request request && request.call() instanceof Run run) {
                         stopSwitch.arm(run.runId());
                     }
-                    requests.add(message);
+                    requests.put(message);
                 }
             }
-        } catch (EOFException e) {
+        } catch (EOFException | InterruptedException e) {
             Runtime.getRuntime().halt(0);
         } catch (IOException | RuntimeException e) {
             System.err.println("emulator worker: cannot read the parent's requests: " + e);
