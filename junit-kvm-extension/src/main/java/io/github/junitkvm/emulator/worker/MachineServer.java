@@ -25,7 +25,6 @@ import io.github.junitkvm.emulator.protocol.Message.Request;
 import io.github.junitkvm.emulator.unicorn.UnicornException;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Supplier;
 
 /**
@@ -43,7 +42,7 @@ final class MachineServer implements Runnable {
     private final UnicornLibrary uc;
     private final ParentLink parent;
     private final StopSwitch stopSwitch;
-    private final BlockingQueue<Message> requests;
+    private final Inbox requests;
     private UnicornEngine engine;
     /** A {@link Post} that failed, to be the answer to the next {@link Request}; null if none. */
     private Failed failedPost;
@@ -54,7 +53,7 @@ final class MachineServer implements Runnable {
      * @param stopSwitch delivers stop requests to runs
      * @param requests the parent's messages but stops, in the order it sent them
      */
-    MachineServer(UnicornLibrary uc, ParentLink parent, StopSwitch stopSwitch, BlockingQueue<Message> requests) {
+    MachineServer(UnicornLibrary uc, ParentLink parent, StopSwitch stopSwitch, Inbox requests) {
         this.uc = uc;
         this.parent = parent;
         this.stopSwitch = stopSwitch;
@@ -65,7 +64,8 @@ final class MachineServer implements Runnable {
     public void run() {
         try {
             while (true) {
-                Message reply = serve(requests.take());
+                Message reply = serve(requests.next());
+                requests.served();
                 if (reply != null) {
                     parent.reply(reply);
                 }
@@ -183,7 +183,7 @@ final class MachineServer implements Runnable {
             parent.reply(new Exit(exit, true));
             try {
                 while (true) {
-                    Message message = requests.take();
+                    Message message = requests.next();
                     if (message instanceof Reply reply) {
                         return (R) reply.value();
                     }
