@@ -56,7 +56,9 @@ import io.github.junitkvm.emulator.unicorn.UnicornException;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One machine in a {@code UC_MODE_64} Unicorn engine: its RAM, the MMIO that fills every hole below
@@ -97,17 +99,29 @@ final class UnicornEngine implements VirtualMachine {
     private CpuRegisters registers;
     private InterruptDelivery interrupts;
 
-    // Unicorn calls these through native trampolines; the fields keep them alive as long as the engine.
-    private final OutHook outHook = this::onOut;
-    private final InHook inHook = this::onIn;
-    private final InterruptHook interruptHook = this::onInterrupt;
-    private final InvalidAccessHook unmappedHook = this::onUnmapped;
-    private final InvalidAccessHook readOnlyWriteHook = this::onReadOnlyWrite;
-    private final MemoryAccessHook mmioAccessHook = this::onMmioAccess;
-    private final CodeHook codeHook = this::onCode;
-    private final CodeHook oneInstructionHook = this::onCompletingInstruction;
-    private final MmioReadCallback mmioRead = this::onMmioRead;
-    private final MmioWriteCallback mmioWrite = this::onMmioWrite;
+    /** The open engines by handle, for the hooks to find theirs. */
+    private static final Map<Long, UnicornEngine> OPEN = new ConcurrentHashMap<>();
+    // Unicorn calls these through native trampolines, which JNA makes once per callback object, some
+    // 100 µs for them all: made once per process, shared by its engines, kept alive by the class.
+    private static final OutHook OUT_HOOK = (engine, port, size, value, data) ->
+            of(engine).onOut(engine, port, size, value, data);
+    private static final InHook IN_HOOK = (engine, port, size, data) -> of(engine).onIn(engine, port, size, data);
+    private static final InterruptHook INTERRUPT_HOOK = (engine, vector, data) ->
+            of(engine).onInterrupt(engine, vector, data);
+    private static final InvalidAccessHook UNMAPPED_HOOK = (engine, type, address, size, value, data) ->
+            of(engine).onUnmapped(engine, type, address, size, value, data);
+    private static final InvalidAccessHook READ_ONLY_WRITE_HOOK = (engine, type, address, size, value, data) ->
+            of(engine).onReadOnlyWrite(engine, type, address, size, value, data);
+    private static final MemoryAccessHook MMIO_ACCESS_HOOK = (engine, type, address, size, value, data) ->
+            of(engine).onMmioAccess(engine, type, address, size, value, data);
+    private static final CodeHook CODE_HOOK = (engine, address, size, data) ->
+            of(engine).onCode(engine, address, size, data);
+    private static final CodeHook ONE_INSTRUCTION_HOOK = (engine, address, size, data) ->
+            of(engine).onCompletingInstruction(engine, address, size, data);
+    private static final MmioReadCallback MMIO_READ = (engine, offset, size, base) ->
+            of(engine).onMmioRead(engine, offset, size, base);
+    private static final MmioWriteCallback MMIO_WRITE = (engine, offset, size, value, base) ->
+            of(engine).onMmioWrite(engine, offset, size, value, base);
     private final PendingMmioRead pendingRead = new PendingMmioRead();
 
     private final UnicornVersion version;
@@ -147,6 +161,7 @@ final class UnicornEngine implements VirtualMachine {
         PointerByReference opened = new PointerByReference();
         check(uc.uc_open(UC_ARCH_X86, UC_MODE_64, opened), "uc_open(UC_ARCH_X86, UC_MODE_64)");
         handle = opened.getValue();
+        OPEN.put(Pointer.nativeValue(handle), this);
         port = new RegisterPort(uc, handle);
         cpuState = CpuState.open(uc, handle, port);
         registers = new CpuRegisters(port, cpuState, version.linearIpInPortHooks());
@@ -165,7 +180,7 @@ final class UnicornEngine implements VirtualMachine {
             }
         });
         for (RamRegion region : ram) {
-            // Without UC_PROT_WRITE, guest writes reach readOnlyWriteHook; uc_mem_write still writes.
+            // Without UC_PROT_WRITE, guest writes reach READ_ONLY_WRITE_HOOK; uc_mem_write still writes.
             check(uc.uc_mem_map(handle, region.guestAddress(), region.size(),
                             region.readOnly() ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_ALL),
                     String.format(Locale.ROOT, "uc_mem_map(0x%x, 0x%x)", region.guestAddress(), region.size()));
@@ -173,14 +188,14 @@ final class UnicornEngine implements VirtualMachine {
         for (MmioMap.Range range : mmio.ranges()) {
             mapMmio(range);
         }
-        addHook(UC_HOOK_INSN, outHook, UC_X86_INS_OUT);
-        addHook(UC_HOOK_INSN, inHook, UC_X86_INS_IN);
-        addHook(UC_HOOK_INTR, interruptHook);
-        addHook(UC_HOOK_MEM_UNMAPPED, unmappedHook);
-        addHook(UC_HOOK_MEM_WRITE_PROT, readOnlyWriteHook);
+        addHook(UC_HOOK_INSN, OUT_HOOK, UC_X86_INS_OUT);
+        addHook(UC_HOOK_INSN, IN_HOOK, UC_X86_INS_IN);
+        addHook(UC_HOOK_INTR, INTERRUPT_HOOK);
+        addHook(UC_HOOK_MEM_UNMAPPED, UNMAPPED_HOOK);
+        addHook(UC_HOOK_MEM_WRITE_PROT, READ_ONLY_WRITE_HOOK);
         if (traceLength > 0) {
             // Only when asked for: a hook on every instruction slows the engine down.
-            addHook(UC_HOOK_CODE, codeHook);
+            addHook(UC_HOOK_CODE, CODE_HOOK);
         } else {
             addInstructionHook();
         }
@@ -210,9 +225,9 @@ final class UnicornEngine implements VirtualMachine {
      */
     private void mapMmio(MmioMap.Range range) {
         long size = range.end() - range.start();
-        check(uc.uc_mmio_map(handle, range.start(), size, mmioRead, new Pointer(range.start()), mmioWrite,
+        check(uc.uc_mmio_map(handle, range.start(), size, MMIO_READ, new Pointer(range.start()), MMIO_WRITE,
                 new Pointer(range.start())), String.format(Locale.ROOT, "uc_mmio_map(0x%x, 0x%x)", range.start(), size));
-        check(uc.uc_hook_add(handle, new LongByReference(), UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, mmioAccessHook,
+        check(uc.uc_hook_add(handle, new LongByReference(), UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, MMIO_ACCESS_HOOK,
                 null, range.hookBegin(), range.last()), String.format(Locale.ROOT, "uc_hook_add(MMIO 0x%x-0x%x)",
                 range.hookBegin(), range.last()));
     }
@@ -220,6 +235,11 @@ final class UnicornEngine implements VirtualMachine {
     private void addHook(int type, Callback callback, Object... extra) {
         check(uc.uc_hook_add(handle, new LongByReference(), type, callback, null, 1, 0, extra),
                 "uc_hook_add(type " + type + ")");
+    }
+
+    /** @return the open engine with this handle, whose hook Unicorn calls */
+    private static UnicornEngine of(Pointer handle) {
+        return OPEN.get(Pointer.nativeValue(handle));
     }
 
     // ---- memory and registers ----
@@ -389,7 +409,7 @@ final class UnicornEngine implements VirtualMachine {
             return;
         }
         LongByReference hook = new LongByReference();
-        check(uc.uc_hook_add(handle, hook, UC_HOOK_CODE, oneInstructionHook, null, 1, 0),
+        check(uc.uc_hook_add(handle, hook, UC_HOOK_CODE, ONE_INSTRUCTION_HOOK, null, 1, 0),
                 "uc_hook_add(UC_HOOK_CODE, one instruction)");
         // A block translated while one code hook existed calls that hook directly, never the new
         // one: the blocks holding the instruction go, and the one translated for it calls both.
@@ -705,7 +725,7 @@ final class UnicornEngine implements VirtualMachine {
         }
     }
 
-    /** Closes the engine; the callbacks may be collected with this object afterwards. */
+    /** Closes the engine. */
     @Override
     public void close() {
         if (cpuState != null) {
@@ -713,6 +733,7 @@ final class UnicornEngine implements VirtualMachine {
             cpuState = null;
         }
         if (handle != null) {
+            OPEN.remove(Pointer.nativeValue(handle));
             uc.uc_close(handle);
             handle = null;
         }
