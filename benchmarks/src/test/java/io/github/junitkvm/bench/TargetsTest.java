@@ -30,12 +30,12 @@ class TargetsTest {
                 .with(Series.LIFECYCLE_JUNIT, 100).with(Series.ROUND_TRIP_WORKER, 20).rows()).get(0);
         assertThat(verdict.status()).isEqualTo(Verdict.Status.MISSED);
         assertThat(verdict.ratio()).isEqualTo(6);
-        assertThat(verdict.summary()).isEqualTo("6.00x (a test 1200 µs, the C loop 200 µs per VM); misses by 4.00x:"
-                + " a test would need to cost 900 µs less");
+        assertThat(verdict.summary()).isEqualTo("6.00x (a test 1200 µs, the C loop 200 µs per VM); misses by 2.00x:"
+                + " a test would need to cost 600 µs less");
         assertThat(verdict.why()).contains("100 µs is JUnit's and AssertJ's own", "costs 800 µs, 4.00x the C loop's",
                 "the remaining 300 µs is the extension's work per test in JUnit",
-                "9 requests to its worker JVM over pipes, 20.0 µs per round trip (about 180 µs per VM)",
-                "the rest of the VM's cost over C, 420 µs, is the worker's Java and JNA work");
+                "2 round trips to its worker JVM over pipes, 20.0 µs each (about 40.0 µs per VM)",
+                "the rest of the VM's cost over C, 560 µs, is the worker's Java and JNA work");
     }
 
     @Test
@@ -55,7 +55,7 @@ class TargetsTest {
                 .with(Series.EXITS_C, 100e6).with(Series.EXITS_EXTENSION, 500e3).with(Series.EXITS_JNA, 800e3)
                 .rows()).get(2);
         assertThat(verdict.status()).isEqualTo(Verdict.Status.MISSED);
-        assertThat(verdict.summary()).isEqualTo("0.005x (the extension 500 k/s, C 100.0 M/s); misses by 66.7x");
+        assertThat(verdict.summary()).isEqualTo("0.005x (the extension 500 k/s, C 100.0 M/s); misses by 10.0x");
         assertThat(verdict.why()).contains("10 ns per exit", "reaches 800 k/s (0.008x C)", "2000 ns per exit in all");
     }
 
@@ -64,6 +64,32 @@ class TargetsTest {
         Verdict verdict = Targets.evaluate(new Runs("kvm-in-qemu", "KVM")
                 .with(Series.EXITS_C, 100_000).with(Series.EXITS_EXTENSION, 25_000).rows()).get(2);
         assertThat(verdict.why()).contains("10.0 µs in C", "adds 30.0 µs per exit");
+    }
+
+    @Test
+    void theEmulatorsMemoryAndRoundTripTargetsSayByHowMuchTheyAreMissedAndWhy() {
+        List<Verdict> verdicts = Targets.evaluate(new Runs("host", "EMULATOR")
+                .with(Series.MEMORY_C, 3 * 1024).with(Series.MEMORY_EXTENSION, 36 * 1024)
+                .with(Series.ROUND_TRIP_WORKER, 50).rows());
+
+        assertThat(verdicts.get(3).status()).isEqualTo(Verdict.Status.MISSED);
+        assertThat(verdicts.get(3).summary()).isEqualTo("the extension 36.0 MiB, C 3072.0 KiB; misses by 1.50x");
+        assertThat(verdicts.get(3).why()).contains("a worker JVM of its own", "holds only its engine (3072.0 KiB)");
+        assertThat(verdicts.get(5).target()).isEqualTo("a round trip to the worker <= 25.0 µs");
+        assertThat(verdicts.get(5).summary()).isEqualTo("50.0 µs; misses by 2.00x");
+        assertThat(verdicts.get(5).why()).contains("two processes wake up");
+    }
+
+    @Test
+    void theEmulatorsTargetsAreMetAtTheirOwnLimits() {
+        List<Verdict> verdicts = Targets.evaluate(new Runs("host", "EMULATOR")
+                .with(Series.LIFECYCLE_C, 100).with(Series.LIFECYCLE_TEST, 290)
+                .with(Series.EXITS_C, 100e6).with(Series.EXITS_EXTENSION, 6e6)
+                .with(Series.MEMORY_EXTENSION, 20 * 1024).with(Series.ROUND_TRIP_WORKER, 24).rows());
+
+        assertThat(verdicts).extracting(Verdict::status).containsExactly(Verdict.Status.MET,
+                Verdict.Status.NOT_MEASURED, Verdict.Status.MET, Verdict.Status.MET, Verdict.Status.NOT_MEASURED,
+                Verdict.Status.MET);
     }
 
     @Test

@@ -9,8 +9,8 @@ import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Create;
-import io.github.junitkvm.emulator.protocol.Message.Reply;
 import io.github.junitkvm.emulator.protocol.Message.Failed;
+import io.github.junitkvm.emulator.protocol.Message.ReplyWithState;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -30,6 +30,8 @@ public final class EmulatorHypervisor implements Hypervisor {
     /** The configuration parameter (or system property) that names the Unicorn library. */
     public static final String UNICORN_PARAMETER = "junitkvm.unicorn";
 
+    /** A worker that has not opened an engine by then is wedged: it is killed, and the call fails. */
+    private static final long CREATE_MILLIS = 30_000;
     private static final int MAX_IDLE_WORKERS = Math.min(4, Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     private final WorkerPool pool;
@@ -113,17 +115,32 @@ public final class EmulatorHypervisor implements Hypervisor {
      */
     @Override
     public VirtualMachine createMachine(MachineConfig config) {
+        try {
+            return create(config);
+        } catch (WorkerDiedException idleDeath) {
+            // A worker may die after its last machine was closed (that close does not wait for the
+            // engine to go); a fresh one gets the same chance as any.
+            try {
+                return create(config);
+            } catch (WorkerDiedException e) {
+                throw new HypervisorException("cannot create an emulator machine: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private VirtualMachine create(MachineConfig config) {
         WorkerProcess worker = pool.lease();
         Message reply;
         try {
-            worker.send(new Create(config));
-            reply = worker.receive();
+            Create create = new Create(config);
+            worker.send(create);
+            reply = worker.receiveWithin(CREATE_MILLIS, create);
         } catch (WorkerDiedException e) {
             pool.discard(worker);
-            throw new HypervisorException("cannot create an emulator machine: " + e.getMessage(), e);
+            throw e;
         }
-        if (reply instanceof Reply) {
-            return GuardedMachine.of(new EmulatorMachine(worker, pool));
+        if (reply instanceof ReplyWithState created) {
+            return GuardedMachine.of(new EmulatorMachine(worker, pool, created.state()));
         }
         if (reply instanceof Failed failed) {
             pool.giveBack(worker);

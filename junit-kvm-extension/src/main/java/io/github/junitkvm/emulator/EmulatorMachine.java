@@ -18,13 +18,16 @@ import io.github.junitkvm.emulator.protocol.MachineCall.Run;
 import io.github.junitkvm.emulator.protocol.MachineCall.SetRegisters;
 import io.github.junitkvm.emulator.protocol.MachineCall.SetSpecialRegisters;
 import io.github.junitkvm.emulator.protocol.MachineCall.WriteMemory;
+import io.github.junitkvm.emulator.protocol.MachineState;
 import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Destroy;
 import io.github.junitkvm.emulator.protocol.Message.Exit;
 import io.github.junitkvm.emulator.protocol.Message.Failed;
 import io.github.junitkvm.emulator.protocol.Message.InterruptRequest;
 import io.github.junitkvm.emulator.protocol.Message.Nmi;
+import io.github.junitkvm.emulator.protocol.Message.Post;
 import io.github.junitkvm.emulator.protocol.Message.Reply;
+import io.github.junitkvm.emulator.protocol.Message.ReplyWithState;
 import io.github.junitkvm.emulator.protocol.Message.Request;
 import io.github.junitkvm.emulator.protocol.Message.Stop;
 import io.github.junitkvm.emulator.protocol.MessageCodec;
@@ -63,16 +66,22 @@ final class EmulatorMachine implements VirtualMachine {
     private int lastRunId;
     private int activeRunId;
     private volatile boolean awaitingWorker;
+    /** Whether a run is in progress on this thread: a handler's calls then wait for their replies. */
+    private volatile boolean running;
+    /** The registers as the worker last reported them, while no call may have changed them; or null. */
+    private MachineState known;
     private volatile String deathNotice;
     private boolean released;
 
     /**
      * @param worker a worker that hosts this machine's engine
      * @param pool where the worker goes back on close
+     * @param state the new machine's registers, as the worker reported them
      */
-    EmulatorMachine(WorkerProcess worker, WorkerPool pool) {
+    EmulatorMachine(WorkerProcess worker, WorkerPool pool, MachineState state) {
         this.worker = worker;
         this.pool = pool;
+        this.known = state;
     }
 
     @Override
@@ -135,6 +144,8 @@ final class EmulatorMachine implements VirtualMachine {
     @SuppressWarnings("unchecked")
     public List<StopCause> runAll(Set<Integer> stopPorts, List<ExitListener> listeners) {
         ensureUsable();
+        known = null;
+        running = true;
         try {
             int runId;
             Run run;
@@ -154,6 +165,8 @@ final class EmulatorMachine implements VirtualMachine {
         } catch (WorkerDiedException e) {
             deathNotice = e.getMessage();
             return Collections.nCopies(listeners.size(), StopCause.fault(StopCause.Kind.EMULATOR_FAULT, -1, e.getMessage()));
+        } finally {
+            running = false;
         }
     }
 
@@ -176,6 +189,10 @@ final class EmulatorMachine implements VirtualMachine {
                 awaitingWorker = false;
             }
             if (message instanceof Reply reply) {
+                return reply.value();
+            }
+            if (message instanceof ReplyWithState reply) {
+                known = reply.state();
                 return reply.value();
             }
             if (message instanceof Failed failed) {
@@ -215,7 +232,7 @@ final class EmulatorMachine implements VirtualMachine {
         try {
             worker.send(new Stop(runId));
             Message message = pending;
-            while (!(message instanceof Reply || message instanceof Failed)) {
+            while (!(message instanceof Reply || message instanceof ReplyWithState || message instanceof Failed)) {
                 if (message instanceof Exit exit && exit.awaitsReply()) {
                     worker.send(new Reply(exit.call().fallback()));
                 }
@@ -294,22 +311,21 @@ final class EmulatorMachine implements VirtualMachine {
             return;
         }
         released = true;
-        if (deathNotice != null) {
+        // A run still in progress was abandoned by a listener that did not return: its worker is
+        // not ready for the next machine.
+        if (deathNotice != null || running) {
             pool.discard(worker);
             return;
         }
         try {
-            Message destroy = new Destroy();
-            worker.send(destroy);
-            Message reply = worker.receiveWithin(REPLY_MILLIS, destroy);
-            if (reply instanceof Reply) {
-                pool.giveBack(worker);
-                return;
-            }
+            // No reply to wait for: the next machine's Create, behind it on the pipe, finds the
+            // worker ready, or dead if the engine's close killed it.
+            worker.send(new Destroy());
+            pool.giveBack(worker);
         } catch (WorkerDiedException e) {
             deathNotice = e.getMessage();
+            pool.discard(worker);
         }
-        pool.discard(worker);
     }
 
     /** @return the pid of the worker serving this machine */
@@ -317,11 +333,28 @@ final class EmulatorMachine implements VirtualMachine {
         return worker.pid();
     }
 
-    /** Makes a call of the worker's machine and waits for its result. */
+    /**
+     * Makes a call of the worker's machine and waits for its result. The registers the worker last
+     * reported answer a read of them; a call that returns nothing is only {@linkplain Post posted},
+     * unless a handler makes it during a run, so that a failure fails it and not a later call.
+     */
     @SuppressWarnings("unchecked")
     private <R> R call(MachineCall<R> call) {
         ensureUsable();
+        if (known != null) {
+            R answer = call.answerFrom(known);
+            if (answer != null) {
+                return answer;
+            }
+        }
+        if (!call.keepsRegisters()) {
+            known = null;
+        }
         try {
+            if (call.returnsNothing() && !call.reportsState() && !running) {
+                worker.post(new Post(call));
+                return null;
+            }
             worker.send(new Request(call));
             return (R) awaitReply(call, null, 0);
         } catch (WorkerDiedException e) {

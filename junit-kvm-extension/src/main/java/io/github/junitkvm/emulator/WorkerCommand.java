@@ -22,14 +22,17 @@ final class WorkerCommand {
     private static final String JNA_CLASS = "com.sun.jna.Native";
 
     /**
-     * A small heap, as a worker holds one machine's messages at a time; and a worker out of memory
+     * A small heap, as a worker holds one machine's messages at a time, with a young generation of
+     * 2 MiB: garbage touches every page of the young generation before the first collection, and
+     * with the default one (17 MiB here) a worker that had served 500 machines held 81 MiB resident
+     * instead of 66 MiB. A worker out of memory
      * exits (status 3) instead of serving on in an unknown state, naming the error on stderr, where
      * the JVM is told to write what it would print on stdout, the protocol's channel (until the
      * worker's main method moves the protocol off descriptor 1, which the JVM's own fatal-error
      * banner ignores this option for).
      */
     private static final List<String> JVM_OPTIONS = List.of(
-            "-Xmx64m", "-Xss1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+            "-Xmx64m", "-Xmn2m", "-Xss1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
             "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
             "-Djava.awt.headless=true");
 

@@ -123,6 +123,23 @@ final class WorkerProcess {
     }
 
     /**
+     * Writes a message that the worker may read later: it goes out with the next {@link #send}.
+     * Thread-safe.
+     *
+     * @param message the message
+     * @throws WorkerDiedException if the worker is gone
+     */
+    void post(Message message) {
+        synchronized (toWorker) {
+            try {
+                MessageCodec.write(toWorker, message);
+            } catch (IOException e) {
+                throw died();
+            }
+        }
+    }
+
+    /**
      * Waits for the next message; one thread at a time.
      *
      * @return the message

@@ -54,6 +54,44 @@ class EmulatorHypervisorTest {
     }
 
     @Test
+    void failsTheNextAnsweredCallWithAPostedCallsFailureAndSkipsTheCallsBetween() {
+        try (VirtualMachine machine = Guests.load(hypervisor, "f4", 7, 0, 0)) {
+            // Nothing is mapped there: the backend's callers check this; here the worker's engine refuses it.
+            machine.writeMemory(0x1_0000_0000L, new byte[] {1});
+            machine.setRegisters(GeneralRegisters.initial().withRax(8).withRip(0x1000));
+
+            assertThatThrownBy(machine::registers).isInstanceOf(HypervisorException.class)
+                    .hasMessageContaining("uc_mem_write(0x100000000, 1)");
+            assertThat(machine.registers().rax()).as("the call after the failed one was not served").isEqualTo(7);
+            assertThat(machine.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());
+        }
+    }
+
+    @Test
+    void reportsTheRegistersOfTheStopWithoutAskingTheWorkerAgain() {
+        try (VirtualMachine machine = Guests.load(hypervisor, Guests.CLASSIC, 2, 2, 0)) {
+            machine.run(Set.of(), new RecordingListener());
+            long pid = Guests.workerPid(machine);
+            try {
+                assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor()).isZero();
+
+                assertThat(machine.registers().rip()).isEqualTo(0x100c);
+                assertThat(machine.specialRegisters().cs().selector()).isZero();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            } finally {
+                ProcessHandle.of(pid).ifPresent(worker -> {
+                    try {
+                        new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+            }
+        }
+    }
+
+    @Test
     void answersPortReadsWithTheListenersValue() {
         try (VirtualMachine machine = Guests.load(hypervisor, "e4 60 ee f4", 0, 0, 0x80)) {
             RecordingListener listener = new RecordingListener(() -> 0x2a);

@@ -28,12 +28,50 @@ public sealed interface MachineCall<R> {
     R invoke(VirtualMachine machine, IntFunction<ExitListener> exits);
 
     /**
+     * @return whether the method returns nothing, so that the parent may go on without waiting for
+     *     the worker (see {@link Message.Post})
+     */
+    default boolean returnsNothing() {
+        return CallTypes.returnsNothing(getClass());
+    }
+
+    /**
+     * @return whether the call leaves the registers as they were, so that a {@link MachineState}
+     *     known before it still holds after it; a call that may change them says false, as every
+     *     call does unless it says otherwise
+     */
+    default boolean keepsRegisters() {
+        return false;
+    }
+
+    /**
+     * @return whether the worker sends the machine's state with its reply
+     *     ({@link Message.ReplyWithState}), because the caller reads it next: after a run, a reset
+     */
+    default boolean reportsState() {
+        return false;
+    }
+
+    /**
+     * @param state the machine's registers, as last reported and not changed since
+     * @return what the call would return, when the state holds it; null otherwise
+     */
+    default R answerFrom(MachineState state) {
+        return null;
+    }
+
+    /**
      * {@link VirtualMachine#readMemory}.
      *
      * @param address guest physical address
      * @param length byte count
      */
     record ReadMemory(long address, int length) implements MachineCall<byte[]> {
+        @Override
+        public boolean keepsRegisters() {
+            return true;
+        }
+
         @Override
         public byte[] invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
             return machine.readMemory(address, length);
@@ -47,6 +85,11 @@ public sealed interface MachineCall<R> {
      * @param data the bytes
      */
     record WriteMemory(long address, byte[] data) implements MachineCall<Void> {
+        @Override
+        public boolean keepsRegisters() {
+            return true;
+        }
+
         @Override
         public Void invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
             machine.writeMemory(address, data);
@@ -76,6 +119,16 @@ public sealed interface MachineCall<R> {
      */
     record GetRegisters(int vcpu) implements MachineCall<GeneralRegisters> {
         @Override
+        public boolean keepsRegisters() {
+            return true;
+        }
+
+        @Override
+        public GeneralRegisters answerFrom(MachineState state) {
+            return vcpu == 0 ? state.registers() : null;
+        }
+
+        @Override
         public GeneralRegisters invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
             return machine.registers(vcpu);
         }
@@ -101,6 +154,16 @@ public sealed interface MachineCall<R> {
      * @param vcpu the vCPU
      */
     record GetSpecialRegisters(int vcpu) implements MachineCall<SpecialRegisters> {
+        @Override
+        public boolean keepsRegisters() {
+            return true;
+        }
+
+        @Override
+        public SpecialRegisters answerFrom(MachineState state) {
+            return vcpu == 0 ? state.specialRegisters() : null;
+        }
+
         @Override
         public SpecialRegisters invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
             return machine.specialRegisters(vcpu);
@@ -144,6 +207,11 @@ public sealed interface MachineCall<R> {
         }
 
         @Override
+        public boolean reportsState() {
+            return true;
+        }
+
+        @Override
         public List<StopCause> invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
             return machine.runAll(stopPorts, IntStream.range(0, running.size())
                     .mapToObj(vcpu -> running.get(vcpu) ? exits.apply(vcpu) : null).toList());
@@ -153,6 +221,11 @@ public sealed interface MachineCall<R> {
     /** {@link VirtualMachine#lastRunTrace}. */
     record LastRunTrace() implements MachineCall<InstructionTrace> {
         @Override
+        public boolean keepsRegisters() {
+            return true;
+        }
+
+        @Override
         public InstructionTrace invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
             return machine.lastRunTrace();
         }
@@ -160,6 +233,11 @@ public sealed interface MachineCall<R> {
 
     /** {@link VirtualMachine#reset}. */
     record Reset() implements MachineCall<Void> {
+        @Override
+        public boolean reportsState() {
+            return true;
+        }
+
         @Override
         public Void invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
             machine.reset();

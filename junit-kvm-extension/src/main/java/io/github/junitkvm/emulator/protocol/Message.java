@@ -12,24 +12,41 @@ public sealed interface Message {
     // ---- parent to worker ----
 
     /**
-     * Creates the worker's machine. Reply: {@link Reply} of null, or {@link Failed}.
+     * Creates the worker's machine. Reply: {@link ReplyWithState} of null, or {@link Failed}.
      *
      * @param config the RAM, CPU mode and trace length
      */
     record Create(MachineConfig config) implements Message {
     }
 
-    /** Discards the worker's machine, if any. Reply: {@link Reply} of null. */
+    /**
+     * Discards the worker's machine, if any, and forgets a {@link Post} that failed. No reply: the
+     * parent hands the worker to the next machine at once, whose {@link Create} comes after it.
+     */
     record Destroy() implements Message {
     }
 
     /**
-     * Calls the worker's machine. Reply: {@link Reply} of the call's result, or {@link Failed}; a
-     * {@link MachineCall.Run} sends its exits first.
+     * Calls the worker's machine. Reply: {@link Reply} of the call's result (a
+     * {@link ReplyWithState} where the call {@linkplain MachineCall#reportsState reports the
+     * state}), or {@link Failed}; a {@link MachineCall.Run} sends its exits first.
      *
      * @param call the call
      */
     record Request(MachineCall<?> call) implements Message {
+    }
+
+    /**
+     * Calls the worker's machine with a call that {@linkplain MachineCall#returnsNothing returns
+     * nothing}, and no reply: the parent sends the next message without waiting, so that a series
+     * of such calls and the request after them cost one round trip. If it fails, the worker serves
+     * none of the calls after it, up to the next {@link Request}, and answers that one with the
+     * failure's {@link Failed}. Never sent while the guest waits at an exit, where a handler's call
+     * fails at the call.
+     *
+     * @param call the call
+     */
+    record Post(MachineCall<?> call) implements Message {
     }
 
     /**
@@ -96,6 +113,15 @@ public sealed interface Message {
      * @param value what the call returned; null for a void call
      */
     record Reply(Object value) implements Message {
+    }
+
+    /**
+     * The result of a call, and the machine's registers after it.
+     *
+     * @param value what the call returned; null for a void call
+     * @param state the registers
+     */
+    record ReplyWithState(Object value, MachineState state) implements Message {
     }
 
     /**

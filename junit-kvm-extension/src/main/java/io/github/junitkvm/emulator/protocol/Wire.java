@@ -45,7 +45,8 @@ final class Wire {
                     Stream.of(MachineCall.class.getPermittedSubclasses()),
                     Stream.of(ExitCall.class.getPermittedSubclasses()),
                     Stream.of(GeneralRegisters.class, SpecialRegisters.class, Segment.class, DescriptorTable.class,
-                            MachineConfig.class, RamRegion.class, CpuidEntry.class, StopCause.class, InstructionTrace.class))
+                            MachineConfig.class, RamRegion.class, CpuidEntry.class, StopCause.class, InstructionTrace.class,
+                            MachineState.class))
             .<Class<?>>flatMap(classes -> classes)
             .toList();
     /** No collection the protocol carries is larger: a trace keeps at most 100 000 addresses. */
@@ -239,7 +240,10 @@ final class Wire {
         return data;
     }
 
-    /** How one record class travels: its components' types, accessors and canonical constructor. */
+    /**
+     * How one record class travels: its components' types, accessors and canonical constructor, the
+     * handles typed on {@code Object} so that each call is an exact invocation, not a reflective one.
+     */
     private record Shape(Class<?> type, Type[] componentTypes, MethodHandle[] accessors, MethodHandle constructor) {
         static Shape of(Class<?> type) {
             RecordComponent[] components = type.getRecordComponents();
@@ -249,13 +253,16 @@ final class Wire {
             // This module's own lookup: a public lookup reaches only exported packages, which the
             // records are not when the extension runs as a named module.
             MethodHandles.Lookup lookup = MethodHandles.lookup();
+            MethodType getter = MethodType.methodType(Object.class, Object.class);
             try {
                 for (int i = 0; i < components.length; i++) {
                     types[i] = components[i].getGenericType();
                     raw[i] = components[i].getType();
-                    accessors[i] = lookup.unreflect(components[i].getAccessor());
+                    accessors[i] = lookup.unreflect(components[i].getAccessor()).asType(getter);
                 }
-                MethodHandle constructor = lookup.findConstructor(type, MethodType.methodType(void.class, raw));
+                MethodHandle constructor = lookup.findConstructor(type, MethodType.methodType(void.class, raw))
+                        .asType(MethodType.genericMethodType(components.length))
+                        .asSpreader(Object[].class, components.length);
                 return new Shape(type, types, accessors, constructor);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
@@ -274,7 +281,7 @@ final class Wire {
                 values[i] = Wire.read(in, componentTypes[i]);
             }
             try {
-                return constructor.invokeWithArguments(values);
+                return (Object) constructor.invokeExact(values);
             } catch (RuntimeException e) {
                 // The record refused its values: the stream cannot be what the other end wrote.
                 throw new IOException("corrupt protocol stream: " + type.getSimpleName() + " refused its fields: "
@@ -286,7 +293,7 @@ final class Wire {
 
         private static Object invoke(MethodHandle accessor, Object value) {
             try {
-                return accessor.invoke(value);
+                return (Object) accessor.invokeExact(value);
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {

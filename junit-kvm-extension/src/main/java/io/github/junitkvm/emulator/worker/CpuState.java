@@ -63,6 +63,12 @@ final class CpuState implements AutoCloseable {
     private static final int OLD_EXCEPTION_AFTER_DR0 = DEBUG_REGISTERS * 8 + 4 * 8;
     private static final int NONE_IN_FLIGHT = -1;
 
+    /**
+     * The layout the last probe found: it is the library's, the same for every engine, so the
+     * probe, some 300 µs of an engine's opening, runs on a worker's first engine only.
+     */
+    private static volatile Layout probed;
+
     private final UnicornLibrary uc;
     private final Pointer engine;
     private final Pointer context;
@@ -82,7 +88,7 @@ final class CpuState implements AutoCloseable {
 
     /**
      * Finds and checks the layout on a freshly opened {@code UC_MODE_64} engine, whose state it
-     * leaves as it found it.
+     * leaves as it found it; on the library's later engines, takes the layout it found.
      *
      * @param uc the library
      * @param engine the engine, as {@code uc_open} returned it
@@ -98,6 +104,10 @@ final class CpuState implements AutoCloseable {
             long total = uc.uc_context_size(engine);
             long size = context.getLong(0);
             long data = total - size;
+            Layout known = probed;
+            if (known != null && known.library() == uc && known.size() == size) {
+                return new CpuState(uc, engine, context, data, known.efer(), known.debugRegisters());
+            }
             CpuState probe = new CpuState(uc, engine, context, data, -1, -1);
             probe.load();
             byte[] fresh = context.getByteArray(data, (int) size);
@@ -128,6 +138,7 @@ final class CpuState implements AutoCloseable {
             long debugRegisters = findDebugRegisters(context, data, size);
             context.write(data, fresh, 0, fresh.length);
             probe.store();
+            probed = new Layout(uc, size, efer, debugRegisters);
             return new CpuState(uc, engine, context, data, efer, debugRegisters);
         } catch (RuntimeException e) {
             uc.uc_context_free(context);
@@ -156,6 +167,17 @@ final class CpuState implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Where a library keeps what the register API does not reach.
+     *
+     * @param library the library
+     * @param size its {@code CPUX86State}'s size
+     * @param efer EFER's offset
+     * @param debugRegisters {@code dr[0]}'s offset, negative if not found
+     */
+    private record Layout(UnicornLibrary library, long size, long efer, long debugRegisters) {
     }
 
     private static long longAt(byte[] bytes, long offset) {

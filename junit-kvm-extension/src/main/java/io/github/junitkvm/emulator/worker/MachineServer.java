@@ -17,22 +17,26 @@ import io.github.junitkvm.emulator.protocol.ExitCall.RoutedMsrs;
 import io.github.junitkvm.emulator.protocol.MachineCall;
 import io.github.junitkvm.emulator.protocol.MachineCall.Reset;
 import io.github.junitkvm.emulator.protocol.MachineCall.Run;
+import io.github.junitkvm.emulator.protocol.MachineState;
 import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Create;
 import io.github.junitkvm.emulator.protocol.Message.Destroy;
 import io.github.junitkvm.emulator.protocol.Message.Exit;
 import io.github.junitkvm.emulator.protocol.Message.Failed;
+import io.github.junitkvm.emulator.protocol.Message.Post;
 import io.github.junitkvm.emulator.protocol.Message.Reply;
+import io.github.junitkvm.emulator.protocol.Message.ReplyWithState;
 import io.github.junitkvm.emulator.protocol.Message.Request;
 import io.github.junitkvm.emulator.unicorn.UnicornException;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
+import java.util.function.Supplier;
 
 /**
  * The engine thread: serves the parent's {@link MachineCall}s, in order, on the one machine the
  * worker hosts, whatever the call. A call the machine refuses gets {@link Failed}; the worker goes
- * on.
+ * on. A {@link Post}ed call gets no reply; its failure is the reply to the next request, and the
+ * posts in between are skipped.
  *
  * <p>A run's exits go back to the parent as {@link ExitCall}s of its listener. At an exit the guest
  * waits at, the server serves the parent's calls nested inside the run (a handler reading
@@ -50,8 +54,10 @@ final class MachineServer implements Runnable {
      * run one at a time, so they can share these.
      */
     private final InterruptLines unwired = new InterruptLines();
-    private final BlockingQueue<Message> requests;
+    private final Inbox requests;
     private VirtualMachine engine;
+    /** A {@link Post} that failed, to be the answer to the next {@link Request}; null if none. */
+    private Failed failedPost;
 
     /**
      * @param uc the loaded library
@@ -61,7 +67,7 @@ final class MachineServer implements Runnable {
      * @param requests the parent's messages but stops and interrupt inputs, in the order it sent them
      */
     MachineServer(UnicornLibrary uc, ParentLink parent, StopSwitch stopSwitch, InterruptLines lines,
-                  BlockingQueue<Message> requests) {
+                  Inbox requests) {
         this.uc = uc;
         this.parent = parent;
         this.stopSwitch = stopSwitch;
@@ -73,16 +79,46 @@ final class MachineServer implements Runnable {
     public void run() {
         try {
             while (true) {
-                parent.reply(serve(requests.take()));
+                Message reply = serve(requests.next());
+                requests.served();
+                if (reply != null) {
+                    parent.reply(reply);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** @return the reply; null for a message that gets none */
     private Message serve(Message message) {
+        if (message instanceof Destroy) {
+            failedPost = null;
+            if (engine != null) {
+                engine.close();
+                engine = null;
+            }
+            lines.reset();
+            return null;
+        }
+        if (message instanceof Post post) {
+            if (failedPost == null && attempt(() -> call(post.call())) instanceof Failed failed) {
+                failedPost = failed;
+            }
+            return null;
+        }
+        if (failedPost != null) {
+            Failed failed = failedPost;
+            failedPost = null;
+            return failed;
+        }
+        return attempt(() -> execute(message));
+    }
+
+    /** @return the reply to a call: its result, or why it failed */
+    private static Message attempt(Supplier<Message> call) {
         try {
-            return new Reply(execute(message));
+            return call.get();
         } catch (HypervisorException | UnicornException | IllegalStateException e) {
             return new Failed(e.getMessage());
         } catch (RuntimeException e) {
@@ -91,7 +127,7 @@ final class MachineServer implements Runnable {
         }
     }
 
-    private Object execute(Message message) {
+    private Message execute(Message message) {
         if (message instanceof Create create) {
             if (engine != null) {
                 throw new IllegalStateException("this emulator worker already hosts a machine");
@@ -100,23 +136,24 @@ final class MachineServer implements Runnable {
             engine = config.vcpus() == 1 ? UnicornEngine.open(uc, config, stopSwitch, lines)
                     : UnicornVcpus.open(config, (vcpu, ram) -> UnicornEngine.open(uc, config, stopSwitch,
                             vcpu == 0 ? lines : unwired, ram));
-            return null;
-        }
-        if (message instanceof Destroy) {
-            if (engine != null) {
-                engine.close();
-                engine = null;
-            }
-            lines.reset();
-            return null;
+            return new ReplyWithState(null, state());
         }
         if (message instanceof Request request) {
-            if (engine == null) {
-                throw new IllegalStateException("this emulator worker hosts no machine");
-            }
-            return request.call().invoke(engine, Exits::new);
+            return call(request.call());
         }
         throw new IllegalStateException("the emulator worker does not accept " + message);
+    }
+
+    private Message call(MachineCall<?> call) {
+        if (engine == null) {
+            throw new IllegalStateException("this emulator worker hosts no machine");
+        }
+        Object value = call.invoke(engine, Exits::new);
+        return call.reportsState() ? new ReplyWithState(value, state()) : new Reply(value);
+    }
+
+    private MachineState state() {
+        return new MachineState(engine.registers(), engine.specialRegisters());
     }
 
     /** The parent's listener of one vCPU, as the engine's run sees it: one per vCPU and call, so per run. */
@@ -190,13 +227,17 @@ final class MachineServer implements Runnable {
             parent.reply(new Exit(vcpu, exit, true));
             try {
                 while (true) {
-                    Message message = requests.take();
+                    Message message = requests.next();
                     if (message instanceof Reply reply) {
                         return (R) reply.value();
                     }
-                    parent.reply(changesTheMachine(message)
-                            ? new Failed("the emulator worker cannot serve " + message + " while the guest waits at an exit")
-                            : serve(message));
+                    Message answer = !changesTheMachine(message) ? serve(message)
+                            // A Destroy here comes from a parent that gave up on the run: it gets no reply.
+                            : message instanceof Destroy ? null
+                            : new Failed("the emulator worker cannot serve " + message + " while the guest waits at an exit");
+                    if (answer != null) {
+                        parent.reply(answer);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -205,8 +246,9 @@ final class MachineServer implements Runnable {
         }
 
         private static boolean changesTheMachine(Message message) {
-            return message instanceof Create || message instanceof Destroy || message instanceof Request request
-                    && (request.call() instanceof Run || request.call() instanceof Reset);
+            MachineCall<?> call = message instanceof Request request ? request.call()
+                    : message instanceof Post post ? post.call() : null;
+            return message instanceof Create || message instanceof Destroy || call instanceof Run || call instanceof Reset;
         }
     }
 }

@@ -67,8 +67,10 @@ import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One machine in a {@code UC_MODE_64} Unicorn engine: its RAM, the MMIO that fills every hole below
@@ -120,19 +122,32 @@ final class UnicornEngine implements VirtualMachine {
     private InterruptDelivery interrupts;
     private ExternalInterrupts external;
 
-    // Unicorn calls these through native trampolines; the fields keep them alive as long as the engine.
-    private final OutHook outHook = this::onOut;
-    private final InHook inHook = this::onIn;
-    private final CpuidHook cpuidHook = this::onCpuid;
-    private final InterruptHook interruptHook = this::onInterrupt;
-    private final InvalidAccessHook unmappedHook = this::onUnmapped;
-    private final InvalidAccessHook readOnlyWriteHook = this::onReadOnlyWrite;
-    private final MemoryAccessHook mmioAccessHook = this::onMmioAccess;
-    private final CodeHook codeHook = this::onCode;
-    private final CodeHook msrHook = this::onMsrInstruction;
-    private final CodeHook oneInstructionHook = this::onCompletingInstruction;
-    private final MmioReadCallback mmioRead = this::onMmioRead;
-    private final MmioWriteCallback mmioWrite = this::onMmioWrite;
+    /** The open engines by handle, for the hooks to find theirs. */
+    private static final Map<Long, UnicornEngine> OPEN = new ConcurrentHashMap<>();
+    // Unicorn calls these through native trampolines, which JNA makes once per callback object, some
+    // 100 µs for them all: made once per process, shared by its engines, kept alive by the class.
+    private static final OutHook OUT_HOOK = (engine, port, size, value, data) ->
+            of(engine).onOut(engine, port, size, value, data);
+    private static final InHook IN_HOOK = (engine, port, size, data) -> of(engine).onIn(engine, port, size, data);
+    private static final CpuidHook CPUID_HOOK = (engine, data) -> of(engine).onCpuid(engine, data);
+    private static final InterruptHook INTERRUPT_HOOK = (engine, vector, data) ->
+            of(engine).onInterrupt(engine, vector, data);
+    private static final InvalidAccessHook UNMAPPED_HOOK = (engine, type, address, size, value, data) ->
+            of(engine).onUnmapped(engine, type, address, size, value, data);
+    private static final InvalidAccessHook READ_ONLY_WRITE_HOOK = (engine, type, address, size, value, data) ->
+            of(engine).onReadOnlyWrite(engine, type, address, size, value, data);
+    private static final MemoryAccessHook MMIO_ACCESS_HOOK = (engine, type, address, size, value, data) ->
+            of(engine).onMmioAccess(engine, type, address, size, value, data);
+    private static final CodeHook CODE_HOOK = (engine, address, size, data) ->
+            of(engine).onCode(engine, address, size, data);
+    private static final CodeHook MSR_HOOK = (engine, address, size, data) ->
+            of(engine).onMsrInstruction(engine, address, size, data);
+    private static final CodeHook ONE_INSTRUCTION_HOOK = (engine, address, size, data) ->
+            of(engine).onCompletingInstruction(engine, address, size, data);
+    private static final MmioReadCallback MMIO_READ = (engine, offset, size, base) ->
+            of(engine).onMmioRead(engine, offset, size, base);
+    private static final MmioWriteCallback MMIO_WRITE = (engine, offset, size, value, base) ->
+            of(engine).onMmioWrite(engine, offset, size, value, base);
     private final PendingMmioRead pendingRead = new PendingMmioRead();
 
     private final UnicornVersion version;
@@ -144,7 +159,7 @@ final class UnicornEngine implements VirtualMachine {
     private InstructionTrace lastTrace = InstructionTrace.empty();
     /** The MSRs whose accesses the run in progress hands to its listener. */
     private Set<Long> routedMsrs = Set.of();
-    /** Whether {@link #msrHook} is in the engine: from the first run that routes MSRs on. */
+    /** Whether {@link #MSR_HOOK} is in the engine: from the first run that routes MSRs on. */
     private boolean msrHookAdded;
     /** A routed MSR access was served in a hook that stopped the emulator: RIP is still at it. */
     private boolean msrInstructionSkipped;
@@ -202,6 +217,7 @@ final class UnicornEngine implements VirtualMachine {
         PointerByReference opened = new PointerByReference();
         check(uc.uc_open(UC_ARCH_X86, UC_MODE_64, opened), "uc_open(UC_ARCH_X86, UC_MODE_64)");
         handle = opened.getValue();
+        OPEN.put(Pointer.nativeValue(handle), this);
         port = new RegisterPort(uc, handle);
         cpuState = CpuState.open(uc, handle, port);
         registers = new CpuRegisters(port, cpuState, version.linearIpInPortHooks());
@@ -222,7 +238,7 @@ final class UnicornEngine implements VirtualMachine {
         external = new ExternalInterrupts(port, cpuState, lines);
         for (int i = 0; i < ram.size(); i++) {
             RamRegion region = ram.get(i);
-            // Without UC_PROT_WRITE, guest writes reach readOnlyWriteHook; uc_mem_write still writes.
+            // Without UC_PROT_WRITE, guest writes reach READ_ONLY_WRITE_HOOK; uc_mem_write still writes.
             int perms = region.readOnly() ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_ALL;
             String where = String.format(Locale.ROOT, "(0x%x, 0x%x)", region.guestAddress(), region.size());
             if (sharedRam == null) {
@@ -235,17 +251,17 @@ final class UnicornEngine implements VirtualMachine {
         for (MmioMap.Range range : mmio.ranges()) {
             mapMmio(range);
         }
-        addHook(UC_HOOK_INSN, outHook, UC_X86_INS_OUT);
-        addHook(UC_HOOK_INSN, inHook, UC_X86_INS_IN);
-        addHook(UC_HOOK_INSN, cpuidHook, UC_X86_INS_CPUID);
+        addHook(UC_HOOK_INSN, OUT_HOOK, UC_X86_INS_OUT);
+        addHook(UC_HOOK_INSN, IN_HOOK, UC_X86_INS_IN);
+        addHook(UC_HOOK_INSN, CPUID_HOOK, UC_X86_INS_CPUID);
         msrHookAdded = false;
-        addHook(UC_HOOK_INTR, interruptHook);
-        addHook(UC_HOOK_MEM_UNMAPPED, unmappedHook);
-        addHook(UC_HOOK_MEM_WRITE_PROT, readOnlyWriteHook);
+        addHook(UC_HOOK_INTR, INTERRUPT_HOOK);
+        addHook(UC_HOOK_MEM_UNMAPPED, UNMAPPED_HOOK);
+        addHook(UC_HOOK_MEM_WRITE_PROT, READ_ONLY_WRITE_HOOK);
         if (traceLength > 0 || sharedRam != null) {
             // Only when asked for (a trace, or the slices of a vCPU among several): a Java hook
             // on every instruction slows the engine down.
-            addHook(UC_HOOK_CODE, codeHook);
+            addHook(UC_HOOK_CODE, CODE_HOOK);
         } else {
             addInstructionHook();
         }
@@ -275,9 +291,9 @@ final class UnicornEngine implements VirtualMachine {
      */
     private void mapMmio(MmioMap.Range range) {
         long size = range.end() - range.start();
-        check(uc.uc_mmio_map(handle, range.start(), size, mmioRead, new Pointer(range.start()), mmioWrite,
+        check(uc.uc_mmio_map(handle, range.start(), size, MMIO_READ, new Pointer(range.start()), MMIO_WRITE,
                 new Pointer(range.start())), String.format(Locale.ROOT, "uc_mmio_map(0x%x, 0x%x)", range.start(), size));
-        check(uc.uc_hook_add(handle, new LongByReference(), UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, mmioAccessHook,
+        check(uc.uc_hook_add(handle, new LongByReference(), UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, MMIO_ACCESS_HOOK,
                 null, range.hookBegin(), range.last()), String.format(Locale.ROOT, "uc_hook_add(MMIO 0x%x-0x%x)",
                 range.hookBegin(), range.last()));
     }
@@ -285,6 +301,11 @@ final class UnicornEngine implements VirtualMachine {
     private void addHook(int type, Callback callback, Object... extra) {
         check(uc.uc_hook_add(handle, new LongByReference(), type, callback, null, 1, 0, extra),
                 "uc_hook_add(type " + type + ")");
+    }
+
+    /** @return the open engine with this handle, whose hook Unicorn calls */
+    private static UnicornEngine of(Pointer handle) {
+        return OPEN.get(Pointer.nativeValue(handle));
     }
 
     // ---- memory and registers ----
@@ -514,7 +535,7 @@ final class UnicornEngine implements VirtualMachine {
     private void routeMsrs(Set<Long> msrs) {
         routedMsrs = Set.copyOf(msrs);
         if (!routedMsrs.isEmpty() && !msrHookAdded) {
-            addHook(UC_HOOK_CODE, msrHook);
+            addHook(UC_HOOK_CODE, MSR_HOOK);
             msrHookAdded = true;
             if (version.translatesGuestPaging()) {
                 translationsStale = true;
@@ -584,7 +605,7 @@ final class UnicornEngine implements VirtualMachine {
      */
     private int stepOne(RunState state) {
         LongByReference hook = new LongByReference();
-        check(uc.uc_hook_add(handle, hook, UC_HOOK_CODE, oneInstructionHook, null, 1, 0),
+        check(uc.uc_hook_add(handle, hook, UC_HOOK_CODE, ONE_INSTRUCTION_HOOK, null, 1, 0),
                 "uc_hook_add(UC_HOOK_CODE, one instruction)");
         long instruction = registers.startAddress();
         removeTranslations(instruction, instruction + MAX_INSTRUCTION_LENGTH);
@@ -1044,7 +1065,7 @@ final class UnicornEngine implements VirtualMachine {
         }
     }
 
-    /** Closes the engine; the callbacks may be collected with this object afterwards. */
+    /** Closes the engine. */
     @Override
     public void close() {
         if (cpuState != null) {
@@ -1052,6 +1073,7 @@ final class UnicornEngine implements VirtualMachine {
             cpuState = null;
         }
         if (handle != null) {
+            OPEN.remove(Pointer.nativeValue(handle));
             uc.uc_close(handle);
             handle = null;
         }

@@ -2,38 +2,24 @@ package io.github.junitkvm.emulator.worker;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
-import io.github.junitkvm.emulator.protocol.MachineCall.Run;
-import io.github.junitkvm.emulator.protocol.Message;
 import io.github.junitkvm.emulator.protocol.Message.Ready;
-import io.github.junitkvm.emulator.protocol.Message.Request;
-import io.github.junitkvm.emulator.protocol.Message.InterruptRequest;
-import io.github.junitkvm.emulator.protocol.Message.Nmi;
-import io.github.junitkvm.emulator.protocol.Message.Stop;
 import io.github.junitkvm.emulator.protocol.Message.Unavailable;
-import io.github.junitkvm.emulator.protocol.MessageCodec;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
-import java.io.IOException;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The worker process's entry point. It claims stdout for the protocol ({@link ProtocolChannel}),
  * loads the Unicorn library its argument names and says {@link Ready} with the library's version
- * (or {@link Unavailable}, then exits), starts the engine thread, and then reads stdin: stops are
- * handled at once, since the engine thread is busy running the guest when they arrive; everything
- * else, replies to exits included, is queued for the engine thread, in order. End of
- * stdin means the parent is gone, and the worker halts, abandoning whatever the guest was doing.
+ * (or {@link Unavailable}, then exits), starts the engine thread, which serves the parent's
+ * messages from stdin, and then reads stdin itself while the guest runs ({@link Inbox}).
  */
 public final class WorkerMain {
     private static final int BUFFER = 1 << 16;
-
     private WorkerMain() {
     }
 
@@ -74,7 +60,8 @@ public final class WorkerMain {
 
         StopSwitch stopSwitch = new StopSwitch();
         InterruptLines lines = new InterruptLines();
-        BlockingQueue<Message> requests = new LinkedBlockingQueue<>();
+        Inbox requests = new Inbox(new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in),
+                BUFFER)), stopSwitch, lines);
         Thread engine = new Thread(new MachineServer(uc, parent, stopSwitch, lines, requests), "emulator-engine");
         engine.setDaemon(true);
         // Without its engine thread the worker would ignore requests forever; dying lets the parent see why.
@@ -83,32 +70,6 @@ public final class WorkerMain {
             Runtime.getRuntime().halt(3);
         });
         engine.start();
-        readRequests(stopSwitch, lines, requests);
-    }
-
-    private static void readRequests(StopSwitch stopSwitch, InterruptLines lines, BlockingQueue<Message> requests) {
-        DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), BUFFER));
-        try {
-            while (true) {
-                Message message = MessageCodec.read(in);
-                if (message instanceof Stop stop) {
-                    stopSwitch.request(stop.runId());
-                } else if (message instanceof InterruptRequest request) {
-                    lines.setRequest(request.asserted());
-                } else if (message instanceof Nmi) {
-                    lines.raiseNmi();
-                } else {
-                    if (message instanceof Request request && request.call() instanceof Run run) {
-                        stopSwitch.arm(run.runId());
-                    }
-                    requests.add(message);
-                }
-            }
-        } catch (EOFException e) {
-            Runtime.getRuntime().halt(0);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("emulator worker: cannot read the parent's requests: " + e);
-            Runtime.getRuntime().halt(2);
-        }
+        requests.readDuringRuns();
     }
 }

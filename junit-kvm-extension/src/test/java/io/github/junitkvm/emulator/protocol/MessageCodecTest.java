@@ -32,7 +32,9 @@ import io.github.junitkvm.emulator.protocol.Message.Destroy;
 import io.github.junitkvm.emulator.protocol.Message.Exit;
 import io.github.junitkvm.emulator.protocol.Message.Failed;
 import io.github.junitkvm.emulator.protocol.Message.Ready;
+import io.github.junitkvm.emulator.protocol.Message.Post;
 import io.github.junitkvm.emulator.protocol.Message.Reply;
+import io.github.junitkvm.emulator.protocol.Message.ReplyWithState;
 import io.github.junitkvm.emulator.protocol.Message.Request;
 import io.github.junitkvm.emulator.protocol.Message.Stop;
 import io.github.junitkvm.emulator.protocol.Message.Unavailable;
@@ -79,6 +81,8 @@ class MessageCodecTest {
                 new Request(new Run(7, Set.of(0xf4, 0x3f8, 0xffff), List.of(true))),
                 new Request(new Run(Integer.MAX_VALUE, Set.of(), List.of(true, false, true, true))),
                 new Request(new LastRunTrace()),
+                new Post(new SetRegisters(0, registers)),
+                new Post(new WriteMemory(0x2000, new byte[] {9})),
                 new Stop(42),
                 new Ready("2.0"),
                 new Unavailable("libunicorn.so.2: cannot open shared object file — ünïcödé"),
@@ -92,6 +96,8 @@ class MessageCodecTest {
                 new Reply(StopCause.stopPort(0xf4, 1, 0x42)),
                 new Reply(StopCause.fault(StopCause.Kind.EMULATOR_FAULT, -1, "worker died:\nlast words")),
                 new Reply(new InstructionTrace(List.of(0x1000L, -1L, 0xffff_ffff_ffffL), 1L << 40)),
+                new ReplyWithState(null, new MachineState(registers, special)),
+                new ReplyWithState(StopCause.hlt(), new MachineState(registers, special)),
                 new Failed("no"),
                 new Exit(0, new ObservedPorts(), true),
                 new Exit(1, new PortOut(0xffff, 4, 0xffff_ffffL), false),
