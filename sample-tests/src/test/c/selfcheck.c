@@ -5,6 +5,7 @@
  * mismatch fails the JUnit test with this file's name, the line and both values.
  */
 #include "crc32.h"
+/* tag::guest-assertions[] */
 #include "junitkvm.h"
 
 /* The test's interface, at fixed guest-physical addresses (identity-mapped in every mode). */
@@ -25,3 +26,4 @@ void guest_main(void)
     KVM_ASSERT_EQ(crc, CHECK->expected);
     KVM_DONE();
 }
+/* end::guest-assertions[] */

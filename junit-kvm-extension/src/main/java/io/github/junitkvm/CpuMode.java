@@ -3,7 +3,7 @@ package io.github.junitkvm;
 /**
  * The CPU mode a guest's vCPU starts in. For the 32- and 64-bit modes the extension writes a flat
  * GDT (and the page tables) into the highest free 4 KiB-aligned block of guest RAM below 4 GiB that
- * does not overlap the loaded code; see the README's "CPU modes".
+ * does not overlap the loaded code; see the guide's "CPU modes and loading code" (docs/cpu-modes-and-code.md).
  */
 public enum CpuMode {
     /** 16-bit real mode with every segment at base 0, as in the classic {@code /dev/kvm} sample. */

@@ -27,7 +27,7 @@ import java.util.List;
  * run ({@link ExitReason#GUEST_ASSERTION_FAILED}, {@link ExitReason#GUEST_DONE}), and the failed
  * assertion fails the test. {@value #C_HEADER} documents the report's layout. What the host takes
  * from a report is bounded whatever the guest writes (strings, widths, the log's size), and its
- * control characters are escaped in failure messages: the README's "Limits on hostile input".
+ * control characters are escaped in failure messages: the guide's "Limits on hostile input" (docs/robustness.md).
  */
 public final class GuestLibrary {
     /** The I/O port a guest writes its reports' addresses to, with a 32-bit {@code OUT}. */

@@ -51,7 +51,7 @@ public class KvmExtension implements ExecutionCondition, BeforeEachCallback, Par
      * is the version and file of the Unicorn library that runs it: for example
      * {@code 2.1.4 /home/me/.local/lib/python3.11/site-packages/unicorn/lib/libunicorn.so.2}, or
      * {@code 2.0.1 (the system's libunicorn.so.2)}. The configuration parameter of the same name
-     * chooses the library (see the README).
+     * chooses the library (see the guide, docs/backends.md).
      */
     public static final String UNICORN_REPORT_KEY = "junitkvm.unicorn";
 

@@ -23,7 +23,7 @@ import java.time.Duration;
  *       before it; one element of a string instruction ({@code rep outsb}) shows its RSI, RDI and
  *       RCX as before that element. After an MMIO write, RIP is the one difference the backends
  *       keep: KVM has already moved it past the instruction, the emulator has not (see the
- *       README's table of emulator differences).
+ *       guide's table of emulator differences, docs/backends.md).
  *   <li>A handler may change any register but the instruction pointer (RIP, and CS in
  *       {@link #setSpecialRegisters}): that throws {@link IllegalStateException}, as running the VM
  *       from a handler does. To send the guest elsewhere, {@link #stopRun(String)} and set the

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The results as tables, one per run (backend and environment), each value with its ratio to the C
  * baseline of the same metric measured in the same run, then the verdicts on the targets: as plain
- * text for the terminal and as Markdown for the README.
+ * text for the terminal and as Markdown for the guide (docs/reuse-and-performance.md).
  */
 public final class Report {
     private Report() {

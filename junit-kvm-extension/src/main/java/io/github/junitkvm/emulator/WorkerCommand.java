@@ -29,12 +29,14 @@ final class WorkerCommand {
      * exits (status 3) instead of serving on in an unknown state, naming the error on stderr, where
      * the JVM is told to write what it would print on stdout, the protocol's channel (until the
      * worker's main method moves the protocol off descriptor 1, which the JVM's own fatal-error
-     * banner ignores this option for).
+     * banner ignores this option for). Native access is granted up front: from Java 24 on, JNA's
+     * loading of its library would otherwise print a warning on stderr, which a dead worker's
+     * message would repeat.
      */
     private static final List<String> JVM_OPTIONS = List.of(
             "-Xmx64m", "-Xmn2m", "-Xss1m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
             "-XX:-UsePerfData", "-XX:+ExitOnOutOfMemoryError", "-XX:+DisplayVMOutputToStderr",
-            "-Djava.awt.headless=true");
+            "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true");
 
     private WorkerCommand() {
     }

@@ -13,7 +13,7 @@ import io.github.junitkvm.testsupport.LoadedUnicorn;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins a documented difference (README, "What the emulator cannot do"): Unicorn 2.0.1 walks the
+ * Pins a documented difference (docs/backends.md, "What the emulator cannot do"): Unicorn 2.0.1 walks the
  * page tables but then uses the virtual address as the physical one, so only identity mappings
  * work there; Unicorn 2.1.0 and later translate as the CPU does. The guest maps the virtual 2 MiB
  * page at 0x200000 onto physical 0 and reads through it: KVM and Unicorn 2.1 read its own code at

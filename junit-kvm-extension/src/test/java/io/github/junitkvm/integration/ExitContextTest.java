@@ -221,7 +221,7 @@ class ExitContextTest {
         GuestRun run = vm.run();
         assertThat(run).haltedNormally().registers().hasRbx(0x1235);
         // The one difference: KVM has completed the write's instruction (5 bytes) when it exits, the
-        // emulator's hook runs before it completes (the README's table of emulator differences).
+        // emulator's hook runs before it completes (the guide's table of emulator differences, docs/backends.md).
         long doorbell = CODE + 0xb;
         assertThat(ripAtExit).containsExactly(vm.backend() == Backend.KVM ? doorbell + 5 : doorbell);
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Faults end the run with a reason and its code, and the run's description names the mode and shows
- * the registers. Where the backends differ (README, "What the emulator cannot do"), each test states
+ * the registers. Where the backends differ (docs/backends.md, "What the emulator cannot do"), each test states
  * both behaviours; running code outside RAM is {@code MmioAccessTest}'s.
  */
 class FaultsTest {

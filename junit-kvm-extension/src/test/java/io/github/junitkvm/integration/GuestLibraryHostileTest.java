@@ -19,7 +19,7 @@ import org.opentest4j.AssertionFailedError;
  * Guests that abuse the guest library's protocol: widths that would fill the heap, floods of long
  * log lines, control characters that would forge lines in the build log, too many arguments,
  * pointers outside RAM. Each run ends normally, keeps what its limits allow and says what it left
- * out; the guest library's bounds are in the README's "Limits on hostile input".
+ * out; the guest library's bounds are in the guide's "Limits on hostile input" (docs/robustness.md).
  */
 class GuestLibraryHostileTest {
     /** The longest formatted message, and the widest field, of the guest library. */

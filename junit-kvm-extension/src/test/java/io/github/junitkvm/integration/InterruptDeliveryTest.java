@@ -293,7 +293,7 @@ class InterruptDeliveryTest {
             """)
     void aLongModeGuestHandlesAPageFault(GuestRun run) {
         if (run.backend() == Backend.EMULATOR && !LoadedUnicorn.isAtLeast(2, 1, 0)) {
-            // README, the emulator's differences: 2.0.1 does not translate through the guest's tables.
+            // docs/backends.md, the emulator's differences: 2.0.1 does not translate through the guest's tables.
             assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
             return;
         }

@@ -146,7 +146,7 @@ class MmioAccessTest {
         assertThat(run).memoryAt(0x202000, 1).containsExactly(0x55);
     }
 
-    /** The backends differ here (README, "What the emulator cannot do"): neither runs code from MMIO. */
+    /** The backends differ here (docs/backends.md, "What the emulator cannot do"): neither runs code from MMIO. */
     @Test
     @KvmGuest(mode = CpuMode.PROTECTED, asm = """
                     mov $0xd0000000, %eax

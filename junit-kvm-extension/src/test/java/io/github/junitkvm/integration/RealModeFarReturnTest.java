@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A far return in real mode ({@code lret}, {@code lret $n}) pops IP and CS and then releases the
  * immediate's bytes, on KVM and Unicorn 2.1. Unicorn 2.0.1 loses the IP it popped when a memory
- * read hook exists, which the emulator always has for MMIO (README, "What the emulator cannot
+ * read hook exists, which the emulator always has for MMIO (docs/backends.md, "What the emulator cannot
  * do"): the far return runs again with the stack moved on, and the run ends in an emulator fault.
  */
 class RealModeFarReturnTest {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * A run's stop says what happened, on either backend: a software interrupt is not taken for the
  * CPU exception that shares its vector, real-mode code past the end of its segment is named so,
  * memory and port bytes show in hex, and a run stopped by closing its VM says so rather than
- * blaming its time limit. Where the backends differ (README, "What the emulator cannot do"), each
+ * blaming its time limit. Where the backends differ (docs/backends.md, "What the emulator cannot do"), each
  * test states both behaviours.
  */
 class StopMessagesTest {

@@ -26,7 +26,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
  * JUnit's parallel execution with four times as many guests running at once as the machine has
- * cores, with the configuration the README gives users: every test sees only its own memory,
+ * cores, with the configuration the guide gives users: every test sees only its own memory,
  * registers and output, and nothing deadlocks.
  */
 @Tag("long")

@@ -14,7 +14,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * The differential test: runs every sample suite on KVM and on the emulator and compares, run by
  * run, how each guest stopped, its serial output, its exits and its final registers. Needs both
  * backends, so it is tagged {@code kvm}: it runs where {@code /dev/kvm} exists and in CI's
- * KVM-in-QEMU stage. Where the backends differ on purpose, the difference is in the README's
+ * KVM-in-QEMU stage. Where the backends differ on purpose, the difference is in the guide's
  * emulator table and pinned by tests that state both behaviours; the samples avoid those corners.
  * {@link ModeSwitchTest}, a guest that switches from real to protected to long mode itself, and
  * {@link InterruptHandlersTest}, guests whose own IVT and IDT handlers serve software interrupts

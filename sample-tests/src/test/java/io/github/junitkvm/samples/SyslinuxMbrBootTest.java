@@ -45,6 +45,7 @@ class SyslinuxMbrBootTest {
         (byte) 0xf4,                    // hlt
     };
 
+    // tag::boot[]
     @Test
     @KvmGuest(firmware = Firmware.BIOS)
     void syslinuxMbrBootsTheActivePartition(KvmVm vm) throws IOException {
@@ -57,6 +58,7 @@ class SyslinuxMbrBootTest {
         assertThat(run.exits()).contains(VmExit.interrupt(0x13));
         assertThat(run.registers().rdx() & 0xff).as("DL: the boot drive, passed on by the MBR").isEqualTo(0x80);
     }
+    // end::boot[]
 
     private static byte[] disk() throws IOException {
         if (!Files.isRegularFile(MBR)) {

@@ -30,15 +30,18 @@ import org.junit.jupiter.api.Test;
  */
 @KvmGuest(mode = CpuMode.LONG, resource = "/guests/zlib-64.elf")
 class ZlibChecksumsTest {
+    // tag::adler32[]
     @Test
-    void adler32OfAKnownText(KvmVm vm) { // the README's example
+    @KvmGuest(mode = CpuMode.LONG, resource = "/guests/zlib-64.elf")   // zlib's adler32.o, linked at 0x1000
+    void adler32MatchesJava(KvmVm vm) {
         byte[] data = "Wikipedia".getBytes();
-        long buffer = vm.arena().put(data);
+        long buffer = vm.arena().put(data);                                // guest RAM for the test's data
 
         long adler = vm.call("adler32", 1, buffer, data.length).asUnsignedInt();
 
         assertThat(adler).isEqualTo(0x11e60398L);
     }
+    // end::adler32[]
 
     @Test
     void adler32MatchesJavasAdler32(KvmVm vm) {
