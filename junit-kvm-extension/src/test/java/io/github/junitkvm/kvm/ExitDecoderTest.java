@@ -137,13 +137,20 @@ class ExitDecoderTest {
     }
 
     @Test
+    void anOpenInterruptWindowLetsTheRunGoOnForTheInjection() {
+        memory.setInt(KvmRun.EXIT_REASON, KvmExitReason.KVM_EXIT_IRQ_WINDOW_OPEN);
+
+        assertThat(ExitDecoder.decode(run, Set.of(), listener)).isNull();
+    }
+
+    @Test
     void reportsEveryOtherExitByItsNameAndMeaningNeverAsUnexpected() {
         for (int reason = 0; reason < 40; reason++) {
             memory.setInt(KvmRun.EXIT_REASON, reason);
             if (Set.of(KvmExitReason.KVM_EXIT_IO, KvmExitReason.KVM_EXIT_MMIO, KvmExitReason.KVM_EXIT_HLT,
                     KvmExitReason.KVM_EXIT_SHUTDOWN, KvmExitReason.KVM_EXIT_FAIL_ENTRY, KvmExitReason.KVM_EXIT_INTERNAL_ERROR,
                     KvmExitReason.KVM_EXIT_SET_TPR, KvmExitReason.KVM_EXIT_X86_RDMSR,
-                    KvmExitReason.KVM_EXIT_X86_WRMSR).contains(reason)) {
+                    KvmExitReason.KVM_EXIT_X86_WRMSR, KvmExitReason.KVM_EXIT_IRQ_WINDOW_OPEN).contains(reason)) {
                 continue;
             }
             StopCause stop = ExitDecoder.decode(run, Set.of(), listener);
