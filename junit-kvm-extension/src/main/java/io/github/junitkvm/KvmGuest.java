@@ -120,7 +120,8 @@ public @interface KvmGuest {
     /**
      * How many vCPUs the guest has. vCPU 0, the bootstrap processor (BSP), starts as the only vCPU
      * of a guest does; the others, the application processors (APs), start at {@link #apEntry()}
-     * in the same run, or, without one, wait for {@link KvmVm#startVcpu}. See the README's "More than one vCPU" for how they run on each backend, and
+     * in the same run, or, without one, wait for {@link KvmVm#startVcpu}. See the guide's "More than
+     * one vCPU" ({@code docs/interrupts-and-vcpus.md}) for how they run on each backend, and
      * {@link GuestRun#vcpu(int)} for what each did.
      *
      * @return the vCPU count, 1 to 16; more than 1 needs no {@link #trace()}

@@ -216,7 +216,7 @@ class CpuidAndMsrTest {
 
     /**
      * An MSR that neither a handler nor the backend serves raises #GP on KVM, as on a CPU; Unicorn
-     * has no hook on {@code RDMSR} and reads 0 for every MSR it does not know (README, the
+     * has no hook on {@code RDMSR} and reads 0 for every MSR it does not know (docs/backends.md, the
      * emulator's differences).
      */
     @Test
@@ -236,7 +236,8 @@ class CpuidAndMsrTest {
         assertThat(run.exits()).containsExactly(VmExit.hlt());
     }
 
-    /** The README's examples, verbatim. */
+    /** The guide's examples (docs/devices-and-handlers.md), verbatim. */
+    // tag::cpuid[]
     @Test
     @KvmGuest(mode = CpuMode.PROTECTED,
             cpuid = {@Cpuid(leaf = 1, eax = 0x906ea, ecx = 0x201, edx = 0x78bfbff),
@@ -245,7 +246,9 @@ class CpuidAndMsrTest {
     void sees(GuestRun run) {
         assertThat(run).haltedNormally().registers().hasRax(0x906ea).hasRcx(0x201);
     }
+    // end::cpuid[]
 
+    // tag::msr[]
     @Test
     @KvmGuest(mode = CpuMode.PROTECTED, asm = """
             mov  $0xc0010000, %ecx
@@ -260,4 +263,5 @@ class CpuidAndMsrTest {
         assertThat(vm.run()).haltedNormally().registers().hasRax(2).hasRdx(1);
         assertThat(written).containsExactly(0x1_00000002L);
     }
+    // end::msr[]
 }

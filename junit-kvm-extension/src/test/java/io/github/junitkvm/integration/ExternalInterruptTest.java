@@ -101,7 +101,8 @@ class ExternalInterruptTest {
         assertThat(run.registers().rsi()).as("the interrupt's return address").isEqualTo(run.registers().rdi());
     }
 
-    /** The README's example, verbatim. */
+    /** The guide's example (docs/interrupts-and-vcpus.md), verbatim. */
+    // tag::raise-interrupt[]
     @Test
     @KvmGuest(asm = """
             xor  %ax, %ax
@@ -123,6 +124,7 @@ class ExternalInterruptTest {
         assertThat(vm.run()).haltedNormally().exits().containsExactly(
                 VmExit.ioOut(0x90, 0), VmExit.externalInterrupt(0x24), VmExit.ioIn(0x91, 1), VmExit.hlt());
     }
+    // end::raise-interrupt[]
 
     @Test
     @KvmGuest(asm = REAL_MODE_SETUP + """

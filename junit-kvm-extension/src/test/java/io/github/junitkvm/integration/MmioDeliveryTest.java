@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A stack outside RAM when an interrupt is delivered: a CPU writes the frame to the device there.
  * KVM cannot: it emulates what the CPU leaves to it, and event delivery into MMIO is beyond its
- * emulator, so the run stops with {@code INTERNAL_ERROR} (README, the emulator's differences). The
+ * emulator, so the run stops with {@code INTERNAL_ERROR} (docs/backends.md, the emulator's differences). The
  * emulator writes the frame as the CPU does, in MMIO exits.
  */
 class MmioDeliveryTest {

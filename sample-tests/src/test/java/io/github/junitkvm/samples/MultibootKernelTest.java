@@ -57,6 +57,7 @@ class MultibootKernelTest {
         assertThat(run).hasExitStatus(1).hasSerialOutput(BOOT_REPORT + "file etc/unused size 8\n" + GREETING);
     }
 
+    // tag::multiboot[]
     @Test
     @KvmGuest(resource = "/guests/multiboot-kernel.bin",
               memory = {@Memory(size = 0xa0000), @Memory(guestAddress = 0x100000, size = 0x300000)},
@@ -68,4 +69,5 @@ class MultibootKernelTest {
     void bootsTheFlatKernelByTheAddressesInItsHeader(GuestRun run) {
         assertThat(run).hasExitStatus(1).hasSerialOutput(BOOT_REPORT + GREETING);
     }
+    // end::multiboot[]
 }

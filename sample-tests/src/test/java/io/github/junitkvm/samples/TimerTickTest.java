@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * PIC, the PIT and the time they count are modelled by the extension ({@code devices}), on a
  * virtual clock: the guest sleeps 5 ms in no time at all, and the test knows the exact tick.
  */
+// tag::timer-tick[]
 @KvmGuest(devices = {Device.PIC, Device.PIT}, asm = """
                 .set    jiffies, 0x500          # the tick count, where the test reads it
                 movw    $0, jiffies
@@ -67,3 +68,4 @@ class TimerTickTest {
         assertThat(vm.clock().now()).as("5 periods of 1193 ticks at 1.193182 MHz").isEqualTo(Duration.ofNanos(4_999_238));
     }
 }
+// end::timer-tick[]
