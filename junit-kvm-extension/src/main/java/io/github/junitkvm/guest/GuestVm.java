@@ -669,6 +669,7 @@ public final class GuestVm implements KvmVm {
                 if (watch.verdict() != RunWatchdog.Verdict.NONE || recorder.handlerFailed() || stopReason != null) {
                     return lastExit(StopCause.stopRequested(), watch.verdict(), timeout);
                 }
+                vcpus.wake(0);
                 continue;
             }
             if (cause.kind() != StopCause.Kind.STOP_PORT || cause.port() != GuestLibrary.PORT) {
@@ -691,7 +692,8 @@ public final class GuestVm implements KvmVm {
 
     /**
      * A halted CPU with interrupts enabled wakes when an interrupt is requested; the backends end
-     * the run on every {@code HLT}, and the next run delivers the interrupt.
+     * the run on every {@code HLT}, and the next run delivers the interrupt. Only the bootstrap
+     * processor is woken so, once every vCPU has halted: an AP that halts stays halted for the run.
      *
      * @return whether the guest, halted, takes an interrupt and goes on
      */
