@@ -43,7 +43,6 @@ static uint32_t cpuid_apic_id(void) {
     return ebx >> 24;
 }
 
-/* tag::spinlock[] */
 static void add_under_lock(void) {
     for (int i = 0; i < ROUNDS; i++) {
         while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE)) {
@@ -53,7 +52,6 @@ static void add_under_lock(void) {
         __atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
     }
 }
-/* end::spinlock[] */
 
 uint32_t ap_main(void) {
     ap_apic_id = apic_read(APIC_ID) >> 24;

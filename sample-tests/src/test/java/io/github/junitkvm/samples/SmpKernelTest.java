@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * tells what each processor did.
  */
 class SmpKernelTest {
+    // tag::smp-kernel[]
     @Test
     @KvmGuest(resource = "/guests/smp-kernel.elf", vcpus = 2,
               memory = {@Memory(size = 0xa0000), @Memory(guestAddress = 0x100000, size = 0x100000)},
@@ -47,4 +48,5 @@ class SmpKernelTest {
         assertThat(run.vcpu(0).exits()).as("the BSP took the timer's interrupts")
                 .filteredOn(exit -> exit.reason() == ExitReason.EXTERNAL_INTERRUPT).hasSize(3);
     }
+    // end::smp-kernel[]
 }
