@@ -85,12 +85,10 @@ class SmpApicTest {
                     mov     fixed, %ebx
                     mov     nmi, %ecx
                     hlt
-            gate:   mov     %ax, (%edi)             # an interrupt gate to EAX in this code segment
-                    mov     %cs, %dx
-                    mov     %dx, 2(%edi)
-                    movw    $0x8e00, 4(%edi)
-                    shr     $16, %eax
-                    mov     %ax, 6(%edi)
+            gate:   mov     %eax, (%edi)            # an interrupt gate to EAX: the offset's low half,
+                    mov     %cs, 2(%edi)            # this code segment,
+                    mov     %eax, 4(%edi)           # the offset's high half,
+                    movw    $0x8e00, 4(%edi)        # present, ring 0, 32-bit interrupt gate
                     ret
             fixed_isr:
                     movl    $0x40, fixed
