@@ -2,6 +2,7 @@ package io.github.junitkvm.integration;
 
 import static io.github.junitkvm.KvmAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.junitkvm.CpuMode;
 import io.github.junitkvm.Device;
@@ -9,6 +10,7 @@ import io.github.junitkvm.ExitReason;
 import io.github.junitkvm.GuestRun;
 import io.github.junitkvm.GuestVcpu;
 import io.github.junitkvm.KvmGuest;
+import io.github.junitkvm.KvmVm;
 import io.github.junitkvm.VmExit;
 import org.junit.jupiter.api.Test;
 
@@ -145,5 +147,22 @@ class SmpApicTest {
         assertThat(ap.registers().rbx() & 0xffff).isEqualTo(0x77);
         assertThat(ap.registers().rip()).as("after the HLT at 0x2005").isEqualTo(6);
         assertThat(ap.specialRegisters().cs().base()).isEqualTo(0x2000);
+    }
+
+    /** The BSP sends INIT to the AP, which runs from its entry: resetting a running vCPU is not modelled. */
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, vcpus = 2, apEntry = 0x1100, devices = Device.LOCAL_APIC, asm = """
+                    .set    APIC, 0xfee00000
+                    movl    $0x01000000, APIC+0x310
+                    movl    $0x0000c500, APIC+0x300 # INIT, level assert
+                    hlt
+                    .org    0x100
+            1:      pause
+                    jmp     1b
+            """)
+    void anInitToARunningVcpuFailsTheRunSayingSo(KvmVm vm) {
+        assertThatThrownBy(vm::run).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("an INIT IPI reached vCPU 1, which has started")
+                .hasMessageContaining("not modelled");
     }
 }
