@@ -7,6 +7,7 @@
 #   calendar-32.elf     i386, for PROTECTED: calendar.c, a library of functions the tests call by name
 #   calendar-64.elf     x86-64, for LONG
 #   multiboot-kernel.elf, multiboot-kernel.bin: multiboot.c, a Multiboot kernel (below)
+#   smp-kernel.elf      smp.c, a Multiboot kernel that starts a second vCPU (at the end)
 #   zlib-64.elf         x86-64, for LONG: zlib's adler32.o and crc32.o as Debian built them, taken
 #                       unchanged from its static library (zlib1g-dev's libz.a), linked freestanding
 # All are linked at 0x1000 (-N: one segment, no page alignment), entry point _start. selfcheck.c
@@ -68,3 +69,9 @@ for variant in elf:"" bin:-DFLAT; do
 done
 cp "$obj/multiboot-kernel-elf.elf" "$out/multiboot-kernel.elf"
 objcopy -O binary "$obj/multiboot-kernel-bin.elf" "$out/multiboot-kernel.bin"
+
+# The SMP kernel: multiboot.S's entry, smp.c, and the AP's real-mode trampoline.
+gcc -m32 $common -c "$src/smp.c" -o "$obj/smp.o"
+gcc -m32 $common -c "$src/smp-trampoline.S" -o "$obj/smp-trampoline.o"
+ld -m elf_i386 -T "$src/multiboot.ld" --build-id=none -z noexecstack --no-warn-rwx-segments \
+    -o "$out/smp-kernel.elf" "$obj/multiboot-start-elf.o" "$obj/smp.o" "$obj/smp-trampoline.o"

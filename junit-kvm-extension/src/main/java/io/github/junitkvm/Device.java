@@ -35,7 +35,11 @@ public enum Device {
     /**
      * A local APIC in xAPIC mode at {@code 0xfee00000} (a page the guest's RAM must leave free),
      * with its timer counting a 1 GHz bus clock on the virtual clock; with {@link #PIC}, LINT0
-     * passes the PIC's interrupts through (ExtINT), as KVM resets the bootstrap processor's.
+     * passes the PIC's interrupts through (ExtINT), as KVM resets the bootstrap processor's. With
+     * {@link KvmGuest#vcpus()} above 1, each vCPU has its own at that address, its APIC ID (and
+     * CPUID's initial APIC ID) the vCPU's index; the ICR sends fixed, NMI, INIT and start-up IPIs
+     * between them, so a guest starts its application processors itself (see the guide's
+     * "Starting application processors through the local APIC").
      */
     LOCAL_APIC
 }

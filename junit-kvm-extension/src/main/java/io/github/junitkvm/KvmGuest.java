@@ -136,7 +136,8 @@ public @interface KvmGuest {
      * sets up a stack of its own, for example from its index, before it uses one).
      *
      * @return the APs' entry address; -1 (the default) for none: the APs then wait, as on a PC,
-     *     until {@link KvmVm#startVcpu} starts them
+     *     until {@link KvmVm#startVcpu} starts them, or, with {@link Device#LOCAL_APIC}, the guest
+     *     sends them INIT and a start-up IPI through its local APIC
      */
     long apEntry() default -1;
 

@@ -25,6 +25,9 @@ public final class CpuidTable {
     private static final int HYPERVISOR_LEAVES = 0x40000000;
     private static final int HYPERVISOR_LEAVES_END = 0x50000000;
     private static final int EXTENDED = 0x80000000;
+    /** The extended topology leaves, whose {@code EDX} is the vCPU's x2APIC ID. */
+    private static final int TOPOLOGY = 0xb;
+    private static final int TOPOLOGY_V2 = 0x1f;
     private static final int CENTAUR = 0xc0000000;
     /** Leaf 1 {@code ECX}: CR4.OSXSAVE, as the OS set it. */
     private static final int OSXSAVE = 1 << 27;
@@ -44,22 +47,37 @@ public final class CpuidTable {
     /**
      * @param backendDefault what the backend's vCPU reports when left alone
      * @param config the machine: which devices it models, which leaves the test set
-     * @return the table the machine's vCPU reports
+     * @param vcpu the vCPU's index, which is its APIC ID: the initial APIC ID of leaf 1
+     *     ({@code EBX} bits 31–24) and the x2APIC ID of the topology leaves 0xB and 0x1F
+     *     ({@code EDX}), unless the test set those leaves itself
+     * @return the table the vCPU reports
      */
-    public static CpuidTable of(List<CpuidEntry> backendDefault, MachineConfig config) {
+    public static CpuidTable of(List<CpuidEntry> backendDefault, MachineConfig config, int vcpu) {
         List<CpuidEntry> table = new ArrayList<>();
         for (CpuidEntry entry : backendDefault) {
             if (Integer.compareUnsigned(entry.leaf(), HYPERVISOR_LEAVES) >= 0
                     && Integer.compareUnsigned(entry.leaf(), HYPERVISOR_LEAVES_END) < 0) {
                 continue;
             }
-            table.add(unmodelledRemoved(entry, config.localApic()));
+            table.add(withApicId(unmodelledRemoved(entry, config.localApic()), vcpu));
         }
         for (CpuidEntry set : config.cpuid()) {
             table.removeIf(entry -> entry.sameSlot(set));
             table.add(set);
         }
         return new CpuidTable(table);
+    }
+
+    private static CpuidEntry withApicId(CpuidEntry entry, int apicId) {
+        if (entry.leaf() == 1) {
+            return new CpuidEntry(entry.leaf(), entry.subleaf(), entry.indexed(), entry.eax(),
+                    entry.ebx() & 0x00ff_ffff | apicId << 24, entry.ecx(), entry.edx());
+        }
+        if (entry.leaf() == TOPOLOGY || entry.leaf() == TOPOLOGY_V2) {
+            return new CpuidEntry(entry.leaf(), entry.subleaf(), entry.indexed(), entry.eax(), entry.ebx(), entry.ecx(),
+                    apicId);
+        }
+        return entry;
     }
 
     private static CpuidEntry unmodelledRemoved(CpuidEntry entry, boolean localApic) {

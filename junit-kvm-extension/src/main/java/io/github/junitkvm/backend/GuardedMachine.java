@@ -139,16 +139,16 @@ public final class GuardedMachine implements VirtualMachine {
 
     /** {@inheritDoc} Goes straight to the machine, which makes it thread-safe, as {@link #requestStop()}. */
     @Override
-    public void setInterruptRequest(boolean asserted) {
+    public void setInterruptRequest(int vcpu, boolean asserted) {
         refuseClosed();
-        machine.setInterruptRequest(asserted);
+        machine.setInterruptRequest(vcpu, asserted);
     }
 
     /** {@inheritDoc} Goes straight to the machine, which makes it thread-safe, as {@link #requestStop()}. */
     @Override
-    public void raiseNmi() {
+    public void raiseNmi(int vcpu) {
         refuseClosed();
-        machine.raiseNmi();
+        machine.raiseNmi(vcpu);
     }
 
     private void refuseClosed() {

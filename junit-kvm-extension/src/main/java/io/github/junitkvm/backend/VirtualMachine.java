@@ -139,8 +139,9 @@ public interface VirtualMachine extends AutoCloseable {
     void reset();
 
     /**
-     * Sets the level of the vCPU's {@code INTR} input, the output of the machine's interrupt
-     * controllers. While it is asserted, the backend calls {@link ExitListener#acknowledgeInterrupt()}
+     * Sets the level of a vCPU's {@code INTR} input, the output of the interrupt controllers wired
+     * to it (each vCPU has its own, as each CPU of a PC has its local APIC's). While it is
+     * asserted, the backend calls that vCPU's listener's {@link ExitListener#acknowledgeInterrupt()}
      * (the CPU's acknowledge cycle, which asks the controller for the vector) at the instruction
      * boundary where the vCPU takes the interrupt, as a CPU does: RFLAGS.IF set, no {@code STI} or
      * {@code MOV SS} shadow on the instruction before, no NMI being delivered; then it delivers the
@@ -154,18 +155,33 @@ public interface VirtualMachine extends AutoCloseable {
      * during a run, which the run then takes without ending. The level lasts across runs until set
      * again; {@link #reset()} lowers it.
      *
+     * @param vcpu the vCPU's index, 0 to {@link MachineConfig#vcpus()} - 1
      * @param asserted whether the line is asserted
+     * @throws IllegalArgumentException if the machine has no such vCPU
      */
-    void setInterruptRequest(boolean asserted);
+    void setInterruptRequest(int vcpu, boolean asserted);
+
+    /** @param asserted the new level of vCPU 0's {@code INTR} input: {@link #setInterruptRequest(int, boolean)} */
+    default void setInterruptRequest(boolean asserted) {
+        setInterruptRequest(0, asserted);
+    }
 
     /**
-     * Raises a non-maskable interrupt (an edge): the vCPU delivers vector 2 through the guest's
+     * Raises a non-maskable interrupt (an edge) on a vCPU, which delivers vector 2 through the guest's
      * interrupt table at its next instruction boundary whatever RFLAGS.IF, unless an NMI is being
      * served: from the delivery of an NMI until the next {@code IRET}, further NMIs wait, and at
      * most one waits (raising twice before delivery delivers once), as on a CPU. Callable from any
      * thread at any time, as {@link #setInterruptRequest}; {@link #reset()} drops a waiting one.
+     *
+     * @param vcpu the vCPU's index
+     * @throws IllegalArgumentException if the machine has no such vCPU
      */
-    void raiseNmi();
+    void raiseNmi(int vcpu);
+
+    /** Raises an NMI on vCPU 0: {@link #raiseNmi(int)}. */
+    default void raiseNmi() {
+        raiseNmi(0);
+    }
 
     /**
      * Makes the run in progress, if any, return {@link StopCause#stopRequested()} soon. Callable from

@@ -4,20 +4,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The wire between the local APICs of a machine's vCPUs, over which an ICR write reaches its
- * destinations. A machine with one vCPU has one APIC on it; more vCPUs add theirs, and the start-up
- * modes (INIT, SIPI) are theirs to serve.
+ * The wire between the local APICs of a machine's vCPUs, one per vCPU in the order of their
+ * indexes, over which an ICR write reaches its destinations: the fixed and lowest-priority
+ * messages go to the destination APICs (lowest priority as fixed, to every one addressed), NMI,
+ * INIT and start-up messages to the destination processors through the {@link ProcessorSignals}.
  */
 final class ApicBus {
     private final List<LocalApic> apics = new ArrayList<>();
+    private final ProcessorSignals processors;
 
+    /** @param processors where the messages for the processors themselves go */
+    ApicBus(ProcessorSignals processors) {
+        this.processors = processors;
+    }
+
+    /** Attaches the APIC of the next vCPU, whose index is the number attached before it. */
     void attach(LocalApic apic) {
         apics.add(apic);
     }
 
     /** Delivers {@code message} from {@code sender} to every APIC it is for; one for no APIC vanishes, as on xAPIC. */
     void send(LocalApic sender, InterruptMessage message) {
-        for (LocalApic apic : apics) {
+        for (int vcpu = 0; vcpu < apics.size(); vcpu++) {
+            LocalApic apic = apics.get(vcpu);
             boolean self = apic == sender;
             boolean addressed = switch (message.shorthand()) {
                 case InterruptMessage.SELF -> self;
@@ -26,8 +35,21 @@ final class ApicBus {
                 default -> apic.isDestination(message.destination(), message.logical());
             };
             if (addressed) {
-                apic.receive(message);
+                deliver(vcpu, apic, message);
             }
+        }
+    }
+
+    private void deliver(int vcpu, LocalApic apic, InterruptMessage message) {
+        switch (message.deliveryMode()) {
+            case InterruptMessage.NMI -> processors.nmi(vcpu);
+            case InterruptMessage.INIT -> {
+                if (!message.deassert()) {
+                    processors.init(vcpu);
+                }
+            }
+            case InterruptMessage.START_UP -> processors.startUp(vcpu, message.vector());
+            default -> apic.receive(message);
         }
     }
 }

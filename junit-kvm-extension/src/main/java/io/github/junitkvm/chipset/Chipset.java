@@ -3,7 +3,9 @@ package io.github.junitkvm.chipset;
 import io.github.junitkvm.Device;
 import io.github.junitkvm.GuestClock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The interrupt controllers and timers a guest asked for ({@link Device}), on one
@@ -13,8 +15,10 @@ import java.util.Set;
  * a guest polling one sees it move.
  *
  * <p>Interrupts reach the CPU as on a PC whose BIOS left the local APIC in virtual-wire mode: the
- * PIC's through LINT0 (ExtINT) when there is a local APIC, taken before the APIC's own (as KVM
- * takes them), and the APIC's fixed interrupts by their priority.
+ * PIC's through the bootstrap processor's LINT0 (ExtINT) when there is a local APIC, taken before
+ * the APIC's own (as KVM takes them), and the APIC's fixed interrupts by their priority. Each vCPU
+ * has a local APIC of its own, its APIC ID the vCPU's index, at the same address: an access goes to
+ * the APIC of the vCPU that makes it, and the vCPUs' interrupt requests are separate.
  */
 public final class Chipset {
     /** The local APIC's page, where guest RAM must not be. */
@@ -25,19 +29,24 @@ public final class Chipset {
     private final VirtualClock clock = new VirtualClock();
     private final PicPair pic;
     private final Pit8254 pit;
-    private final LocalApic apic;
+    /** Each vCPU's local APIC, by index; empty without {@link Device#LOCAL_APIC}. */
+    private final List<LocalApic> apics;
 
     /**
      * @param devices the devices to model
+     * @param vcpus how many vCPUs the machine has, each with its local APIC if there are any
+     * @param processors serves the IPIs that reach a processor rather than its APIC (NMI, INIT, start-up)
      * @throws IllegalArgumentException if a device needs another that is not there (the PIT the PIC)
      */
-    public Chipset(Set<Device> devices) {
+    public Chipset(Set<Device> devices, int vcpus, ProcessorSignals processors) {
         if (devices.contains(Device.PIT) && !devices.contains(Device.PIC)) {
             throw new IllegalArgumentException("the PIT interrupts through the PIC (IRQ 0): add Device.PIC");
         }
         pic = devices.contains(Device.PIC) ? new PicPair() : null;
         pit = devices.contains(Device.PIT) ? new Pit8254(clock, pic) : null;
-        apic = devices.contains(Device.LOCAL_APIC) ? new LocalApic(0, clock, new ApicBus()) : null;
+        ApicBus bus = new ApicBus(processors);
+        apics = devices.contains(Device.LOCAL_APIC)
+                ? IntStream.range(0, vcpus).mapToObj(vcpu -> new LocalApic(vcpu, clock, bus)).toList() : List.of();
     }
 
     /** @return the clock the timers count */
@@ -63,7 +72,7 @@ public final class Chipset {
 
     /** @return whether a device answers the physical address {@code address} */
     public boolean servesMmio(long address) {
-        return apic != null && address >= LocalApic.BASE && address - LocalApic.BASE < LocalApic.SIZE;
+        return !apics.isEmpty() && address >= LocalApic.BASE && address - LocalApic.BASE < LocalApic.SIZE;
     }
 
     /**
@@ -103,18 +112,18 @@ public final class Chipset {
         return 0xff;
     }
 
-    /** A guest's read of a served address. */
-    public long mmioRead(long address, int size) {
+    /** A guest's read of a served address, by the vCPU {@code vcpu}. */
+    public long mmioRead(int vcpu, long address, int size) {
         long offset = address - LocalApic.BASE;
         if ((offset & ~3L) == LocalApic.CURRENT_COUNT) {
             clock.advanceBy(GuestClock.POLL_NANOS);
         }
-        return apic.read(offset, size);
+        return apics.get(vcpu).read(offset, size);
     }
 
-    /** A guest's write of a served address. */
-    public void mmioWrite(long address, int size, long value) {
-        apic.write(address - LocalApic.BASE, size, value);
+    /** A guest's write of a served address, by the vCPU {@code vcpu}. */
+    public void mmioWrite(int vcpu, long address, int size, long value) {
+        apics.get(vcpu).write(address - LocalApic.BASE, size, value);
     }
 
     /**
@@ -131,33 +140,38 @@ public final class Chipset {
         pic.pulse(irq);
     }
 
-    /** @return whether an interrupt is requested of the CPU (which takes it when its IF allows) */
-    public boolean requesting() {
-        return picPassesThrough() && pic.requesting() || apic != null && apic.requesting();
+    /**
+     * @param vcpu the vCPU's index
+     * @return whether an interrupt is requested of that vCPU (which takes it when its IF allows)
+     */
+    public boolean requesting(int vcpu) {
+        return picPassesThrough(vcpu) && pic.requesting() || apicOf(vcpu) != null && apicOf(vcpu).requesting();
     }
 
     /**
-     * The CPU takes the interrupt requested: the acknowledge cycle.
+     * The vCPU takes the interrupt requested of it: the acknowledge cycle.
      *
+     * @param vcpu the vCPU's index
      * @return its vector; a controller's spurious vector if the request went away; -1 without
-     *     an interrupt controller
+     *     an interrupt controller wired to the vCPU
      */
-    public int acknowledge() {
-        if (picPassesThrough() && (apic == null || pic.requesting())) {
+    public int acknowledge(int vcpu) {
+        LocalApic apic = apicOf(vcpu);
+        if (picPassesThrough(vcpu) && (apic == null || pic.requesting())) {
             return pic.acknowledge();
         }
         return apic == null ? -1 : apic.acknowledge();
     }
 
     /**
-     * The guest halted with interrupts enabled: the clock jumps from deadline to deadline until an
+     * The bootstrap processor halted with interrupts enabled: the clock jumps from deadline to deadline until an
      * interrupt is requested. Each jump latches a request that was not there, so this ends.
      *
      * @return whether an interrupt is now requested; if not, no timer can raise one any more (the
      *     clock may have moved to where the last one latched a request the guest masks)
      */
     public boolean idle() {
-        while (!requesting()) {
+        while (!requesting(0)) {
             long deadline = clock.nextDeadline();
             if (deadline == Long.MAX_VALUE) {
                 return false;
@@ -167,7 +181,12 @@ public final class Chipset {
         return true;
     }
 
-    private boolean picPassesThrough() {
-        return pic != null && (apic == null || apic.passesPicInterrupts());
+    /** @return whether the PIC's output reaches the vCPU: the bootstrap processor's, through its APIC's LINT0 if any */
+    private boolean picPassesThrough(int vcpu) {
+        return pic != null && vcpu == 0 && (apics.isEmpty() || apics.get(0).passesPicInterrupts());
+    }
+
+    private LocalApic apicOf(int vcpu) {
+        return apics.isEmpty() ? null : apics.get(vcpu);
     }
 }

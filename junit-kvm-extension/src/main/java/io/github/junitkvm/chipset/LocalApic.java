@@ -6,9 +6,9 @@ import java.util.BitSet;
  * A local APIC in xAPIC mode, its registers at {@link #BASE}: ID, version, TPR and PPR, EOI, the
  * logical destination, the spurious vector register (software enable), ISR, TMR and IRR, the
  * error status, the ICR, the local vector table and the timer (one-shot and periodic; the
- * TSC-deadline mode is not modelled and stays silent). It starts as KVM resets the bootstrap
- * processor's: software-disabled (SVR {@code 0xff}), every LVT entry masked but LINT0, which passes
- * the PIC's interrupts through (ExtINT).
+ * TSC-deadline mode is not modelled and stays silent). It starts as KVM resets one:
+ * software-disabled (SVR {@code 0xff}), every LVT entry masked but, on the bootstrap processor's
+ * (APIC ID 0), LINT0, which passes the PIC's interrupts through (ExtINT).
  *
  * <p>The timer counts the bus clock, 1 GHz as KVM's APIC, divided by the divide configuration. A
  * fixed interrupt is taken when its vector's priority class (bits 7–4) is above the processor
@@ -83,8 +83,16 @@ final class LocalApic implements VirtualClock.Timer {
     private boolean timerExpired;
     private long caughtUp;
 
+    /**
+     * @param id the APIC ID, the vCPU's index; 0 is the bootstrap processor's
+     * @param clock the clock the timer counts
+     * @param bus the wire to the other vCPUs' APICs, which this joins
+     */
     LocalApic(int id, VirtualClock clock, ApicBus bus) {
         this.id = id << 24;
+        if (id != 0) {
+            lvtLint0 = MASKED | EXT_INT;
+        }
         this.clock = clock;
         this.bus = bus;
         clock.register(this);
@@ -112,13 +120,13 @@ final class LocalApic implements VirtualClock.Timer {
         return (lvtLint0 & MASKED) == 0 && (lvtLint0 & (7 << 8)) == EXT_INT;
     }
 
-    /** Accepts a message sent on the bus. */
+    /** Accepts a message sent on the bus for the APIC itself: fixed, lowest priority (SMI is not modelled). */
     void receive(InterruptMessage message) {
         int mode = message.deliveryMode();
         if (mode != InterruptMessage.FIXED && mode != InterruptMessage.LOWEST_PRIORITY) {
             throw new UnsupportedOperationException(String.format(
-                    "the local APIC (ID %d) received an IPI in delivery mode %d, vector 0x%02x: only fixed and"
-                    + " lowest-priority IPIs are modelled (NMI, SMI, INIT and start-up IPIs are not)",
+                    "the local APIC (ID %d) received an IPI in delivery mode %d, vector 0x%02x: fixed, lowest-priority,"
+                    + " NMI, INIT and start-up IPIs are modelled; SMI and the reserved modes are not",
                     id >>> 24, mode, message.vector()));
         }
         accept(message.vector(), RECEIVE_ILLEGAL_VECTOR);

@@ -140,7 +140,7 @@ public final class EmulatorHypervisor implements Hypervisor {
             throw e;
         }
         if (reply instanceof ReplyWithState created) {
-            return GuardedMachine.of(new EmulatorMachine(worker, pool, created.state()));
+            return GuardedMachine.of(new EmulatorMachine(worker, pool, created.state(), config.vcpus()));
         }
         if (reply instanceof Failed failed) {
             pool.giveBack(worker);

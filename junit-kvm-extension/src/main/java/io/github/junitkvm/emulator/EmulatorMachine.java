@@ -6,6 +6,7 @@ import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.GuardedMachine;
 import io.github.junitkvm.backend.HypervisorException;
+import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.protocol.MachineCall;
@@ -72,16 +73,20 @@ final class EmulatorMachine implements VirtualMachine {
     private MachineState known;
     private volatile String deathNotice;
     private boolean released;
+    /** How many vCPUs the machine has, so that an interrupt input for none is refused here, not lost in the worker. */
+    private final int vcpus;
 
     /**
      * @param worker a worker that hosts this machine's engine
      * @param pool where the worker goes back on close
      * @param state the new machine's registers, as the worker reported them
+     * @param vcpus how many vCPUs the machine has
      */
-    EmulatorMachine(WorkerProcess worker, WorkerPool pool, MachineState state) {
+    EmulatorMachine(WorkerProcess worker, WorkerPool pool, MachineState state, int vcpus) {
         this.worker = worker;
         this.pool = pool;
         this.known = state;
+        this.vcpus = vcpus;
     }
 
     @Override
@@ -268,14 +273,14 @@ final class EmulatorMachine implements VirtualMachine {
 
     /** {@inheritDoc} Writes an {@link InterruptRequest}, which the worker reads even while the guest runs. */
     @Override
-    public void setInterruptRequest(boolean asserted) {
-        signal(new InterruptRequest(asserted));
+    public void setInterruptRequest(int vcpu, boolean asserted) {
+        signal(new InterruptRequest(MachineConfig.vcpu(vcpu, vcpus), asserted));
     }
 
     /** {@inheritDoc} Writes an {@link Nmi}, which the worker reads even while the guest runs. */
     @Override
-    public void raiseNmi() {
-        signal(new Nmi());
+    public void raiseNmi(int vcpu) {
+        signal(new Nmi(MachineConfig.vcpu(vcpu, vcpus)));
     }
 
     /** Sends a message that needs no reply, from any thread; a worker that died has no vCPU left to tell. */

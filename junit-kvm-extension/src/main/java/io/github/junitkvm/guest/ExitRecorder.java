@@ -36,7 +36,8 @@ final class ExitRecorder implements ExitListener {
     static final String GENERAL_PROTECTION = "#GP";
 
     private final Devices devices;
-    private final InterruptPin interruptPin;
+    /** Each vCPU's pin, by index: an acknowledge cycle is the pin's of the vCPU that takes the interrupt. */
+    private final List<InterruptPin> interruptPins;
     private final RecordingLimits limits;
     private final Runnable stopRun;
     private final List<VmExit> exits = new ArrayList<>();
@@ -56,9 +57,9 @@ final class ExitRecorder implements ExitListener {
     /** What a test's handler threw, checked exceptions too (Kotlin and sneaky throws make them). */
     private Throwable handlerFailure;
 
-    ExitRecorder(Devices devices, InterruptPin interruptPin, RecordingLimits limits, Runnable stopRun) {
+    ExitRecorder(Devices devices, List<InterruptPin> interruptPins, RecordingLimits limits, Runnable stopRun) {
         this.devices = devices;
-        this.interruptPin = interruptPin;
+        this.interruptPins = interruptPins;
         this.limits = limits;
         this.stopRun = stopRun;
         this.guestLog = new GuestLog(limits);
@@ -179,12 +180,12 @@ final class ExitRecorder implements ExitListener {
     }
 
     /**
-     * The vCPU takes an interrupt: the pin's controllers give the vector, and the delivery is
+     * The vCPU takes an interrupt: its pin's controllers give the vector, and the delivery is
      * recorded. A controller that throws fails the run as a handler does; nothing is delivered.
      */
     @Override
     public int acknowledgeInterrupt() {
-        int vector = (int) served(interruptPin::acknowledge, 4);
+        int vector = (int) served(interruptPins.get(vcpu)::acknowledge, 4);
         if (handlerFailed() || vector < 0) {
             return -1;
         }

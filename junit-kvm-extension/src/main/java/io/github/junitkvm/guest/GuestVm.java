@@ -32,14 +32,17 @@ import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.TraceRecorder;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.chipset.ProcessorSignals;
 import io.github.junitkvm.firmware.FirmwareRom;
 import io.github.junitkvm.firmware.InterruptTraps;
 import io.github.junitkvm.firmware.PcBios;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * The {@link KvmVm} of the public API, on any backend: owns one {@link VirtualMachine} from a
@@ -57,9 +60,9 @@ public final class GuestVm implements KvmVm {
     private final GuestSpec spec;
     private final RamLayout layout;
     private final Devices devices = new Devices();
-    /** The vCPU's INTR pin, which the interrupt controllers drive. */
-    private final InterruptPin interruptPin;
-    /** The interrupts the test raised, the first controller on the pin. */
+    /** Each vCPU's INTR pin, by index, which the interrupt controllers drive. */
+    private final List<InterruptPin> interruptPins;
+    /** The interrupts the test raised, the first controller on vCPU 0's pin. */
     private final QueuedInterrupts raisedInterrupts = new QueuedInterrupts();
     /** The modelled interrupt controllers and timers, and the virtual clock; the second controller. */
     private final ChipsetWiring chipset;
@@ -116,12 +119,14 @@ public final class GuestVm implements KvmVm {
         this.testMemory = new RamView(machine, layout, () -> ensureUsable("KvmVm.memory()"));
         this.reports = new GuestReportReader(memory);
         this.calls = new GuestCalls(this, spec, layout);
-        this.interruptPin = new InterruptPin(machine);
-        raisedInterrupts.wireTo(interruptPin);
+        this.interruptPins = IntStream.range(0, spec.vcpus().count())
+                .mapToObj(vcpu -> new InterruptPin(machine, vcpu)).toList();
+        raisedInterrupts.wireTo(interruptPins.get(0));
         this.started = new boolean[spec.vcpus().count()];
         Arrays.fill(started, spec.vcpus().apEntry() != -1);
         started[0] = true;
-        this.chipset = new ChipsetWiring(spec.devices().enabled(), interruptPin, () -> ensureUsable("KvmVm.clock()"));
+        this.chipset = new ChipsetWiring(spec.devices().enabled(), interruptPins, new StartUpIpis(),
+                this::currentVcpu, () -> ensureUsable("KvmVm.clock()"));
         devices.chipset(chipset);
     }
 
@@ -479,11 +484,11 @@ public final class GuestVm implements KvmVm {
     }
 
     /**
-     * @return the vCPU's {@code INTR} pin, where the VM's interrupt controllers attach and idle
+     * @return vCPU 0's {@code INTR} pin, where the VM's interrupt controllers attach and idle
      *     participants register
      */
     public InterruptPin interruptPin() {
-        return interruptPin;
+        return interruptPins.get(0);
     }
 
     @Override
@@ -565,7 +570,7 @@ public final class GuestVm implements KvmVm {
 
     private GuestRun recordRun(Duration timeout) {
         int runGeneration = ++generation;
-        ExitRecorder recorder = new ExitRecorder(devices, interruptPin, spec.limits(), machine::requestStop);
+        ExitRecorder recorder = new ExitRecorder(devices, interruptPins, spec.limits(), machine::requestStop);
         runRecorder = recorder;
         // A run is one machine run per guest library log line, and one more: its trace joins theirs.
         TraceRecorder trace = spec.trace() > 0 ? new TraceRecorder(spec.trace()) : null;
@@ -664,6 +669,7 @@ public final class GuestVm implements KvmVm {
                 if (watch.verdict() != RunWatchdog.Verdict.NONE || recorder.handlerFailed() || stopReason != null) {
                     return lastExit(StopCause.stopRequested(), watch.verdict(), timeout);
                 }
+                vcpus.wake(0);
                 continue;
             }
             if (cause.kind() != StopCause.Kind.STOP_PORT || cause.port() != GuestLibrary.PORT) {
@@ -686,13 +692,15 @@ public final class GuestVm implements KvmVm {
 
     /**
      * A halted CPU with interrupts enabled wakes when an interrupt is requested; the backends end
-     * the run on every {@code HLT}, and the next run delivers the interrupt.
+     * the run on every {@code HLT}, and the next run delivers the interrupt. Only the bootstrap
+     * processor is woken so, once every vCPU has halted: an AP that halts stays halted for the run.
      *
      * @return whether the guest, halted, takes an interrupt and goes on
      */
     private boolean wakes() {
-        return interruptPin.mayWakeHaltedGuest() && (machine.registers().rflags() & RFLAGS_IF) != 0
-                && interruptPin.wakesHaltedGuest();
+        InterruptPin bootstrap = interruptPins.get(0);
+        return bootstrap.mayWakeHaltedGuest() && (machine.registers().rflags() & RFLAGS_IF) != 0
+                && bootstrap.wakesHaltedGuest();
     }
 
     /** @return the trace of the run that just stopped, empty if the VM was closed during it */
@@ -724,6 +732,35 @@ public final class GuestVm implements KvmVm {
             case INTERNAL_ERROR -> VmExit.of(ExitReason.INTERNAL_ERROR, cause.value(), cause.detail());
             case EMULATOR_FAULT -> VmExit.of(ExitReason.EMULATOR_FAULT, cause.value(), cause.detail());
         };
+    }
+
+    /**
+     * The IPIs a local APIC sends to a processor: an NMI is the vCPU's, a start-up IPI starts an
+     * AP that waits for it as {@link #startVcpu} does (the others ignore it, as on a PC), and an
+     * INIT is what every AP that has not started already waits after; an INIT that would stop a
+     * running vCPU is not modelled, and fails the run rather than be ignored.
+     */
+    private final class StartUpIpis implements ProcessorSignals {
+        @Override
+        public void nmi(int vcpu) {
+            machine.raiseNmi(vcpu);
+        }
+
+        @Override
+        public void init(int vcpu) {
+            if (started[vcpu]) {
+                throw new UnsupportedOperationException("an INIT IPI reached vCPU " + vcpu + ", which "
+                        + (vcpu == 0 ? "is the bootstrap processor" : "has started") + ": resetting a running vCPU"
+                        + " is not modelled; only an AP that has not started takes INIT (and then a start-up IPI)");
+            }
+        }
+
+        @Override
+        public void startUp(int vcpu, int vector) {
+            if (!started[vcpu]) {
+                startVcpu(vcpu, vector);
+            }
+        }
     }
 
     /** A vCPU's exit reaches the handlers: they see that vCPU, and the exit is recorded as its. */

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The vCPU's {@code INTR} pin: the wired OR of the VM's {@link InterruptController}s, which it
+ * A vCPU's {@code INTR} pin (each vCPU has its own): the wired OR of the VM's {@link InterruptController}s, which it
  * keeps on the machine's line ({@link VirtualMachine#setInterruptRequest}), and the one answer to
  * the acknowledge cycle; also where the {@link IdleParticipant}s wait for the guest to halt.
  *
@@ -15,14 +15,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class InterruptPin {
     private final VirtualMachine machine;
+    private final int vcpu;
     private final List<InterruptController> controllers = new CopyOnWriteArrayList<>();
     private final List<IdleParticipant> idleParticipants = new CopyOnWriteArrayList<>();
     /** The level last set on the machine, so that an unchanged output costs no call. */
     private boolean level;
 
-    /** @param machine the machine whose {@code INTR} line this pin drives */
-    InterruptPin(VirtualMachine machine) {
+    /**
+     * @param machine the machine whose vCPU's {@code INTR} line this pin drives
+     * @param vcpu the vCPU's index
+     */
+    InterruptPin(VirtualMachine machine, int vcpu) {
         this.machine = machine;
+        this.vcpu = vcpu;
     }
 
     /**
@@ -52,7 +57,7 @@ public final class InterruptPin {
         boolean requested = requested();
         if (requested != level) {
             level = requested;
-            machine.setInterruptRequest(requested);
+            machine.setInterruptRequest(vcpu, requested);
         }
     }
 

@@ -120,6 +120,15 @@ final class VcpuRun {
         return stops[0];
     }
 
+    /**
+     * A halted vCPU takes an interrupt: the next machine run includes it again.
+     *
+     * @param vcpu the vCPU, halted
+     */
+    void wake(int vcpu) {
+        stops[vcpu] = null;
+    }
+
     private boolean halted(int vcpu) {
         return stops[vcpu] != null && stops[vcpu].kind() == StopCause.Kind.HLT;
     }

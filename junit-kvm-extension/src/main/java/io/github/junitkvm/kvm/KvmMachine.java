@@ -75,9 +75,9 @@ final class KvmMachine implements VirtualMachine {
                 Posix.ioctl(vmFd, KvmIoctl.KVM_SET_TSS_ADDR, TSS_ADDRESS);
             }
             MsrRouting msrRouting = MsrRouting.enable(vmFd);
-            CpuidTable table = CpuidTable.of(cpuid.supportedEntries(), config);
             List<KvmVcpu> vcpus = new ArrayList<>();
             for (int id = 0; id < config.vcpus(); id++) {
+                CpuidTable table = CpuidTable.of(cpuid.supportedEntries(), config, id);
                 // Without an in-kernel irqchip every vCPU is runnable at once: none waits for a SIPI.
                 int vcpuFd = Posix.ioctl(vmFd, KvmIoctl.KVM_CREATE_VCPU, id);
                 resources.add(() -> Posix.close(vcpuFd));
@@ -196,18 +196,18 @@ final class KvmMachine implements VirtualMachine {
     }
 
     /**
-     * {@inheritDoc} The line is vCPU 0's, as a PC's interrupt controllers signal the bootstrap
-     * processor; see {@link InterruptInjector}. A change after {@link #close()} is ignored.
+     * {@inheritDoc} Injected on that vCPU's descriptor, by its thread; see {@link InterruptInjector}.
+     * A change after {@link #close()} is ignored.
      */
     @Override
-    public void setInterruptRequest(boolean asserted) {
-        vcpus.get(0).setInterruptRequest(asserted);
+    public void setInterruptRequest(int vcpu, boolean asserted) {
+        vcpu(vcpu).setInterruptRequest(asserted);
     }
 
-    /** {@inheritDoc} To vCPU 0, as {@link #setInterruptRequest}; an NMI after {@link #close()} is ignored. */
+    /** {@inheritDoc} As {@link #setInterruptRequest}; an NMI after {@link #close()} is ignored. */
     @Override
-    public void raiseNmi() {
-        vcpus.get(0).raiseNmi();
+    public void raiseNmi(int vcpu) {
+        vcpu(vcpu).raiseNmi();
     }
 
     /** Releases every native resource; idempotent. Never called while another call is in progress. */

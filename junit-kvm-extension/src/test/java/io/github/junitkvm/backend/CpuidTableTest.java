@@ -18,6 +18,7 @@ class CpuidTableTest {
             new CpuidEntry(1, 0, false, 0x306c4, 0x800, 0xffffffff, 0xffffffff),
             new CpuidEntry(7, 0, true, 1, 0x389, 0, 0),
             new CpuidEntry(7, 1, true, 0x10, 0, 0, 0),
+            new CpuidEntry(0xb, 1, true, 1, 2, 0x201, 0),
             new CpuidEntry(0xd, 0, true, 7, 0x240, 0x340, 0),
             new CpuidEntry(0x40000000, 0, false, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d),
             new CpuidEntry(0x40000001, 0, false, 0x1000, 0, 0, 0),
@@ -30,7 +31,7 @@ class CpuidTableTest {
 
     @Test
     void takesOutTheApicsAndKvmsParavirtualLeavesOfAMachineWithoutALocalApic() {
-        CpuidTable table = CpuidTable.of(BACKEND, machine(false));
+        CpuidTable table = CpuidTable.of(BACKEND, machine(false), 0);
 
         CpuidEntry leaf1 = table.answer(1, 0, 0);
         assertThat(leaf1.ecx() & CpuidTable.X2APIC).isZero();
@@ -43,7 +44,7 @@ class CpuidTableTest {
 
     @Test
     void keepsTheApicAndItsTimerOfAMachineWithALocalApicButNeverTheX2apic() {
-        CpuidEntry leaf1 = CpuidTable.of(BACKEND, machine(true)).answer(1, 0, 0);
+        CpuidEntry leaf1 = CpuidTable.of(BACKEND, machine(true), 0).answer(1, 0, 0);
 
         assertThat(leaf1.ecx() & CpuidTable.TSC_DEADLINE).isNotZero();
         assertThat(leaf1.edx() & CpuidTable.APIC).isNotZero();
@@ -51,9 +52,18 @@ class CpuidTableTest {
     }
 
     @Test
+    void eachVcpuReportsItsIndexAsItsInitialAndX2apicId() {
+        CpuidTable table = CpuidTable.of(BACKEND, machine(true), 5);
+
+        assertThat(table.answer(1, 0, 0).ebx()).isEqualTo(0x0500_0800);
+        assertThat(table.answer(0xb, 1, 0)).isEqualTo(new CpuidEntry(0xb, 1, true, 1, 2, 0x201, 5));
+        assertThat(CpuidTable.of(BACKEND, machine(true), 0).answer(1, 0, 0).ebx()).isEqualTo(0x800);
+    }
+
+    @Test
     void aLeafTheTestSetsReplacesTheBackendsEvenItsX2apic() {
         CpuidTable table = CpuidTable.of(BACKEND, machine(false, new CpuidEntry(1, 0, false, 1, 2, CpuidTable.X2APIC, 4),
-                new CpuidEntry(7, 1, true, 5, 6, 7, 8), new CpuidEntry(0xd, 0, false, 9, 0, 0, 0)));
+                new CpuidEntry(7, 1, true, 5, 6, 7, 8), new CpuidEntry(0xd, 0, false, 9, 0, 0, 0)), 3);
 
         assertThat(table.answer(1, 0, 0)).isEqualTo(new CpuidEntry(1, 0, true, 1, 2, CpuidTable.X2APIC, 4));
         assertThat(table.answer(7, 1, 0).eax()).isEqualTo(5);
@@ -63,20 +73,20 @@ class CpuidTableTest {
 
     @Test
     void answersALeafBeyondItsRangeWithTheHighestBasicLeafOnIntelAndZerosOnAmd() {
-        CpuidTable intel = CpuidTable.of(BACKEND, machine(false));
+        CpuidTable intel = CpuidTable.of(BACKEND, machine(false), 0);
         assertThat(intel.answer(0x99, 0, 0).ebx()).isEqualTo(0x240);
         assertThat(intel.answer(0x80000099, 0, 0).ebx()).isEqualTo(0x240);
         assertThat(intel.answer(0x40000000, 0, 0).ebx()).as("KVM's leaves are gone: out of range").isEqualTo(0x240);
         assertThat(intel.answer(0x6, 0, 0).ebx()).as("absent within the range").isZero();
 
         CpuidTable amd = CpuidTable.of(List.of(new CpuidEntry(0, 0, false, 0xd, AMD_EBX, 0, 0),
-                new CpuidEntry(0xd, 0, true, 7, 0x240, 0x340, 0)), machine(false));
+                new CpuidEntry(0xd, 0, true, 7, 0x240, 0x340, 0)), machine(false), 0);
         assertThat(amd.answer(0x99, 0, 0).ebx()).isZero();
     }
 
     @Test
     void mirrorsTheOsBitsOfCr4() {
-        CpuidTable table = CpuidTable.of(BACKEND, machine(false));
+        CpuidTable table = CpuidTable.of(BACKEND, machine(false), 0);
 
         assertThat(table.answer(1, 0, 0).ecx() & 1 << 27).isZero();
         assertThat(table.answer(1, 0, 1L << 18).ecx() & 1 << 27).isNotZero();

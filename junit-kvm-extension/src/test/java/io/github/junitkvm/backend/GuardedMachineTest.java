@@ -162,13 +162,13 @@ class GuardedMachineTest {
         }
 
         @Override
-        public void setInterruptRequest(boolean asserted) {
-            calls.add("setInterruptRequest " + asserted);
+        public void setInterruptRequest(int vcpu, boolean asserted) {
+            calls.add("setInterruptRequest " + vcpu + " " + asserted);
         }
 
         @Override
-        public void raiseNmi() {
-            calls.add("raiseNmi");
+        public void raiseNmi(int vcpu) {
+            calls.add("raiseNmi " + vcpu);
         }
 
         @Override

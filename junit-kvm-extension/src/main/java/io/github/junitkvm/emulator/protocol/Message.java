@@ -59,20 +59,23 @@ public sealed interface Message {
     }
 
     /**
-     * Sets the level of the vCPU's {@code INTR} line ({@link io.github.junitkvm.backend.VirtualMachine#setInterruptRequest}).
+     * Sets the level of a vCPU's {@code INTR} line ({@link io.github.junitkvm.backend.VirtualMachine#setInterruptRequest}).
      * No reply. The worker reads it even while the guest runs, which then takes the interrupt without
      * ending; a {@link MachineCall} could not, as the engine thread is inside the run.
      *
+     * @param vcpu the vCPU, one the machine has
      * @param asserted the line's new level
      */
-    record InterruptRequest(boolean asserted) implements Message {
+    record InterruptRequest(int vcpu, boolean asserted) implements Message {
     }
 
     /**
      * Raises an NMI ({@link io.github.junitkvm.backend.VirtualMachine#raiseNmi}). No reply; read even
      * while the guest runs, as {@link InterruptRequest}.
+     *
+     * @param vcpu the vCPU, one the machine has
      */
-    record Nmi() implements Message {
+    record Nmi(int vcpu) implements Message {
     }
 
     // ---- worker to parent ----

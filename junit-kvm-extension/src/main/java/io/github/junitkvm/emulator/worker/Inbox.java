@@ -34,7 +34,7 @@ final class Inbox {
 
     private final DataInputStream in;
     private final StopSwitch stopSwitch;
-    private final InterruptLines lines;
+    private final VcpuLines lines;
     private final BlockingQueue<Parcel> queue = new LinkedBlockingQueue<>(QUEUED_MESSAGES);
     private final Semaphore runStarted = new Semaphore(0);
     /** Written by the engine thread: whether the run reader holds the pipe. */
@@ -45,9 +45,9 @@ final class Inbox {
     /**
      * @param in the parent's messages
      * @param stopSwitch where stops go
-     * @param lines where the interrupt inputs go
+     * @param lines where the interrupt inputs go, by vCPU
      */
-    Inbox(DataInputStream in, StopSwitch stopSwitch, InterruptLines lines) {
+    Inbox(DataInputStream in, StopSwitch stopSwitch, VcpuLines lines) {
         this.in = in;
         this.stopSwitch = stopSwitch;
         this.lines = lines;
@@ -117,9 +117,9 @@ final class Inbox {
         if (message instanceof Stop stop) {
             stopSwitch.request(stop.runId());
         } else if (message instanceof InterruptRequest request) {
-            lines.setRequest(request.asserted());
-        } else if (message instanceof Nmi) {
-            lines.raiseNmi();
+            lines.of(request.vcpu()).setRequest(request.asserted());
+        } else if (message instanceof Nmi nmi) {
+            lines.of(nmi.vcpu()).raiseNmi();
         } else {
             return false;
         }

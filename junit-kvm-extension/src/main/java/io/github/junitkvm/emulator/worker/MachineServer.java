@@ -47,13 +47,7 @@ final class MachineServer implements Runnable {
     private final UnicornLibrary uc;
     private final ParentLink parent;
     private final StopSwitch stopSwitch;
-    private final InterruptLines lines;
-    /**
-     * The interrupt inputs of the application processors' engines, which nothing asserts: the
-     * parent's lines are vCPU 0's, as a PC's interrupt controllers signal the BSP. Their engines
-     * run one at a time, so they can share these.
-     */
-    private final InterruptLines unwired = new InterruptLines();
+    private final VcpuLines lines;
     private final Inbox requests;
     private VirtualMachine engine;
     /** A {@link Post} that failed, to be the answer to the next {@link Request}; null if none. */
@@ -63,10 +57,10 @@ final class MachineServer implements Runnable {
      * @param uc the loaded library
      * @param parent where replies and exits go
      * @param stopSwitch delivers stop requests to runs
-     * @param lines the vCPU's interrupt inputs, which the parent's messages set
+     * @param lines each vCPU's interrupt inputs, which the parent's messages set
      * @param requests the parent's messages but stops and interrupt inputs, in the order it sent them
      */
-    MachineServer(UnicornLibrary uc, ParentLink parent, StopSwitch stopSwitch, InterruptLines lines,
+    MachineServer(UnicornLibrary uc, ParentLink parent, StopSwitch stopSwitch, VcpuLines lines,
                   Inbox requests) {
         this.uc = uc;
         this.parent = parent;
@@ -133,9 +127,9 @@ final class MachineServer implements Runnable {
                 throw new IllegalStateException("this emulator worker already hosts a machine");
             }
             MachineConfig config = create.config();
-            engine = config.vcpus() == 1 ? UnicornEngine.open(uc, config, stopSwitch, lines)
-                    : UnicornVcpus.open(config, (vcpu, ram) -> UnicornEngine.open(uc, config, stopSwitch,
-                            vcpu == 0 ? lines : unwired, ram));
+            engine = config.vcpus() == 1 ? UnicornEngine.open(uc, config, stopSwitch, lines.of(0))
+                    : UnicornVcpus.open(config, (vcpu, ram) -> UnicornEngine.open(uc, config, vcpu, stopSwitch,
+                            lines.of(vcpu), ram));
             return new ReplyWithState(null, state());
         }
         if (message instanceof Request request) {

@@ -186,7 +186,7 @@ final class UnicornEngine implements VirtualMachine {
      * @throws HypervisorException if the configuration is beyond this engine
      */
     static UnicornEngine open(UnicornLibrary uc, MachineConfig config, StopSwitch stopSwitch, InterruptLines lines) {
-        return open(uc, config, stopSwitch, lines, null);
+        return open(uc, config, 0, stopSwitch, lines, null);
     }
 
     /**
@@ -194,16 +194,17 @@ final class UnicornEngine implements VirtualMachine {
      *
      * @param uc the library
      * @param config the machine's RAM and CPU mode; no trace
+     * @param vcpu the vCPU's index, which its CPUID reports as its APIC ID
      * @param stopSwitch delivers the parent's stop requests to runs
      * @param lines the vCPU's interrupt inputs
      * @param sharedRam the RAM every vCPU's engine maps; null for an engine of its own RAM
      * @return the engine, RAM mapped, hooks installed
      * @throws HypervisorException if the configuration is beyond this engine
      */
-    static UnicornEngine open(UnicornLibrary uc, MachineConfig config, StopSwitch stopSwitch, InterruptLines lines,
-                              SharedRam sharedRam) {
+    static UnicornEngine open(UnicornLibrary uc, MachineConfig config, int vcpu, StopSwitch stopSwitch,
+                              InterruptLines lines, SharedRam sharedRam) {
         UnicornEngine engine = new UnicornEngine(uc, config.ram(), config.traceLength(),
-                CpuidTable.of(UnicornCpuid.of(uc), config), stopSwitch, lines, sharedRam);
+                CpuidTable.of(UnicornCpuid.of(uc), config, vcpu), stopSwitch, lines, sharedRam);
         try {
             engine.start();
             return engine;
@@ -719,12 +720,14 @@ final class UnicornEngine implements VirtualMachine {
     }
 
     @Override
-    public void setInterruptRequest(boolean asserted) {
+    public void setInterruptRequest(int vcpu, boolean asserted) {
+        only(vcpu);
         lines.setRequest(asserted);
     }
 
     @Override
-    public void raiseNmi() {
+    public void raiseNmi(int vcpu) {
+        only(vcpu);
         lines.raiseNmi();
     }
 

@@ -165,16 +165,16 @@ final class UnicornVcpus implements VirtualMachine {
         }
     }
 
-    /** {@inheritDoc} The line is vCPU 0's, as a PC's interrupt controllers signal the bootstrap processor. */
+    /** {@inheritDoc} That vCPU's engine's line. */
     @Override
-    public void setInterruptRequest(boolean asserted) {
-        engines.get(0).setInterruptRequest(asserted);
+    public void setInterruptRequest(int vcpu, boolean asserted) {
+        engine(vcpu).setInterruptRequest(0, asserted);
     }
 
-    /** {@inheritDoc} To vCPU 0, as {@link #setInterruptRequest}. */
+    /** {@inheritDoc} To that vCPU's engine, as {@link #setInterruptRequest}. */
     @Override
-    public void raiseNmi() {
-        engines.get(0).raiseNmi();
+    public void raiseNmi(int vcpu) {
+        engine(vcpu).raiseNmi(0);
     }
 
     @Override

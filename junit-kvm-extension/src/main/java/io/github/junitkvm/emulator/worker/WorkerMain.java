@@ -59,7 +59,7 @@ public final class WorkerMain {
         parent.reply(new Ready(UnicornLibrary.versionName(combined)));
 
         StopSwitch stopSwitch = new StopSwitch();
-        InterruptLines lines = new InterruptLines();
+        VcpuLines lines = new VcpuLines();
         Inbox requests = new Inbox(new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in),
                 BUFFER)), stopSwitch, lines);
         Thread engine = new Thread(new MachineServer(uc, parent, stopSwitch, lines, requests), "emulator-engine");
