@@ -12,6 +12,7 @@ final class DeliveryFault extends Exception {
     private final int vector;
     private final int errorCode;
     private final long pageFaultAddress;
+    private final boolean inTheNewTask;
 
     /**
      * @param vector the exception raised
@@ -23,10 +24,28 @@ final class DeliveryFault extends Exception {
     }
 
     private DeliveryFault(int vector, int errorCode, long pageFaultAddress, String reason) {
+        this(vector, errorCode, pageFaultAddress, reason, false);
+    }
+
+    private DeliveryFault(int vector, int errorCode, long pageFaultAddress, String reason, boolean inTheNewTask) {
         super(reason, null, false, false);
         this.vector = vector;
         this.errorCode = errorCode;
         this.pageFaultAddress = pageFaultAddress;
+        this.inTheNewTask = inTheNewTask;
+    }
+
+    /**
+     * @return this fault, met after a task switch committed (loading the new task's segments): the
+     *     delivery is over, and the fault is the new task's, as if its first instruction raised it
+     */
+    DeliveryFault inTheNewTask() {
+        return new DeliveryFault(vector, errorCode, pageFaultAddress, getMessage(), true);
+    }
+
+    /** @return whether it is the new task's after a task switch ({@link #inTheNewTask()}) */
+    boolean isInTheNewTask() {
+        return inTheNewTask;
     }
 
     /**

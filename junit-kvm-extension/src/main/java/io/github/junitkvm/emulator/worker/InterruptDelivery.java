@@ -164,7 +164,7 @@ final class InterruptDelivery {
             } catch (DeliveryFault fault) {
                 chain.add(String.format(Locale.ROOT, "delivering %s: %s", CpuExceptions.name(current),
                         fault.getMessage()));
-                if (from == Source.EXCEPTION && current == CpuExceptions.DOUBLE_FAULT) {
+                if (from == Source.EXCEPTION && current == CpuExceptions.DOUBLE_FAULT && !fault.isInTheNewTask()) {
                     return new Outcome(String.format(Locale.ROOT, "triple fault after %s (%s)", description,
                             String.join("; ", chain)), null);
                 }
@@ -172,10 +172,12 @@ final class InterruptDelivery {
                     port.write(UC_X86_REG_CR2, fault.pageFaultAddress());
                 }
                 int next = fault.vector();
-                // Only an exception being delivered can double: software and external events are benign.
-                boolean doubled = from == Source.EXCEPTION && (contributory(current) && contributory(next)
+                // Only an exception being delivered can double: software and external events are benign,
+                // and a task switch that committed delivered its event.
+                boolean doubled = from == Source.EXCEPTION && !fault.isInTheNewTask()
+                        && (contributory(current) && contributory(next)
                         || current == CpuExceptions.PAGE_FAULT && (contributory(next) || next == CpuExceptions.PAGE_FAULT));
-                if (from == Source.SOFTWARE) {
+                if (from == Source.SOFTWARE && !fault.isInTheNewTask()) {
                     // The fault is reported at the INT instruction, not after it.
                     rewindSoftwareInterrupt(current);
                 }

@@ -15,29 +15,27 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RS
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The task switch of an interrupt through a task gate of a 32-bit IDT, as the CPU makes it: the
- * interrupted task's EIP, EFLAGS, general registers and segment selectors saved in its TSS; the
- * gate's TSS marked busy, its back link set to the interrupted task; then CR3 (under paging),
- * LDTR, EFLAGS with NT, EIP, the registers and segments loaded from it, TR on it, CR0.TS set, and
- * the error code, if any, pushed on the new task's stack. The handler's {@code IRET} switches
- * back (the CPU's own {@code IRET}, which Unicorn runs).
+ * The task switch of an interrupt through a task gate of a 32-bit IDT, as the CPU makes it, to a
+ * 32-bit TSS or a 16-bit (80286) one: the gate's TSS is checked (an available TSS of the GDT,
+ * present, within its minimum limit); then the switch commits: the interrupted task's EIP,
+ * EFLAGS, general registers and segment selectors are saved in its TSS, the new TSS is marked busy
+ * with its back link on the interrupted task, TR is on it, CR0.TS is set, CR3 (a 32-bit TSS under
+ * paging), EIP, EFLAGS with NT and the general registers are loaded from it; last, its LDT and
+ * segments are loaded and checked, so a bad one faults in the new task, as on the CPU; and the
+ * error code, if any, is pushed on the new task's stack. The handler's {@code IRET} switches back
+ * (the CPU's own {@code IRET}, which Unicorn runs).
  *
- * <p>The new task's segments are checked before anything changes, so a bad one is raised in the
- * interrupted task, where the CPU raises it in the new one. 16-bit TSSs are beyond the emulator.
+ * <p>A 16-bit TSS holds 16-bit registers, zero-extended as they are loaded (as KVM loads them),
+ * and no CR3, FS or GS: those stay as they were.
  */
 final class TaskSwitch {
     private static final int AVAILABLE_32 = 0x09;
     private static final int AVAILABLE_16 = 0x01;
     private static final int BUSY = 2;
-    private static final int MINIMUM_LIMIT = 0x67;
-    private static final int EIP = 0x20;
-    private static final int EFLAGS = 0x24;
-    private static final int GENERAL = 0x28;
-    private static final int SEGMENTS = 0x48;
-    private static final int LDT = 0x60;
     private static final int CR3 = 0x1c;
     private static final long NT = 1 << 14;
     private static final long VM = 1 << 17;
@@ -50,6 +48,50 @@ final class TaskSwitch {
         X86Segment.FS, X86Segment.GS};
     /** A virtual-8086 segment's attributes: present read/write data of ring 3. */
     private static final int VIRTUAL_8086_FLAGS = 0xf300;
+
+    /** Where a TSS keeps what a task switch saves and loads: each field is {@code width} bytes. */
+    private enum Layout {
+        SIXTEEN(2, 0x2b, 0x0e, 4),
+        THIRTY_TWO(4, 0x67, 0x20, 6);
+
+        final int width;
+        final int minimumLimit;
+        /** IP, then FLAGS, the eight general registers, the segment selectors and the LDT selector. */
+        final int instructionPointer;
+        /** ES, CS, SS, DS; and FS, GS in a 32-bit TSS. */
+        final int segments;
+
+        Layout(int width, int minimumLimit, int instructionPointer, int segments) {
+            this.width = width;
+            this.minimumLimit = minimumLimit;
+            this.instructionPointer = instructionPointer;
+            this.segments = segments;
+        }
+
+        static Layout of(int tssType) {
+            return (tssType & 8) != 0 ? THIRTY_TWO : SIXTEEN;
+        }
+
+        int flags() {
+            return instructionPointer + width;
+        }
+
+        int general(int index) {
+            return instructionPointer + (2 + index) * width;
+        }
+
+        int selector(int index) {
+            return general(REGISTERS.length) + index * width;
+        }
+
+        int ldt() {
+            return selector(segments);
+        }
+
+        long mask() {
+            return width == 4 ? 0xffff_ffffL : 0xffff;
+        }
+    }
 
     private final RegisterPort port;
     private final CpuState state;
@@ -73,8 +115,9 @@ final class TaskSwitch {
      * @param selector the task gate's TSS selector
      * @param ext the error code's EXT bit
      * @param errorCode the exception's error code, pushed on the new task's stack; null for none
-     * @throws DeliveryFault if the TSS, or a segment it names, is not one the CPU can switch to
-     * @throws UndeliverableEvent for a 16-bit TSS, or a page-table entry outside RAM
+     * @throws DeliveryFault if the TSS is not one the CPU can switch to (raised in the interrupted
+     *     task), or a segment it names cannot be loaded ({@link DeliveryFault#inNewTask()})
+     * @throws UndeliverableEvent for a page-table entry outside RAM
      */
     void throughGate(int selector, int ext, Integer errorCode) throws DeliveryFault, UndeliverableEvent {
         int error = selector & 0xfffc | ext;
@@ -85,89 +128,114 @@ final class TaskSwitch {
         long descriptor = descriptors.read(selector, CpuExceptions.GENERAL_PROTECTION, ext,
                 "its task gate's TSS selector");
         int type = (int) (descriptor >>> 40 & 0x1f);
-        if (type == AVAILABLE_16) {
-            throw new UndeliverableEvent("its task gate names a 16-bit TSS, which the emulator does not switch to");
-        }
-        if (type != AVAILABLE_32) {
+        if (type != AVAILABLE_32 && type != AVAILABLE_16) {
             throw new DeliveryFault(CpuExceptions.GENERAL_PROTECTION, error, String.format(Locale.ROOT,
-                    "its task gate's selector 0x%04x is not an available 32-bit TSS (type 0x%x)", selector, type));
+                    "its task gate's selector 0x%04x is not an available TSS (type 0x%x)", selector, type));
         }
         if ((descriptor >>> 47 & 1) == 0) {
             throw new DeliveryFault(CpuExceptions.SEGMENT_NOT_PRESENT, error, String.format(Locale.ROOT,
                     "its task gate's TSS 0x%04x is not present", selector));
         }
+        Layout layout = Layout.of(type);
         SegmentCache next = SegmentCache.ofDescriptor(selector, descriptor | (long) BUSY << 40);
-        if ((next.limit() & 0xffff_ffffL) < MINIMUM_LIMIT) {
+        if ((next.limit() & 0xffff_ffffL) < layout.minimumLimit) {
             throw new DeliveryFault(CpuExceptions.INVALID_TSS, error, String.format(Locale.ROOT,
-                    "its task gate's TSS 0x%04x has limit 0x%x, below 0x67", selector, next.limit()));
+                    "its task gate's TSS 0x%04x has limit 0x%x, below 0x%x", selector, next.limit(),
+                    layout.minimumLimit));
         }
-        ByteBuffer tss = ByteBuffer.wrap(memory.read(next.base(), MINIMUM_LIMIT + 1, "TSS"))
+        ByteBuffer tss = ByteBuffer.wrap(memory.read(next.base(), layout.minimumLimit + 1, "TSS"))
                 .order(ByteOrder.LITTLE_ENDIAN);
-        long flags = tss.getInt(EFLAGS) & 0xffff_ffffL | NT | 2;
-        SegmentCache[] segments = segments(tss, flags, ext);
-        int ldtSelector = tss.getShort(LDT) & 0xffff;
-        SegmentCache ldt = ldt(ldtSelector, ext);
 
         saveInterruptedTask();
         memory.write(next.base(), shortBytes(state.systemSegment(CpuState.SystemSegment.TR).selector()), false,
                 "TSS");
         descriptors.setTypeBits(selector, descriptor, BUSY);
         long cr0 = port.read(UC_X86_REG_CR0);
-        if ((cr0 & X86Flags.CR0_PG) != 0) {
+        if (layout == Layout.THIRTY_TWO && (cr0 & X86Flags.CR0_PG) != 0) {
             port.write(UC_X86_REG_CR3, tss.getInt(CR3) & 0xffff_ffffL);
         }
         port.write(UC_X86_REG_CR0, cr0 | CR0_TS);
         for (int i = 0; i < REGISTERS.length; i++) {
-            port.write(REGISTERS[i], tss.getInt(GENERAL + 4 * i) & 0xffff_ffffL);
+            port.write(REGISTERS[i], field(tss, layout, layout.general(i)));
         }
-        port.write(UC_X86_REG_EIP, tss.getInt(EIP) & 0xffff_ffffL);
+        port.write(UC_X86_REG_EIP, field(tss, layout, layout.instructionPointer));
+        long flags = field(tss, layout, layout.flags()) | NT | 2;
         port.write(UC_X86_REG_EFLAGS, flags);
-        state.load();
-        for (int i = 0; i < SEGMENT_ORDER.length; i++) {
-            state.setSegment(SEGMENT_ORDER[i], segments[i]);
-        }
-        state.setSystemSegment(CpuState.SystemSegment.TR, next);
-        state.setSystemSegment(CpuState.SystemSegment.LDT, ldt);
-        state.setHflags(X86Flags.derive(state.hflags(), port.read(UC_X86_REG_CR0), state.efer(), flags, state));
-        state.store();
+        loadSegments(tss, layout, next, flags, ext);
         if (errorCode != null) {
-            SegmentCache ss = segments[2];
-            long mask = ss.big() ? 0xffff_ffffL : 0xffff;
-            long esp = port.read(UC_X86_REG_RSP);
-            long newEsp = esp - 4 & mask;
-            memory.write(ss.base() + newEsp & 0xffff_ffffL, intBytes(errorCode), false, "stack frame");
-            port.write(UC_X86_REG_RSP, esp & ~mask | newEsp);
+            pushErrorCode(errorCode, layout);
         }
     }
 
-    /** Writes EIP, EFLAGS, the general registers and the segment selectors into the current TSS. */
-    private void saveInterruptedTask() throws DeliveryFault, UndeliverableEvent {
-        long base = state.systemSegment(CpuState.SystemSegment.TR).base();
-        ByteBuffer saved = ByteBuffer.allocate(LDT - EIP).order(ByteOrder.LITTLE_ENDIAN);
-        saved.putInt((int) port.read(UC_X86_REG_EIP)).putInt((int) port.read(UC_X86_REG_EFLAGS));
-        for (int register : REGISTERS) {
-            saved.putInt((int) port.read(register));
-        }
+    /**
+     * Puts TR on the new TSS and loads its LDT and segments, their selectors first, as the CPU does;
+     * a fault leaves what was loaded before it, and the rest with their new selectors.
+     */
+    private void loadSegments(ByteBuffer tss, Layout layout, SegmentCache next, long flags, int ext)
+            throws DeliveryFault, UndeliverableEvent {
         state.load();
-        for (X86Segment segment : SEGMENT_ORDER) {
-            saved.putInt(state.segment(segment).selector());
+        try {
+            state.setSystemSegment(CpuState.SystemSegment.TR, next);
+            int[] selectors = new int[layout.segments];
+            for (int i = 0; i < selectors.length; i++) {
+                selectors[i] = tss.getShort(layout.selector(i)) & 0xffff;
+                SegmentCache previous = state.segment(SEGMENT_ORDER[i]);
+                state.setSegment(SEGMENT_ORDER[i], new SegmentCache(selectors[i], previous.base(), previous.limit(),
+                        previous.flags()));
+            }
+            state.setSystemSegment(CpuState.SystemSegment.LDT, ldt(tss.getShort(layout.ldt()) & 0xffff, ext));
+            int cpl = selectors[1] & 3;
+            for (int i = 0; i < selectors.length; i++) {
+                state.setSegment(SEGMENT_ORDER[i], (flags & VM) != 0
+                        ? new SegmentCache(selectors[i], (long) selectors[i] << 4, 0xffff, VIRTUAL_8086_FLAGS)
+                        : segment(SEGMENT_ORDER[i], selectors[i], cpl, ext));
+            }
+        } catch (DeliveryFault fault) {
+            throw fault.inTheNewTask();
+        } finally {
+            state.setHflags(X86Flags.derive(state.hflags(), port.read(UC_X86_REG_CR0), state.efer(), flags, state));
+            state.store();
         }
-        memory.write(base + EIP, saved.array(), false, "TSS");
     }
 
-    /** @return the new task's ES, CS, SS, DS, FS and GS, checked as the CPU checks them */
-    private SegmentCache[] segments(ByteBuffer tss, long flags, int ext) throws DeliveryFault, UndeliverableEvent {
-        SegmentCache[] caches = new SegmentCache[SEGMENT_ORDER.length];
-        int cpl = tss.getShort(SEGMENTS + 4) & 3;
-        for (int i = 0; i < SEGMENT_ORDER.length; i++) {
-            int selector = tss.getShort(SEGMENTS + 4 * i) & 0xffff;
-            if ((flags & VM) != 0) {
-                caches[i] = new SegmentCache(selector, (long) selector << 4, 0xffff, VIRTUAL_8086_FLAGS);
-            } else {
-                caches[i] = segment(SEGMENT_ORDER[i], selector, cpl, ext);
-            }
+    private void pushErrorCode(int errorCode, Layout layout) throws DeliveryFault, UndeliverableEvent {
+        state.load();
+        SegmentCache ss = state.segment(X86Segment.SS);
+        long mask = ss.big() ? 0xffff_ffffL : 0xffff;
+        long esp = port.read(UC_X86_REG_RSP);
+        long newEsp = esp - layout.width & mask;
+        byte[] value = intBytes(errorCode);
+        memory.write(ss.base() + newEsp & 0xffff_ffffL, Arrays.copyOf(value, layout.width), false, "stack frame");
+        port.write(UC_X86_REG_RSP, esp & ~mask | newEsp);
+    }
+
+    /** Writes EIP, EFLAGS, the general registers and the segment selectors into the current TSS, in its layout. */
+    private void saveInterruptedTask() throws DeliveryFault, UndeliverableEvent {
+        state.load();
+        SegmentCache current = state.systemSegment(CpuState.SystemSegment.TR);
+        Layout layout = Layout.of(current.flags() >>> 8);
+        ByteBuffer saved = ByteBuffer.allocate(layout.ldt() - layout.instructionPointer).order(ByteOrder.LITTLE_ENDIAN);
+        put(saved, layout, port.read(UC_X86_REG_EIP));
+        put(saved, layout, port.read(UC_X86_REG_EFLAGS));
+        for (int register : REGISTERS) {
+            put(saved, layout, port.read(register));
         }
-        return caches;
+        for (int i = 0; i < layout.segments; i++) {
+            put(saved, layout, state.segment(SEGMENT_ORDER[i]).selector());
+        }
+        memory.write(current.base() + layout.instructionPointer, saved.array(), false, "TSS");
+    }
+
+    private static long field(ByteBuffer tss, Layout layout, int offset) {
+        return layout == Layout.THIRTY_TWO ? tss.getInt(offset) & 0xffff_ffffL : tss.getShort(offset) & 0xffff;
+    }
+
+    private static void put(ByteBuffer buffer, Layout layout, long value) {
+        if (layout == Layout.THIRTY_TWO) {
+            buffer.putInt((int) value);
+        } else {
+            buffer.putShort((short) value);
+        }
     }
 
     private SegmentCache segment(X86Segment which, int selector, int cpl, int ext)
