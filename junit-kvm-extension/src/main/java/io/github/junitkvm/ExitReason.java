@@ -26,7 +26,11 @@ public enum ExitReason {
     SHUTDOWN,
     /** The hypervisor refused to enter the guest; {@link VmExit#value()} holds the hardware reason. */
     FAIL_ENTRY,
-    /** The hypervisor failed inside; {@link VmExit#value()} holds the sub-error. */
+    /**
+     * The hypervisor failed inside; {@link VmExit#value()} holds the sub-error, KVM's: 1
+     * ({@code KVM_INTERNAL_ERROR_EMULATION}, on the emulator too) for an instruction it cannot
+     * run, such as code fetched from outside RAM.
+     */
     INTERNAL_ERROR,
     /** The guest wrote to the debug-exit port {@code 0xf4}; {@link VmExit#value()} is the exit code. */
     DEBUG_EXIT,

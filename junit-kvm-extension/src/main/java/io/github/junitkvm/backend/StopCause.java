@@ -12,6 +12,11 @@ package io.github.junitkvm.backend;
  * @param detail a human explanation for fault-like stops, else the empty string
  */
 public record StopCause(Kind kind, int port, int size, long value, String detail) {
+    /**
+     * The {@code INTERNAL_ERROR} sub-error of an instruction the hypervisor cannot run, KVM's
+     * {@code KVM_INTERNAL_ERROR_EMULATION}: on every backend, code fetched from outside RAM.
+     */
+    public static final int UNEMULATED_INSTRUCTION = 1;
 
     /** The kinds of stop. */
     public enum Kind {

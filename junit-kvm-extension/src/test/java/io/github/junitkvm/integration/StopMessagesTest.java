@@ -108,7 +108,7 @@ class StopMessagesTest {
         if (vm.backend() == Backend.KVM) {
             assertLimitOnKvm(run);
         } else {
-            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
+            assertThat(run).stoppedWith(ExitReason.INTERNAL_ERROR);
             assertThat(run.lastExit().detail()).contains("UC_ERR_FETCH_PROT",
                     "at CS:EIP 0000:00200000 (linear 0x200000; EIP is past 0xffff, the end of the real-mode code"
                             + " segment: Unicorn runs on there, where a CPU raises #GP)");
@@ -126,7 +126,7 @@ class StopMessagesTest {
         if (vm.backend() == Backend.KVM) {
             assertLimitOnKvm(run);
         } else {
-            assertThat(run).stoppedWith(ExitReason.EMULATOR_FAULT);
+            assertThat(run).stoppedWith(ExitReason.INTERNAL_ERROR);
             assertThat(run.lastExit().detail()).contains("at CS:EIP 0000:0001", "(linear 0x1",
                     "EIP is past 0xffff, the end of the real-mode code segment");
             assertThat(run.registers().rip()).isGreaterThan(0xffff);

@@ -23,6 +23,8 @@ public final class UnicornConstants {
     public static final int UC_ERR_WRITE_UNMAPPED = 7;
     /** {@code uc_err}: fetch from unmapped memory. */
     public static final int UC_ERR_FETCH_UNMAPPED = 8;
+    /** {@code uc_err}: fetch from memory that is not executable (the emulator's MMIO). */
+    public static final int UC_ERR_FETCH_PROT = 14;
     /** {@code uc_err}: invalid instruction. */
     public static final int UC_ERR_INSN_INVALID = 10;
     /** {@code uc_err}: an unhandled CPU exception. */

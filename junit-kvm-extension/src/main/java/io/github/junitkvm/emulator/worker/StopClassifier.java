@@ -41,8 +41,15 @@ final class StopClassifier {
         if (state.vector() >= 0) {
             return StopCause.fault(Kind.EMULATOR_FAULT, state.vector(), vector(outcome));
         }
+        String access = state.unmappedAccess() == null ? "" : ": " + state.unmappedAccess();
+        if (outcome.error() == UnicornConstants.UC_ERR_FETCH_PROT || outcome.error() == UnicornConstants.UC_ERR_FETCH_UNMAPPED) {
+            // KVM cannot run code from outside RAM either, and says so with this sub-error.
+            return StopCause.fault(Kind.INTERNAL_ERROR, StopCause.UNEMULATED_INSTRUCTION, String.format(Locale.ROOT,
+                    "code fetched from outside RAM, which no backend runs (Unicorn's error %d, %s%s; KVM's"
+                            + " KVM_INTERNAL_ERROR_EMULATION), at %s", outcome.error(), outcome.errorText(), access,
+                    where(outcome)));
+        }
         if (outcome.error() != UnicornConstants.UC_ERR_OK) {
-            String access = state.unmappedAccess() == null ? "" : ": " + state.unmappedAccess();
             return StopCause.fault(Kind.EMULATOR_FAULT,
                     outcome.error() == UnicornConstants.UC_ERR_INSN_INVALID ? INVALID_OPCODE : -1,
                     String.format(Locale.ROOT, "Unicorn stopped with error %d (%s)%s, at %s%s", outcome.error(),

@@ -99,7 +99,10 @@ class StopClassifierTest {
                 UnicornConstants.UC_ERR_FETCH_UNMAPPED, "Invalid memory fetch (UC_ERR_FETCH_UNMAPPED)", false, false,
                 0, 0x1fff6e, 0x1fff6e, 0, null, null);
 
-        assertThat(StopClassifier.classify(pastTheSegment).detail()).contains(
+        StopCause cause = StopClassifier.classify(pastTheSegment);
+
+        assertThat(cause).extracting(StopCause::kind, StopCause::value).containsExactly(Kind.INTERNAL_ERROR, 1L);
+        assertThat(cause.detail()).contains(
                 "at CS:EIP 0000:001fff6e (linear 0x1fff6e; EIP is past 0xffff, the end of the real-mode code segment:"
                         + " Unicorn runs on there, where a CPU raises #GP)");
     }
