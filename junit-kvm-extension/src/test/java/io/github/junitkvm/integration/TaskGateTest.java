@@ -73,8 +73,8 @@ class TaskGateTest {
     private static final String TSS_16 = "        .quad   0x000081000000002b      # a 16-bit TSS\n";
     private static final String NONE = "        .quad   0\n";
 
-    /** A 32-bit {@code tss1}: EIP at {@code task}, ESP 0x6000, the flat segments. */
-    private static final String TASK_32 = """
+    /** A 32-bit {@code tss1} up to its segment selectors: EIP at {@code task}, ESP 0x6000. */
+    private static final String TASK_32_REGISTERS = """
             tss1:   .long   0                       # the back link, set by the switch
                     .fill   7, 4, 0                 # ESP0 to CR3
                     .long   task                    # EIP
@@ -82,6 +82,10 @@ class TaskGateTest {
                     .fill   4, 4, 0                 # EAX, ECX, EDX, EBX
                     .long   0x6000                  # ESP
                     .fill   3, 4, 0                 # EBP, ESI, EDI
+            """;
+
+    /** A 32-bit {@code tss1}: EIP at {@code task}, ESP 0x6000, the flat segments, no LDT. */
+    private static final String TASK_32 = TASK_32_REGISTERS + """
                     .long   0x10, 0x08, 0x10, 0x10, 0x10, 0x10    # ES, CS, SS, DS, FS, GS
                     .long   0                       # LDT
                     .long   0x00680000              # I/O map beyond the limit
@@ -227,13 +231,7 @@ class TaskGateTest {
             """ + GDT + TSS_32 + """
                     .quad   0x0000890000000067      # 0x20: the gate's TSS
                     .quad   0x00cf13000000ffff      # 0x28: data, not present
-            tss1:   .long   0
-                    .fill   7, 4, 0                 # ESP0 to CR3
-                    .long   task                    # EIP
-                    .long   2                       # EFLAGS
-                    .fill   4, 4, 0                 # EAX, ECX, EDX, EBX
-                    .long   0x6000                  # ESP
-                    .fill   3, 4, 0                 # EBP, ESI, EDI
+            """ + TASK_32_REGISTERS + """
                     .long   0x10, 0x08, 0x10, 0x28, 0x10, 0x10    # ES, CS, SS, DS (not present), FS, GS
                     .long   0                       # LDT
                     .long   0x00680000
