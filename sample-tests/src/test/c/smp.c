@@ -15,7 +15,7 @@
 #define APIC_ICR_LOW 0x300
 #define APIC_ICR_HIGH 0x310
 #define TRAMPOLINE 0x8000u
-#define ROUNDS 10000
+#define ROUNDS 1000
 #define TICKS 3
 
 extern char trampoline_start[], trampoline_end[];

@@ -38,7 +38,7 @@ class SmpKernelTest {
                 ticks 3
                 bsp apic 0 cpuid 0
                 ap apic 1 cpuid 1
-                counter 20000
+                counter 2000
                 """);
         GuestVcpu ap = run.vcpu(1);
         assertThat(ap.stop().reason()).as("the AP halts when ap_main returns").isEqualTo(ExitReason.HLT);
