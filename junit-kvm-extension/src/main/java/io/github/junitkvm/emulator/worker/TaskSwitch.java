@@ -29,8 +29,8 @@ import java.util.Locale;
  * error code, if any, is pushed on the new task's stack. The handler's {@code IRET} switches back
  * (the CPU's own {@code IRET}, which Unicorn runs).
  *
- * <p>A 16-bit TSS holds 16-bit registers, zero-extended as they are loaded (as KVM loads them),
- * and no CR3, FS or GS: those stay as they were.
+ * <p>A 16-bit TSS holds 16-bit registers, which replace the low halves of the general registers
+ * (their upper halves stay, as on KVM), and no CR3, FS or GS: those stay as they were.
  */
 final class TaskSwitch {
     private static final int AVAILABLE_32 = 0x09;
@@ -156,7 +156,8 @@ final class TaskSwitch {
         }
         port.write(UC_X86_REG_CR0, cr0 | CR0_TS);
         for (int i = 0; i < REGISTERS.length; i++) {
-            port.write(REGISTERS[i], field(tss, layout, layout.general(i)));
+            long kept = port.read(REGISTERS[i]) & ~layout.mask() & 0xffff_ffffL;
+            port.write(REGISTERS[i], kept | field(tss, layout, layout.general(i)));
         }
         port.write(UC_X86_REG_EIP, field(tss, layout, layout.instructionPointer));
         long flags = field(tss, layout, layout.flags()) | NT | 2;
