@@ -5,6 +5,7 @@ import io.github.junitkvm.GuestClock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 
 /**
@@ -31,6 +32,7 @@ public final class Chipset {
     private final Pit8254 pit;
     /** Each vCPU's local APIC, by index; empty without {@link Device#LOCAL_APIC}. */
     private final List<LocalApic> apics;
+    private final int vcpus;
 
     /**
      * @param devices the devices to model
@@ -42,6 +44,7 @@ public final class Chipset {
         if (devices.contains(Device.PIT) && !devices.contains(Device.PIC)) {
             throw new IllegalArgumentException("the PIT interrupts through the PIC (IRQ 0): add Device.PIC");
         }
+        this.vcpus = vcpus;
         pic = devices.contains(Device.PIC) ? new PicPair() : null;
         pit = devices.contains(Device.PIT) ? new Pit8254(clock, pic) : null;
         ApicBus bus = new ApicBus(processors);
@@ -164,14 +167,16 @@ public final class Chipset {
     }
 
     /**
-     * The bootstrap processor halted with interrupts enabled: the clock jumps from deadline to deadline until an
-     * interrupt is requested. Each jump latches a request that was not there, so this ends.
+     * Every vCPU halted, those in {@code waiting} with interrupts enabled: the clock jumps from
+     * deadline to deadline until an interrupt is requested for one of them. Each jump latches a
+     * request that was not there, so this ends.
      *
-     * @return whether an interrupt is now requested; if not, no timer can raise one any more (the
-     *     clock may have moved to where the last one latched a request the guest masks)
+     * @param waiting the vCPUs an interrupt would wake
+     * @return whether an interrupt is now requested for one of them; if not, no timer can raise one
+     *     any more (the clock may have moved to where the last one latched a request the guest masks)
      */
-    public boolean idle() {
-        while (!requesting(0)) {
+    public boolean idle(IntPredicate waiting) {
+        while (IntStream.range(0, vcpus).noneMatch(vcpu -> waiting.test(vcpu) && requesting(vcpu))) {
             long deadline = clock.nextDeadline();
             if (deadline == Long.MAX_VALUE) {
                 return false;

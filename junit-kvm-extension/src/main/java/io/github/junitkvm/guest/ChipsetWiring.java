@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -96,8 +97,8 @@ final class ChipsetWiring implements IdleParticipant, GuestClock {
     }
 
     @Override
-    public void guestIdle() {
-        change(chipset::idle);
+    public void guestIdle(IntPredicate waiting) {
+        change(() -> chipset.idle(waiting));
     }
 
     /** A rising edge on a PIC input: see {@link io.github.junitkvm.KvmVm#raiseIrq(int)}. */

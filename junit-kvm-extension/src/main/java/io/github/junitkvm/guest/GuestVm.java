@@ -665,11 +665,12 @@ public final class GuestVm implements KvmVm {
             if (trace != null) {
                 trace.append(lastRunTrace());
             }
-            if (cause.kind() == StopCause.Kind.HLT && wakes()) {
+            List<Integer> woken = cause.kind() == StopCause.Kind.HLT ? wakingVcpus(vcpus) : List.of();
+            if (!woken.isEmpty()) {
                 if (watch.verdict() != RunWatchdog.Verdict.NONE || recorder.handlerFailed() || stopReason != null) {
                     return lastExit(StopCause.stopRequested(), watch.verdict(), timeout);
                 }
-                vcpus.wake(0);
+                woken.forEach(vcpus::wake);
                 continue;
             }
             if (cause.kind() != StopCause.Kind.STOP_PORT || cause.port() != GuestLibrary.PORT) {
@@ -691,16 +692,38 @@ public final class GuestVm implements KvmVm {
     }
 
     /**
-     * A halted CPU with interrupts enabled wakes when an interrupt is requested; the backends end
-     * the run on every {@code HLT}, and the next run delivers the interrupt. Only the bootstrap
-     * processor is woken so, once every vCPU has halted: an AP that halts stays halted for the run.
+     * Every vCPU has halted: those with interrupts enabled wake when an interrupt is requested for
+     * them, which the idle participants (the virtual clock) may bring about. The backends end the
+     * machine's run once every vCPU has halted, and the next run delivers the interrupts.
      *
-     * @return whether the guest, halted, takes an interrupt and goes on
+     * @return the vCPUs that take an interrupt and go on; empty if none does
      */
-    private boolean wakes() {
-        InterruptPin bootstrap = interruptPins.get(0);
-        return bootstrap.mayWakeHaltedGuest() && (machine.registers().rflags() & RFLAGS_IF) != 0
-                && bootstrap.wakesHaltedGuest();
+    private List<Integer> wakingVcpus(VcpuRun vcpus) {
+        List<IdleParticipant> participants = interruptPins.get(0).idleParticipants();
+        if (participants.isEmpty() && interruptPins.stream().noneMatch(InterruptPin::requested)) {
+            return List.of();   // nothing can wake a vCPU: its flags need not be read
+        }
+        boolean[] waiting = new boolean[interruptPins.size()];
+        boolean anyWaiting = false;
+        for (int vcpu = 0; vcpu < waiting.length; vcpu++) {
+            waiting[vcpu] = vcpus.halted(vcpu) && (machine.registers(vcpu).rflags() & RFLAGS_IF) != 0;
+            anyWaiting |= waiting[vcpu];
+        }
+        if (!anyWaiting) {
+            return List.of();   // a halt with interrupts disabled ends the run: the clock stays
+        }
+        List<Integer> requested = requestedAmong(waiting);
+        for (int next = 0; requested.isEmpty() && next < participants.size(); next++) {
+            participants.get(next).guestIdle(vcpu -> waiting[vcpu]);
+            requested = requestedAmong(waiting);
+        }
+        return requested;
+    }
+
+    /** @return the waiting vCPUs for which an interrupt is requested */
+    private List<Integer> requestedAmong(boolean[] waiting) {
+        return IntStream.range(0, waiting.length).filter(vcpu -> waiting[vcpu] && interruptPins.get(vcpu).requested())
+                .boxed().toList();
     }
 
     /** @return the trace of the run that just stopped, empty if the VM was closed during it */

@@ -7,7 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A vCPU's {@code INTR} pin (each vCPU has its own): the wired OR of the VM's {@link InterruptController}s, which it
  * keeps on the machine's line ({@link VirtualMachine#setInterruptRequest}), and the one answer to
- * the acknowledge cycle; also where the {@link IdleParticipant}s wait for the guest to halt.
+ * the acknowledge cycle; the bootstrap processor's is also where the {@link IdleParticipant}s wait
+ * for the guest to halt.
  *
  * <p>Controllers are asked in the order they were attached: the first that requests answers the
  * acknowledge cycle, as the one controller wired closest to the CPU would. Thread-safe: controllers
@@ -41,8 +42,8 @@ public final class InterruptPin {
     }
 
     /**
-     * @param participant told when the guest halts with interrupts enabled and nothing is
-     *     requested, after those registered before it
+     * @param participant told when every vCPU has halted and nothing is requested for those that
+     *     would take it, after those registered before it
      */
     public void whenIdle(IdleParticipant participant) {
         idleParticipants.add(participant);
@@ -92,30 +93,8 @@ public final class InterruptPin {
         }
     }
 
-    /**
-     * @return whether a halt could end at all: something is requested, or an idle participant may
-     *     make it so; if not, the guest's flags need not be read
-     */
-    boolean mayWakeHaltedGuest() {
-        return !idleParticipants.isEmpty() || requested();
-    }
-
-    /**
-     * The guest halted with interrupts enabled: whether an interrupt ends the halt, asking the
-     * {@link IdleParticipant}s if none is requested yet.
-     *
-     * @return whether some controller requests an interrupt, so the guest wakes
-     */
-    boolean wakesHaltedGuest() {
-        if (requested()) {
-            return true;
-        }
-        for (IdleParticipant participant : idleParticipants) {
-            participant.guestIdle();
-            if (requested()) {
-                return true;
-            }
-        }
-        return false;
+    /** @return the idle participants, in the order they registered */
+    List<IdleParticipant> idleParticipants() {
+        return idleParticipants;
     }
 }

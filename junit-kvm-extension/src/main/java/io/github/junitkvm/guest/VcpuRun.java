@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * The vCPUs over one {@code KvmVm.run()}, which may run the machine several times (once per guest
- * library log line): a vCPU that has halted stays halted, the others run again, and at the end
+ * library log line, and once more each time halted vCPUs wake): a vCPU that has halted stays halted
+ * until it is woken ({@link #wake}), the others run again, and at the end
  * each vCPU's stop is known, and which vCPU's stop ended the run.
  */
 final class VcpuRun {
@@ -129,7 +130,8 @@ final class VcpuRun {
         stops[vcpu] = null;
     }
 
-    private boolean halted(int vcpu) {
+    /** @return whether the vCPU halted in this {@code KvmVm.run()} and stays halted */
+    boolean halted(int vcpu) {
         return stops[vcpu] != null && stops[vcpu].kind() == StopCause.Kind.HLT;
     }
 

@@ -69,6 +69,14 @@ final class InterruptInjector {
         exitStateCurrent = true;
     }
 
+    /**
+     * @return whether the vCPU, stopped on {@code HLT}, wakes: an NMI waits, or the line is
+     *     asserted and the vCPU could take an interrupt at that exit
+     */
+    boolean wakesFromHalt() {
+        return raisedNmis.get() > 0 || requested && run.interruptible();
+    }
+
     /** Lowers the line and drops waiting NMIs, as on a new vCPU. */
     void reset() {
         requested = false;

@@ -102,6 +102,11 @@ final class KvmVcpu {
         }
     }
 
+    /** @return whether the vCPU, its run stopped on {@code HLT}, takes an interrupt or NMI now requested */
+    boolean wakesFromHalt() {
+        return interrupts.wakesFromHalt();
+    }
+
     /** @param trace records the instructions, or null when the vCPU is not single-stepped */
     private StopCause runUntilStop(Set<Integer> stopPorts, ExitListener listener, SingleStepTrace trace) {
         // Whether the last KVM_RUN returned an I/O, MMIO or MSR exit: the kernel finishes one (IN

@@ -13,8 +13,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * One run of a machine of several vCPUs: each vCPU runs {@code KVM_RUN} on a thread of its own,
  * and every exit goes through {@link RelayedExits} to the thread that called {@link #run}, which
  * calls the listener while the vCPU waits: the listeners see one exit at a time, on one thread,
- * as in a run of one vCPU. A vCPU without a listener gets no thread, and does not run. A vCPU that stops on {@code HLT} ends its thread; one that stops for
- * anything else stops the others, and the run ends when every thread has.
+ * as in a run of one vCPU. A vCPU without a listener gets no thread, and does not run. A vCPU
+ * that stops on {@code HLT} waits there, as a halted CPU does, and runs on when an interrupt it can
+ * take or an NMI is requested for it; once every vCPU has halted, their threads end. One that
+ * stops for anything else stops the others, and the run ends when every thread has.
  */
 final class VcpuThreads {
     private final List<KvmVcpu> vcpus;
@@ -24,6 +26,14 @@ final class VcpuThreads {
     private volatile boolean stopping;
     private final StopCause[] stops;
     private final Throwable[] failures;
+    /** Guards {@link #halted} and {@link #allHalted}. */
+    private final Object halts = new Object();
+    /** How many vCPU threads this run started. */
+    private int threadCount;
+    /** How many of them wait on {@code HLT}. */
+    private int halted;
+    /** Set once every vCPU thread waited on {@code HLT} at the same time: then none wakes in this run. */
+    private boolean allHalted;
 
     /** @param vcpus the machine's vCPUs */
     VcpuThreads(List<KvmVcpu> vcpus) {
@@ -48,6 +58,7 @@ final class VcpuThreads {
             thread.setDaemon(true);
             threads.add(thread);
         }
+        threadCount = threads.size();
         threads.forEach(Thread::start);
         boolean interrupted = false;
         int running = threads.size();
@@ -76,11 +87,14 @@ final class VcpuThreads {
 
     private void runVcpu(int vcpu, Set<Integer> stopPorts, ExitListener listener) {
         try {
-            StopCause stop = vcpus.get(vcpu).run(stopPorts, new RelayedExits(listener, work), () -> {
-                if (stopping) {
-                    vcpus.get(vcpu).requestStop();
-                }
-            });
+            StopCause stop;
+            do {
+                stop = vcpus.get(vcpu).run(stopPorts, new RelayedExits(listener, work), () -> {
+                    if (stopping) {
+                        vcpus.get(vcpu).requestStop();
+                    }
+                });
+            } while (stop.kind() == StopCause.Kind.HLT && wokenFromHalt(vcpu));
             stops[vcpu] = stop;
             if (stop.kind() != StopCause.Kind.HLT) {
                 stopAll();
@@ -90,6 +104,39 @@ final class VcpuThreads {
             stopAll();
         } finally {
             work.add(new Ended());
+        }
+    }
+
+    /**
+     * Waits, the vCPU halted, until it can take an interrupt or NMI requested for it, or until the
+     * run ends: every vCPU halted, or the run is stopping. The lines change on other threads without
+     * telling this one, so it looks at them again every millisecond.
+     *
+     * @return whether the vCPU runs on
+     */
+    private boolean wokenFromHalt(int vcpu) {
+        synchronized (halts) {
+            halted++;
+            try {
+                while (true) {
+                    if (halted == threadCount) {
+                        allHalted = true;
+                        halts.notifyAll();
+                    }
+                    if (allHalted || stopping) {
+                        return false;
+                    }
+                    if (vcpus.get(vcpu).wakesFromHalt()) {
+                        return true;
+                    }
+                    halts.wait(1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                halted--;
+            }
         }
     }
 

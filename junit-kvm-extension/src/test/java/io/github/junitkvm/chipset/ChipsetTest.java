@@ -57,10 +57,10 @@ class ChipsetTest {
         chipset.portOut(0x40, 1, 1193 & 0xff);
         chipset.portOut(0x40, 1, 1193 >> 8);
 
-        assertThat(chipset.idle()).isTrue();
+        assertThat(chipset.idle(vcpu -> vcpu == 0)).isTrue();
         assertThat(chipset.clock().now()).isEqualTo(Pit8254.nanosOfTick(1193));
         assertThat(chipset.acknowledge(0)).isEqualTo(0x08);
-        assertThat(chipset.idle()).as("IRQ 0 in service blocks it: nothing can wake the guest").isFalse();
+        assertThat(chipset.idle(vcpu -> vcpu == 0)).as("IRQ 0 in service blocks it: nothing can wake the guest").isFalse();
         chipset.portOut(0x20, 1, 0x20);
         assertThat(chipset.requesting(0)).as("the edge latched during the last jump").isTrue();
     }
@@ -72,15 +72,15 @@ class ChipsetTest {
         chipset.portOut(0x40, 1, 100);
         chipset.portOut(0x40, 1, 0);
 
-        assertThat(chipset.idle()).isFalse();
-        assertThat(chipset.idle()).isFalse();
+        assertThat(chipset.idle(vcpu -> vcpu == 0)).isFalse();
+        assertThat(chipset.idle(vcpu -> vcpu == 0)).isFalse();
         assertThat(chipset.clock().now()).isEqualTo(Pit8254.nanosOfTick(100));
     }
 
     @Test
     void withoutTimersTheClockNeverMovesForAnIdleGuest() {
         Chipset chipset = new Chipset(Set.of(), 1, recorded);
-        assertThat(chipset.idle()).isFalse();
+        assertThat(chipset.idle(vcpu -> vcpu == 0)).isFalse();
         assertThat(chipset.clock().now()).isZero();
         assertThat(chipset.acknowledge(0)).isEqualTo(-1);
         assertThat(chipset.servesPort(0x20)).isFalse();
@@ -131,7 +131,7 @@ class ChipsetTest {
         chipset.mmioWrite(0, 0xfee00320L, 4, 0x2_0040);
         chipset.mmioWrite(0, 0xfee00380L, 4, 1000);
 
-        assertThat(chipset.idle()).isFalse();
+        assertThat(chipset.idle(vcpu -> vcpu == 0)).isFalse();
         assertThat(chipset.clock().now()).isEqualTo(Long.MAX_VALUE - 500);
     }
 }

@@ -45,7 +45,7 @@ class InterruptPinTest {
         InterruptPin pin = ((GuestVm) vm).interruptPin();
         Controller timer = new Controller(pin, 0x41);
         AtomicInteger idleCalls = new AtomicInteger();
-        pin.whenIdle(() -> {
+        pin.whenIdle(waiting -> {
             if (idleCalls.getAndIncrement() == 0) {
                 timer.raise(); // the clock reached the timer's deadline
             }

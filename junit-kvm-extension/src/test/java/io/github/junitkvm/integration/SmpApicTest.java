@@ -117,6 +117,117 @@ class SmpApicTest {
     }
 
     /**
+     * The AP waits for IPIs halted, as an idle kernel does: {@code sti; hlt} until a fixed IPI for
+     * 0x40 came, then {@code hlt} with IF clear until an NMI came. The BSP sends both once the AP
+     * has had time to halt, waiting for each to be taken, and halts.
+     */
+    private static final String HALTED_AP = """
+                    .set    APIC, 0xfee00000
+            bsp:    pause
+                    cmpl    $1, ready
+                    jne     bsp
+                    mov     $100000, %ecx           # time for the AP to halt
+            1:      pause
+                    loop    1b
+                    movl    $0x01000000, APIC+0x310 # destination: APIC 1
+                    movl    $0x00000040, APIC+0x300 # fixed, vector 0x40
+            2:      pause
+                    cmpl    $1, taken
+                    jne     2b
+                    movl    $0x01000000, APIC+0x310
+                    movl    $0x00000400, APIC+0x300 # NMI
+            3:      pause
+                    cmpl    $2, taken
+                    jne     3b
+                    hlt
+                    .org    0x100
+            ready:  .long   0
+            taken:  .long   0
+            idtr:   .word   0x41 * 8 - 1
+                    .long   idt
+                    .org    0x200
+            ap:     mov     $0x3000, %esp
+                    mov     $isr, %eax
+                    mov     $idt + 2 * 8, %edi
+                    call    gate
+                    mov     $idt + 0x40 * 8, %edi
+                    call    gate
+                    lidt    idtr
+                    movl    $0x1ff, APIC+0xf0       # software-enable the AP's APIC
+                    movl    $1, ready
+            4:      sti
+                    hlt                             # woken by the fixed IPI
+                    cmpl    $1, taken
+                    jne     4b
+                    cli
+            5:      hlt                             # IF clear: woken by the NMI only
+                    cmpl    $2, taken
+                    jne     5b
+                    mov     taken, %ebx
+                    hlt
+            gate:   mov     %eax, (%edi)
+                    mov     %cs, 2(%edi)
+                    mov     %eax, 4(%edi)
+                    movw    $0x8e00, 4(%edi)
+                    ret
+            isr:    lock incl taken
+                    movl    $0, APIC+0xb0           # EOI (after the NMI too: nothing in service then)
+                    iret
+                    .org    0x400
+            idt:    .fill   0x41, 8, 0
+            """;
+
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, vcpus = 2, apEntry = 0x1200, devices = Device.LOCAL_APIC, asm = HALTED_AP)
+    void aHaltedApWakesForAnIpiWithInterruptsEnabledAndForAnNmiWithout(GuestRun run) {
+        assertThat(run).haltedNormally();
+        GuestVcpu ap = run.vcpu(1);
+        assertThat(ap.registers().rbx()).as("the IPIs the AP took").isEqualTo(2);
+        assertThat(ap.exits()).contains(VmExit.externalInterrupt(0x40));
+        assertThat(ap.stop().reason()).isEqualTo(ExitReason.HLT);
+    }
+
+    /**
+     * The AP starts its APIC timer (one-shot, vector 0x40) and waits in {@code sti; hlt}; the BSP
+     * halts with IF clear. With every vCPU halted, the virtual clock moves on to the AP's timer,
+     * which wakes it.
+     */
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, vcpus = 2, apEntry = 0x1100, devices = Device.LOCAL_APIC, asm = """
+                    .set    APIC, 0xfee00000
+                    cli
+                    hlt
+                    .org    0x40
+            idtr:   .word   0x41 * 8 - 1
+                    .long   idt
+                    .org    0x100
+            ap:     mov     $0x3000, %esp
+                    mov     $isr, %eax
+                    mov     %eax, idt + 0x40 * 8
+                    mov     %cs, idt + 0x40 * 8 + 2
+                    mov     %eax, idt + 0x40 * 8 + 4
+                    movw    $0x8e00, idt + 0x40 * 8 + 4
+                    lidt    idtr
+                    movl    $0x1ff, APIC+0xf0       # software-enable the AP's APIC
+                    movl    $0x40, APIC+0x320       # timer: one-shot, vector 0x40
+                    movl    $1000000, APIC+0x380    # initial count
+                    sti
+                    hlt
+                    mov     $0x7e, %ebx
+                    hlt
+            isr:    movl    $0, APIC+0xb0
+                    iret
+                    .org    0x400
+            idt:    .fill   0x41, 8, 0
+            """)
+    void theClockMovesOnForAHaltedApsTimerOnceEveryVcpuHalted(GuestRun run) {
+        assertThat(run).haltedNormally();
+        GuestVcpu ap = run.vcpu(1);
+        assertThat(ap.exits()).contains(VmExit.externalInterrupt(0x40));
+        assertThat(ap.registers().rbx()).as("the AP went on after its timer's interrupt").isEqualTo(0x7e);
+    }
+
+    /**
      * The BSP sends INIT and a start-up IPI for page 2 to APIC 1 and halts; the AP, waiting for its
      * start-up, runs in real mode from 0x2000 ({@code CS = 0x200}, {@code IP = 0}).
      */

@@ -639,6 +639,11 @@ final class UnicornEngine implements VirtualMachine {
         return before != null && (before[0] & 0xff) == HLT && !deliverableNow();
     }
 
+    /** @return whether the vCPU, its last slice stopped on {@code HLT}, takes an interrupt or NMI now requested */
+    boolean wakesFromHalt() {
+        return deliverableNow();
+    }
+
     /** @return whether an interrupt or NMI waits and the guest can take it at this boundary */
     private boolean deliverableNow() {
         cpuState.load();

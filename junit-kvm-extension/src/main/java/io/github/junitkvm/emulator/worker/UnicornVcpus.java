@@ -120,27 +120,32 @@ final class UnicornVcpus implements VirtualMachine {
         config.listenersOfRun(listeners);
         int vcpus = config.vcpus();
         StopCause[] stops = new StopCause[vcpus];
-        int running = (int) listeners.stream().filter(listener -> listener != null).count();
-        while (running > 0) {
+        boolean anyRan = true;
+        while (anyRan) {
+            anyRan = false;
             for (int i = 0; i < vcpus; i++) {
-                if (stops[i] != null || listeners.get(i) == null) {
+                if (listeners.get(i) == null || stops[i] != null && !wakes(i, stops[i])) {
                     continue;
                 }
-                StopCause stop = engines.get(i).runSlice(stopPorts, listeners.get(i), TURN_INSTRUCTIONS);
-                if (stop == null) {
-                    continue;
-                }
-                stops[i] = stop;
-                if (stop.kind() != StopCause.Kind.HLT) {
+                anyRan = true;
+                stops[i] = engines.get(i).runSlice(stopPorts, listeners.get(i), TURN_INSTRUCTIONS);
+                if (stops[i] != null && stops[i].kind() != StopCause.Kind.HLT) {
                     // The others stop where their last turn left them, as KVM's vCPUs are stopped.
                     Arrays.setAll(stops, vcpu -> stops[vcpu] == null && listeners.get(vcpu) != null
                             ? StopCause.stopRequested() : stops[vcpu]);
                     return Arrays.asList(stops);
                 }
-                running--;
             }
         }
         return Arrays.asList(stops);
+    }
+
+    /**
+     * A vCPU halted in this run takes its turn again once an interrupt it can take or an NMI is
+     * requested for it, as a halted CPU wakes; when every vCPU has halted, the run is over.
+     */
+    private boolean wakes(int vcpu, StopCause stop) {
+        return stop.kind() == StopCause.Kind.HLT && engines.get(vcpu).wakesFromHalt();
     }
 
     /** @return no trace: a machine of several vCPUs does not trace */
