@@ -82,7 +82,8 @@ public final class CpuidTable {
 
     private static CpuidEntry unmodelledRemoved(CpuidEntry entry, boolean localApic) {
         if (entry.leaf() == 1) {
-            return entry.without(X2APIC | (localApic ? 0 : TSC_DEADLINE), localApic ? 0 : APIC);
+            // The modelled APIC's timer has no TSC-deadline mode: a kernel told of it would wait for a deadline never met.
+            return entry.without(X2APIC | TSC_DEADLINE, localApic ? 0 : APIC);
         }
         if (entry.leaf() == EXTENDED + 1) {
             return entry.without(EXTENDED_APIC_SPACE, 0);
