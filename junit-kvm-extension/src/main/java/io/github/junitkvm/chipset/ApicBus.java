@@ -1,13 +1,15 @@
 package io.github.junitkvm.chipset;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
  * The wire between the local APICs of a machine's vCPUs, one per vCPU in the order of their
  * indexes, over which an ICR write reaches its destinations: the fixed and lowest-priority
- * messages go to the destination APICs (lowest priority as fixed, to every one addressed), NMI,
- * INIT and start-up messages to the destination processors through the {@link ProcessorSignals}.
+ * messages go to the destination APICs (a lowest-priority one to the addressed APIC of lowest
+ * processor priority, the lowest APIC ID among equals), NMI, INIT and start-up messages to the
+ * destination processors through the {@link ProcessorSignals}.
  */
 final class ApicBus {
     private final List<LocalApic> apics = new ArrayList<>();
@@ -25,19 +27,25 @@ final class ApicBus {
 
     /** Delivers {@code message} from {@code sender} to every APIC it is for; one for no APIC vanishes, as on xAPIC. */
     void send(LocalApic sender, InterruptMessage message) {
+        List<Integer> addressed = new ArrayList<>();
         for (int vcpu = 0; vcpu < apics.size(); vcpu++) {
             LocalApic apic = apics.get(vcpu);
             boolean self = apic == sender;
-            boolean addressed = switch (message.shorthand()) {
+            boolean isDestination = switch (message.shorthand()) {
                 case InterruptMessage.SELF -> self;
                 case InterruptMessage.ALL -> true;
                 case InterruptMessage.ALL_BUT_SELF -> !self;
                 default -> apic.isDestination(message.destination(), message.logical());
             };
-            if (addressed) {
-                deliver(vcpu, apic, message);
+            if (isDestination) {
+                addressed.add(vcpu);
             }
         }
+        if (message.deliveryMode() == InterruptMessage.LOWEST_PRIORITY && !addressed.isEmpty()) {
+            addressed = List.of(addressed.stream()
+                    .min(Comparator.comparingInt((Integer vcpu) -> apics.get(vcpu).processorPriorityClass())).get());
+        }
+        addressed.forEach(vcpu -> deliver(vcpu, apics.get(vcpu), message));
     }
 
     private void deliver(int vcpu, LocalApic apic, InterruptMessage message) {

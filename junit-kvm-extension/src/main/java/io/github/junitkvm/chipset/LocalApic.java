@@ -278,6 +278,11 @@ final class LocalApic implements VirtualClock.Timer {
         }
     }
 
+    /** @return the priority class (bits 7–4) of the processor priority, by which lowest-priority delivery chooses */
+    int processorPriorityClass() {
+        return processorPriority() & 0xf0;
+    }
+
     private int processorPriority() {
         int highestInService = Math.max(inService.previousSetBit(255), 0) & 0xf0;
         return (taskPriority & 0xf0) >= highestInService ? taskPriority : highestInService;

@@ -120,6 +120,26 @@ class ChipsetTest {
     }
 
     @Test
+    void aLowestPriorityIpiGoesToTheOneAddressedApicOfLowestProcessorPriority() {
+        Chipset chipset = new Chipset(Set.of(Device.LOCAL_APIC), 3, recorded);
+        for (int vcpu = 1; vcpu <= 2; vcpu++) {
+            chipset.mmioWrite(vcpu, 0xfee000f0L, 4, 0x1ff);
+            chipset.mmioWrite(vcpu, 0xfee000d0L, 4, 1 << 24 + vcpu);      // logical ID: bit 1, bit 2 (flat)
+        }
+        chipset.mmioWrite(1, 0xfee00080L, 4, 0x20);                      // TPRs: vCPU 2's is lower
+        chipset.mmioWrite(2, 0xfee00080L, 4, 0x10);
+        chipset.mmioWrite(0, 0xfee00310L, 4, 0x06 << 24);
+        chipset.mmioWrite(0, 0xfee00300L, 4, 0x0951);                     // logical, lowest priority, 0x51
+
+        assertThat(chipset.requesting(2)).isTrue();
+        assertThat(chipset.requesting(1)).as("one APIC takes it").isFalse();
+
+        chipset.mmioWrite(2, 0xfee00080L, 4, 0x20);                      // equal: the lower APIC ID
+        chipset.mmioWrite(0, 0xfee00300L, 4, 0x0952);
+        assertThat(chipset.acknowledge(1)).isEqualTo(0x52);
+    }
+
+    @Test
     void timersDueAfterTheClocksEndNeverWakeTheGuest() {
         Chipset chipset = new Chipset(Set.of(Device.PIC, Device.PIT, Device.LOCAL_APIC), 1, recorded);
         chipset.clock().advanceTo(Long.MAX_VALUE - 500);
