@@ -22,6 +22,21 @@ import org.junit.jupiter.api.Test;
  * page the vector names, as on a PC.
  */
 class SmpApicTest {
+    /** {@code gate}: writes an interrupt gate to EAX (ring 0, 32-bit, this code segment) at EDI. */
+    private static final String GATE = """
+            gate:   mov     %eax, (%edi)            # the offset's low half,
+                    mov     %cs, 2(%edi)            # this code segment,
+                    mov     %eax, 4(%edi)           # the offset's high half,
+                    movw    $0x8e00, 4(%edi)        # present, ring 0, 32-bit interrupt gate
+                    ret
+            """;
+
+    /** The IDT at 0x400, up to vector 0x40. */
+    private static final String IDT = """
+                    .org    0x400
+            idt:    .fill   0x41, 8, 0
+            """;
+
     /** Every vCPU: RSI = CPUID leaf 1's initial APIC ID, RBX = its APIC's ID register, then halt. */
     private static final String IDS = """
                     .set    APIC, 0xfee00000
@@ -87,11 +102,7 @@ class SmpApicTest {
                     mov     fixed, %ebx
                     mov     nmi, %ecx
                     hlt
-            gate:   mov     %eax, (%edi)            # an interrupt gate to EAX: the offset's low half,
-                    mov     %cs, 2(%edi)            # this code segment,
-                    mov     %eax, 4(%edi)           # the offset's high half,
-                    movw    $0x8e00, 4(%edi)        # present, ring 0, 32-bit interrupt gate
-                    ret
+            """ + GATE + """
             fixed_isr:
                     movl    $0x40, fixed
                     lock incl taken
@@ -101,9 +112,7 @@ class SmpApicTest {
                     movl    $2, nmi
                     lock incl taken
                     iret
-                    .org    0x400
-            idt:    .fill   0x41, 8, 0
-            """;
+            """ + IDT;
 
     @Test
     @KvmGuest(mode = CpuMode.PROTECTED, vcpus = 2, apEntry = 0x1200, devices = Device.LOCAL_APIC, asm = IPIS)
@@ -165,17 +174,11 @@ class SmpApicTest {
                     jne     5b
                     mov     taken, %ebx
                     hlt
-            gate:   mov     %eax, (%edi)
-                    mov     %cs, 2(%edi)
-                    mov     %eax, 4(%edi)
-                    movw    $0x8e00, 4(%edi)
-                    ret
+            """ + GATE + """
             isr:    lock incl taken
                     movl    $0, APIC+0xb0           # EOI (after the NMI too: nothing in service then)
                     iret
-                    .org    0x400
-            idt:    .fill   0x41, 8, 0
-            """;
+            """ + IDT;
 
     @Test
     @KvmGuest(mode = CpuMode.PROTECTED, vcpus = 2, apEntry = 0x1200, devices = Device.LOCAL_APIC, asm = HALTED_AP)
