@@ -91,6 +91,20 @@ final class TaskSwitch {
         long mask() {
             return width == 4 ? 0xffff_ffffL : 0xffff;
         }
+
+        /** @return the field at {@code offset}, zero-extended */
+        long read(ByteBuffer tss, int offset) {
+            return (width == 4 ? tss.getInt(offset) : tss.getShort(offset)) & mask();
+        }
+
+        /** Appends a field holding the low bytes of {@code value}. */
+        void put(ByteBuffer fields, long value) {
+            if (width == 4) {
+                fields.putInt((int) value);
+            } else {
+                fields.putShort((short) value);
+            }
+        }
     }
 
     private final RegisterPort port;
@@ -157,10 +171,10 @@ final class TaskSwitch {
         port.write(UC_X86_REG_CR0, cr0 | CR0_TS);
         for (int i = 0; i < REGISTERS.length; i++) {
             long kept = port.read(REGISTERS[i]) & ~layout.mask() & 0xffff_ffffL;
-            port.write(REGISTERS[i], kept | field(tss, layout, layout.general(i)));
+            port.write(REGISTERS[i], kept | layout.read(tss, layout.general(i)));
         }
-        port.write(UC_X86_REG_EIP, field(tss, layout, layout.instructionPointer));
-        long flags = field(tss, layout, layout.flags()) | NT | 2;
+        port.write(UC_X86_REG_EIP, layout.read(tss, layout.instructionPointer));
+        long flags = layout.read(tss, layout.flags()) | NT | 2;
         port.write(UC_X86_REG_EFLAGS, flags);
         loadSegments(tss, layout, next, flags, ext);
         if (errorCode != null) {
@@ -214,29 +228,17 @@ final class TaskSwitch {
     private void saveInterruptedTask() throws DeliveryFault, UndeliverableEvent {
         state.load();
         SegmentCache current = state.systemSegment(CpuState.SystemSegment.TR);
-        Layout layout = Layout.of(current.flags() >>> 8);
+        Layout layout = Layout.of(current.type());
         ByteBuffer saved = ByteBuffer.allocate(layout.ldt() - layout.instructionPointer).order(ByteOrder.LITTLE_ENDIAN);
-        put(saved, layout, port.read(UC_X86_REG_EIP));
-        put(saved, layout, port.read(UC_X86_REG_EFLAGS));
+        layout.put(saved, port.read(UC_X86_REG_EIP));
+        layout.put(saved, port.read(UC_X86_REG_EFLAGS));
         for (int register : REGISTERS) {
-            put(saved, layout, port.read(register));
+            layout.put(saved, port.read(register));
         }
         for (int i = 0; i < layout.segments; i++) {
-            put(saved, layout, state.segment(SEGMENT_ORDER[i]).selector());
+            layout.put(saved, state.segment(SEGMENT_ORDER[i]).selector());
         }
         memory.write(current.base() + layout.instructionPointer, saved.array(), false, "TSS");
-    }
-
-    private static long field(ByteBuffer tss, Layout layout, int offset) {
-        return layout == Layout.THIRTY_TWO ? tss.getInt(offset) & 0xffff_ffffL : tss.getShort(offset) & 0xffff;
-    }
-
-    private static void put(ByteBuffer buffer, Layout layout, long value) {
-        if (layout == Layout.THIRTY_TWO) {
-            buffer.putInt((int) value);
-        } else {
-            buffer.putShort((short) value);
-        }
     }
 
     private SegmentCache segment(X86Segment which, int selector, int cpl, int ext)
