@@ -170,6 +170,27 @@ class ExitContextTest {
                 .containsExactly("write 20020=7", "read 20010");
     }
 
+    /**
+     * A stop in the read of a jump's target completes the jump and no more: the target, outside
+     * RAM, is fetched only by the next run, which stops there as any fetch outside RAM does.
+     */
+    @Test
+    @KvmGuest(mode = CpuMode.PROTECTED, memory = @Memory(size = 0x10000), asm = """
+                    jmp *(0x20010)      # the target, from the device
+            """)
+    void aStopInAJumpsTargetReadEndsTheRunAtTheTarget(KvmVm vm) {
+        vm.onMmio(0x20000, 0x1000, (address, size) -> {
+            vm.stopRun("target read");
+            return 0x30000;
+        });
+        GuestRun first = vm.run();
+        assertThat(first.lastExit().detail()).isEqualTo("target read");
+        assertThat(first.registers().rip()).as("at the target").isEqualTo(0x30000);
+        GuestRun second = vm.run();
+        assertThat(second).stoppedWith(ExitReason.INTERNAL_ERROR);
+        assertThat(second.lastExit().value()).as("code fetched outside RAM").isEqualTo(1);
+    }
+
     @Test
     @KvmGuest(memory = @Memory(size = 0x10000), asm = """
                     mov $0x2000, %ax

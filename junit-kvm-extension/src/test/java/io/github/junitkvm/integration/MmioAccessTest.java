@@ -146,7 +146,7 @@ class MmioAccessTest {
         assertThat(run).memoryAt(0x202000, 1).containsExactly(0x55);
     }
 
-    /** The backends differ here (docs/backends.md, "What the emulator cannot do"): neither runs code from MMIO. */
+    /** Neither backend runs code from MMIO: the run stops with KVM's sub-error for it on both. */
     @Test
     @KvmGuest(mode = CpuMode.PROTECTED, asm = """
                     mov $0xd0000000, %eax

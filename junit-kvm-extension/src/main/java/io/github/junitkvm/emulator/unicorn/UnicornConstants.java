@@ -175,6 +175,15 @@ public final class UnicornConstants {
         return type | argumentCount << 26 | UC_CTL_IO_WRITE << 30;
     }
 
+    /**
+     * @param error a {@code uc_err}
+     * @return whether it says code could not be fetched: from outside memory, or from the
+     *     emulator's MMIO, which is not executable
+     */
+    public static boolean isFetchError(int error) {
+        return error == UC_ERR_FETCH_UNMAPPED || error == UC_ERR_FETCH_PROT;
+    }
+
     private UnicornConstants() {
     }
 }

@@ -42,7 +42,7 @@ final class StopClassifier {
             return StopCause.fault(Kind.EMULATOR_FAULT, state.vector(), vector(outcome));
         }
         String access = state.unmappedAccess() == null ? "" : ": " + state.unmappedAccess();
-        if (outcome.error() == UnicornConstants.UC_ERR_FETCH_PROT || outcome.error() == UnicornConstants.UC_ERR_FETCH_UNMAPPED) {
+        if (UnicornConstants.isFetchError(outcome.error())) {
             // KVM cannot run code from outside RAM either, and says so with this sub-error.
             return StopCause.fault(Kind.INTERNAL_ERROR, StopCause.UNEMULATED_INSTRUCTION, String.format(Locale.ROOT,
                     "code fetched from outside RAM, which no backend runs (Unicorn's error %d, %s%s; KVM's"

@@ -33,6 +33,7 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RB
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RCX;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RDX;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RIP;
+import static io.github.junitkvm.emulator.unicorn.UnicornConstants.isFetchError;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.ucCtlWrite;
 
 import com.sun.jna.Callback;
@@ -469,7 +470,7 @@ final class UnicornEngine implements VirtualMachine {
         } finally {
             stopRequested = stopSwitch.leave();
             if (error == UC_ERR_OK) {
-                completeAbandonedInstruction(state);
+                error = completeAbandonedInstruction(state);
             }
             current = null;
             lastTrace = state.trace();
@@ -670,14 +671,22 @@ final class UnicornEngine implements VirtualMachine {
      * instruction after the access; KVM would have completed it. Runs that instruction alone, its
      * access served again as the handler served it ({@link RunState#repeated}), so that the run
      * ends after it. Called after the stop switch is left, so that no stop cuts it short.
+     *
+     * @return {@code uc_emu_start}'s error for the instruction, which ends the run as any other
+     *     error does; not the failed fetch of the instruction it jumped to, which the engine
+     *     translates before the one-instruction hook can stop it, and which the guest meets only
+     *     if it runs again, as on KVM
      */
-    private void completeAbandonedInstruction(RunState state) {
-        if (!state.abandonedAt(port.read(UC_X86_REG_RIP))) {
-            return;
+    private int completeAbandonedInstruction(RunState state) {
+        long abandoned = port.read(UC_X86_REG_RIP);
+        if (!state.abandonedAt(abandoned)) {
+            return UC_ERR_OK;
         }
         state.completing(true);
         try {
-            check(stepOne(state), "uc_emu_start(the abandoned instruction)");
+            int error = stepOne(state);
+            boolean completed = port.read(UC_X86_REG_RIP) != abandoned;
+            return isFetchError(error) && completed ? UC_ERR_OK : error;
         } finally {
             state.completing(false);
         }
