@@ -8,33 +8,37 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Resident memory (VmRSS) of this JVM and of the processes it started (the emulator's workers), from
- * {@code /proc}, and the Java heap in use in this JVM. Kernel memory, such as KVM's per-VM
- * structures, is not in any process's RSS.
+ * Resident memory of this JVM and of the processes it started (the emulator's workers), from
+ * {@code /proc}, and the Java heap in use in this JVM. A process's share is its proportional set
+ * size (PSS): its private pages, and each page it shares with other processes divided among them.
+ * Their sum is what the processes hold of the machine's memory, which a sum of RSS is not: every
+ * worker maps the same JDK and libunicorn pages, and RSS would count them once per worker. Kernel
+ * memory, such as KVM's per-VM structures, is not in any process's PSS.
  *
  * <p>Run with a pre-touched heap of fixed size ({@code -Xms} = {@code -Xmx},
  * {@code -XX:+AlwaysPreTouch}, as tools/bench does): then the heap's pages are resident from the
- * start, the RSS changes only with native memory, and the heap's share is the change in heap use
- * after a collection. Otherwise the heap growing or shrinking would show in the RSS as noise.
+ * start, the PSS changes only with native memory, and the heap's share is the change in heap use
+ * after a collection. Otherwise the heap growing or shrinking would show in the PSS as noise.
  */
 public final class MemoryProbe {
     private MemoryProbe() {
     }
 
-    /** @return the resident KiB of this process and every live descendant */
+    /** @return the proportional resident KiB of this process and every live descendant */
     public static long processTreeKib() {
-        long total = residentKib(ProcessHandle.current().pid());
-        total += ProcessHandle.current().descendants().mapToLong(p -> residentKib(p.pid())).sum();
+        long total = proportionalKib(ProcessHandle.current().pid());
+        total += ProcessHandle.current().descendants().mapToLong(p -> proportionalKib(p.pid())).sum();
         return total;
     }
 
     /**
      * @param pid a process
-     * @return its resident KiB, or 0 if it has ended
+     * @return its proportional resident KiB, or 0 if it has ended
      */
-    public static long residentKib(long pid) {
+    public static long proportionalKib(long pid) {
         try {
-            return parseResidentKib(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+            Path rollup = Path.of("/proc", Long.toString(pid), "smaps_rollup");
+            return parseProportionalKib(Files.readString(rollup));
         } catch (NoSuchFileException e) {
             return 0;
         } catch (IOException e) {
@@ -43,21 +47,21 @@ public final class MemoryProbe {
     }
 
     /**
-     * @param status the text of {@code /proc/PID/status}
-     * @return its VmRSS in KiB, or 0 if it has none (a zombie)
+     * @param rollup the text of {@code /proc/PID/smaps_rollup}
+     * @return its {@code Pss} in KiB, or 0 if it has none (a zombie's is empty)
      */
-    static long parseResidentKib(String status) {
-        for (String line : status.split("\n")) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.substring("VmRSS:".length()).replace("kB", "").trim());
+    static long parseProportionalKib(String rollup) {
+        for (String line : rollup.split("\n")) {
+            if (line.startsWith("Pss:")) {
+                return Long.parseLong(line.substring("Pss:".length()).replace("kB", "").trim());
             }
         }
         return 0;
     }
 
     /**
-     * @return whether this JVM's heap is pre-touched ({@code -XX:+AlwaysPreTouch}), so that its RSS
-     *     does not change with the heap
+     * @return whether this JVM's heap is pre-touched ({@code -XX:+AlwaysPreTouch}), so that its
+     *     resident memory does not change with the heap
      */
     public static boolean heapPreTouched() {
         return ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch");
@@ -70,7 +74,7 @@ public final class MemoryProbe {
 
     /**
      * @return the memory this JVM and its children hold: native and heap, counting the heap once
-     *     (its use when pre-touched, else its resident pages inside the RSS)
+     *     (its use when pre-touched, else its resident pages inside the PSS)
      */
     public static long totalKib() {
         settle();

@@ -39,7 +39,7 @@ public enum Series {
     EXITS_JNA(Metric.EXITS, "jna", "JNA callback in-process, no worker"),
     /** The C program's resident memory per live VM. */
     MEMORY_C(Metric.MEMORY, "c", "C, per live VM"),
-    /** The extension's resident memory per live VM (this JVM plus its emulator workers). */
+    /** The extension's resident memory (PSS) per live VM: this JVM plus its emulator workers. */
     MEMORY_EXTENSION(Metric.MEMORY, "extension", "extension, per live VM");
 
     private final Metric metric;

@@ -6,19 +6,20 @@ import org.junit.jupiter.api.Test;
 
 class MemoryProbeTest {
     @Test
-    void readsVmRssFromAStatusFile() {
-        assertThat(MemoryProbe.parseResidentKib("Name:\tjava\nVmPeak:\t  999 kB\nVmRSS:\t   12345 kB\n"))
-                .isEqualTo(12345);
+    void readsThePssFromASmapsRollup() {
+        assertThat(MemoryProbe.parseProportionalKib("00400000-7ffd0000 ---p 00000000 00:00 0    [rollup]\n"
+                + "Rss:               58924 kB\nPss:               38752 kB\nPss_Dirty:         34620 kB\n"))
+                .isEqualTo(38752);
     }
 
     @Test
-    void aZombieHasNoRss() {
-        assertThat(MemoryProbe.parseResidentKib("Name:\tjava\nState:\tZ (zombie)\n")).isZero();
+    void aZombieHasNoPss() {
+        assertThat(MemoryProbe.parseProportionalKib("")).isZero();
     }
 
     @Test
     void thisProcessHoldsMemory() {
         assertThat(MemoryProbe.processTreeKib()).isGreaterThan(1024);
-        assertThat(MemoryProbe.residentKib(ProcessHandle.current().pid())).isPositive();
+        assertThat(MemoryProbe.proportionalKib(ProcessHandle.current().pid())).isPositive();
     }
 }
