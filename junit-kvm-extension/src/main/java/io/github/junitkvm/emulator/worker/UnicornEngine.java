@@ -253,9 +253,9 @@ final class UnicornEngine implements VirtualMachine {
         for (MmioMap.Range range : mmio.ranges()) {
             mapMmio(range);
         }
-        addHook(UC_HOOK_INSN, OUT_HOOK, UC_X86_INS_OUT);
-        addHook(UC_HOOK_INSN, IN_HOOK, UC_X86_INS_IN);
-        addHook(UC_HOOK_INSN, CPUID_HOOK, UC_X86_INS_CPUID);
+        hookInstruction(OUT_HOOK, UC_X86_INS_OUT);
+        hookInstruction(IN_HOOK, UC_X86_INS_IN);
+        hookInstruction(CPUID_HOOK, UC_X86_INS_CPUID);
         msrHookAdded = false;
         addHook(UC_HOOK_INTR, INTERRUPT_HOOK);
         addHook(UC_HOOK_MEM_UNMAPPED, UNMAPPED_HOOK);
@@ -300,9 +300,15 @@ final class UnicornEngine implements VirtualMachine {
                 range.hookBegin(), range.last()));
     }
 
-    private void addHook(int type, Callback callback, Object... extra) {
-        check(uc.uc_hook_add(handle, new LongByReference(), type, callback, null, 1, 0, extra),
+    private void addHook(int type, Callback callback) {
+        check(uc.uc_hook_add(handle, new LongByReference(), type, callback, null, 1, 0),
                 "uc_hook_add(type " + type + ")");
+    }
+
+    /** @param instruction the {@code UC_X86_INS_*} whose execution calls the callback */
+    private void hookInstruction(Callback callback, int instruction) {
+        check(uc.uc_hook_add(handle, new LongByReference(), UC_HOOK_INSN, callback, null, 1, 0, instruction),
+                "uc_hook_add(UC_HOOK_INSN, instruction " + instruction + ")");
     }
 
     /** @return the open engine with this handle, whose hook Unicorn calls */
