@@ -27,7 +27,6 @@ final class WorkerProcess {
     private static final long STARTUP_MILLIS = 60_000;
     private static final long EXIT_WAIT_MILLIS = 5_000;
     private static final long STDERR_WAIT_MILLIS = 2_000;
-    private static final int BUFFER = 1 << 16;
 
     private final Process process;
     private final CrashFiles crashFiles;
@@ -43,8 +42,8 @@ final class WorkerProcess {
     private WorkerProcess(Process process, CrashFiles crashFiles) {
         this.process = process;
         this.crashFiles = crashFiles;
-        this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), BUFFER));
-        this.fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream(), BUFFER));
+        this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), MessageCodec.WRITE_BUFFER));
+        this.fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream(), MessageCodec.READ_BUFFER));
         this.stderr = new StderrTail(process.getErrorStream(), "emulator-worker-" + process.pid() + "-stderr");
     }
 

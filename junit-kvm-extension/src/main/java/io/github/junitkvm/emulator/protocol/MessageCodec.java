@@ -9,6 +9,16 @@ import java.io.IOException;
  * the caller decides when bytes must reach the other side.
  */
 public final class MessageCodec {
+    /** The buffer each end writes messages into before a flush: a run's exits go out in few writes. */
+    public static final int WRITE_BUFFER = 1 << 16;
+
+    /**
+     * The buffer each end reads messages through. No larger: Java's {@code FileInputStream} reads
+     * into a buffer on the stack up to 8 KiB, and allocates and frees one of the size asked for on
+     * every larger read.
+     */
+    public static final int READ_BUFFER = 8192;
+
     /** The most bytes one message carries in an array or string; larger transfers go in pieces. */
     public static final int MAX_BYTES = 1 << 20;
 

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.ptr.IntByReference;
 import io.github.junitkvm.emulator.protocol.Message.Ready;
 import io.github.junitkvm.emulator.protocol.Message.Unavailable;
+import io.github.junitkvm.emulator.protocol.MessageCodec;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -19,7 +20,6 @@ import java.io.FileOutputStream;
  * messages from stdin, and then reads stdin itself while the guest runs ({@link Inbox}).
  */
 public final class WorkerMain {
-    private static final int BUFFER = 1 << 16;
     private WorkerMain() {
     }
 
@@ -37,7 +37,7 @@ public final class WorkerMain {
             Runtime.getRuntime().halt(1);
             return;
         }
-        ParentLink parent = new ParentLink(new BufferedOutputStream(protocol, BUFFER));
+        ParentLink parent = new ParentLink(new BufferedOutputStream(protocol, MessageCodec.WRITE_BUFFER));
 
         UnicornLibrary uc;
         try {
@@ -61,7 +61,7 @@ public final class WorkerMain {
         StopSwitch stopSwitch = new StopSwitch();
         VcpuLines lines = new VcpuLines();
         Inbox requests = new Inbox(new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in),
-                BUFFER)), stopSwitch, lines);
+                MessageCodec.READ_BUFFER)), stopSwitch, lines);
         Thread engine = new Thread(new MachineServer(uc, parent, stopSwitch, lines, requests), "emulator-engine");
         engine.setDaemon(true);
         // Without its engine thread the worker would ignore requests forever; dying lets the parent see why.
