@@ -42,8 +42,10 @@ final class WorkerProcess {
     private WorkerProcess(Process process, CrashFiles crashFiles) {
         this.process = process;
         this.crashFiles = crashFiles;
-        this.toWorker = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), MessageCodec.WRITE_BUFFER));
-        this.fromWorker = new DataInputStream(new BufferedInputStream(process.getInputStream(), MessageCodec.READ_BUFFER));
+        this.toWorker = new DataOutputStream(
+                new BufferedOutputStream(process.getOutputStream(), MessageCodec.WRITE_BUFFER));
+        this.fromWorker = new DataInputStream(
+                new BufferedInputStream(process.getInputStream(), MessageCodec.READ_BUFFER));
         this.stderr = new StderrTail(process.getErrorStream(), "emulator-worker-" + process.pid() + "-stderr");
     }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -16,7 +17,8 @@ import java.util.stream.IntStream;
  * A one-line description of everything a run did that should not depend on the backend, made to
  * compare runs of one guest on KVM and on the emulator: how it stopped, the serial output, the
  * exits (counted and hashed, so a chatty guest stays one line; a guest of several vCPUs hashed
- * vCPU by vCPU) and the general registers at the stop. Fields are separated by {@code "; "} and start with their name.
+ * vCPU by vCPU) and the general registers at the stop. Fields are separated by {@code "; "} and
+ * start with their name.
  *
  * <p>RFLAGS is left out: instructions such as {@code DIV} leave flags undefined, and real CPUs
  * and the emulator fill them differently. So is the duration.
@@ -46,12 +48,15 @@ public final class RunDigest {
      */
     private static String exitsByVcpu(GuestRun run) {
         if (run.vcpuCount() == 1) {
-            return run.exits().stream().map(VmExit::toString).collect(Collectors.joining("\n"));
+            return lines(run.exits());
         }
         return IntStream.range(0, run.vcpuCount())
-                .mapToObj(vcpu -> "vCPU " + vcpu + ":\n" + run.vcpu(vcpu).exits().stream().map(VmExit::toString)
-                        .collect(Collectors.joining("\n")))
+                .mapToObj(vcpu -> "vCPU " + vcpu + ":\n" + lines(run.vcpu(vcpu).exits()))
                 .collect(Collectors.joining("\n"));
+    }
+
+    private static String lines(List<VmExit> exits) {
+        return exits.stream().map(VmExit::toString).collect(Collectors.joining("\n"));
     }
 
     private static String registers(GuestRun run) {

@@ -270,7 +270,7 @@ public final class UnicornLibrary {
      * @return a {@code uc_err}
      */
     public native int uc_mmio_map(Pointer uc, long address, long size, MmioReadCallback readCallback,
-                    Pointer readUserData, MmioWriteCallback writeCallback, Pointer writeUserData);
+                                  Pointer readUserData, MmioWriteCallback writeCallback, Pointer writeUserData);
 
     /**
      * @param uc the engine
