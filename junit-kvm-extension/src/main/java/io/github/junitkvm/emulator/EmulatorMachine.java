@@ -9,6 +9,7 @@ import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.emulator.protocol.ExitInterest;
 import io.github.junitkvm.emulator.protocol.MachineCall;
 import io.github.junitkvm.emulator.protocol.MachineCall.GetRegisters;
 import io.github.junitkvm.emulator.protocol.MachineCall.GetSpecialRegisters;
@@ -156,7 +157,8 @@ final class EmulatorMachine implements VirtualMachine {
             Run run;
             synchronized (runs) {
                 runId = ++lastRunId;
-                run = new Run(runId, stopPorts, listeners.stream().map(listener -> listener != null).toList());
+                run = new Run(runId, stopPorts, listeners.stream().map(listener -> listener == null ? null : ExitInterest.of(listener))
+                        .toList());
                 worker.send(new Request(run));
                 activeRunId = runId;
             }

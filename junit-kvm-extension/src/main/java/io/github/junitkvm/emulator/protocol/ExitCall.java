@@ -1,7 +1,6 @@
 package io.github.junitkvm.emulator.protocol;
 
 import io.github.junitkvm.backend.ExitListener;
-import java.util.Set;
 
 /**
  * A call of an {@link ExitListener} method, as it travels from the worker's run to the parent's
@@ -18,19 +17,6 @@ public sealed interface ExitCall<R> {
 
     /** @return the answer the guest gets when the parent abandons the run at this exit */
     R fallback();
-
-    /** {@link ExitListener#observedPorts}, asked once at the start of a run. */
-    record ObservedPorts() implements ExitCall<Set<Integer>> {
-        @Override
-        public Set<Integer> fallback() {
-            return Set.of();
-        }
-
-        @Override
-        public Set<Integer> invoke(ExitListener listener) {
-            return Set.copyOf(listener.observedPorts());
-        }
-    }
 
     /**
      * {@link ExitListener#portIn}.
@@ -119,19 +105,6 @@ public sealed interface ExitCall<R> {
         @Override
         public Integer invoke(ExitListener listener) {
             return listener.acknowledgeInterrupt();
-        }
-    }
-
-    /** {@link ExitListener#routedMsrs}, asked once at the start of a run. */
-    record RoutedMsrs() implements ExitCall<Set<Long>> {
-        @Override
-        public Set<Long> fallback() {
-            return Set.of();
-        }
-
-        @Override
-        public Set<Long> invoke(ExitListener listener) {
-            return Set.copyOf(listener.routedMsrs());
         }
     }
 

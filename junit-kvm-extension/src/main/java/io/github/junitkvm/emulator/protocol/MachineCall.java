@@ -6,10 +6,11 @@ import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -22,10 +23,10 @@ import java.util.stream.IntStream;
 public sealed interface MachineCall<R> {
     /**
      * @param machine the machine to call
-     * @param exits where a run's exits go: the listener of each vCPU, by index
+     * @param exits makes the listener through which a run's exits of each vCPU go
      * @return what the method returned
      */
-    R invoke(VirtualMachine machine, IntFunction<ExitListener> exits);
+    R invoke(VirtualMachine machine, ExitRelay exits);
 
     /**
      * @return whether the method returns nothing, so that the parent may go on without waiting for
@@ -73,7 +74,7 @@ public sealed interface MachineCall<R> {
         }
 
         @Override
-        public byte[] invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+        public byte[] invoke(VirtualMachine machine, ExitRelay exits) {
             return machine.readMemory(address, length);
         }
     }
@@ -91,7 +92,7 @@ public sealed interface MachineCall<R> {
         }
 
         @Override
-        public Void invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+        public Void invoke(VirtualMachine machine, ExitRelay exits) {
             machine.writeMemory(address, data);
             return null;
         }
@@ -129,7 +130,7 @@ public sealed interface MachineCall<R> {
         }
 
         @Override
-        public GeneralRegisters invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+        public GeneralRegisters invoke(VirtualMachine machine, ExitRelay exits) {
             return machine.registers(vcpu);
         }
     }
@@ -142,7 +143,7 @@ public sealed interface MachineCall<R> {
      */
     record SetRegisters(int vcpu, GeneralRegisters registers) implements MachineCall<Void> {
         @Override
-        public Void invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+        public Void invoke(VirtualMachine machine, ExitRelay exits) {
             machine.setRegisters(vcpu, registers);
             return null;
         }
@@ -165,7 +166,7 @@ public sealed interface MachineCall<R> {
         }
 
         @Override
-        public SpecialRegisters invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+        public SpecialRegisters invoke(VirtualMachine machine, ExitRelay exits) {
             return machine.specialRegisters(vcpu);
         }
     }
@@ -178,7 +179,7 @@ public sealed interface MachineCall<R> {
      */
     record SetSpecialRegisters(int vcpu, SpecialRegisters registers) implements MachineCall<Void> {
         @Override
-        public Void invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+        public Void invoke(VirtualMachine machine, ExitRelay exits) {
             machine.setSpecialRegisters(vcpu, registers);
             return null;
         }
@@ -191,19 +192,20 @@ public sealed interface MachineCall<R> {
      *
      * @param runId identifies the run for {@link Message.Stop}; differs from every earlier run's
      * @param stopPorts ports whose {@code OUT} ends the run
-     * @param running for each vCPU, by index, whether it runs (has a listener)
+     * @param vcpus for each vCPU, by index, what its listener asks to see at the access; null for a
+     *     vCPU that does not run (has no listener)
      */
-    record Run(int runId, Set<Integer> stopPorts, List<Boolean> running) implements MachineCall<List<StopCause>> {
+    record Run(int runId, Set<Integer> stopPorts, List<ExitInterest> vcpus) implements MachineCall<List<StopCause>> {
         /**
          * Copies the port set and the list.
          *
          * @param runId identifies the run
          * @param stopPorts ports whose {@code OUT} ends the run
-         * @param running for each vCPU, whether it runs
+         * @param vcpus for each vCPU, what its listener asks to see; null for a vCPU that does not run
          */
         public Run {
             stopPorts = Set.copyOf(stopPorts);
-            running = List.copyOf(running);
+            vcpus = Collections.unmodifiableList(new ArrayList<>(vcpus));
         }
 
         @Override
@@ -212,9 +214,9 @@ public sealed interface MachineCall<R> {
         }
 
         @Override
-        public List<StopCause> invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
-            return machine.runAll(stopPorts, IntStream.range(0, running.size())
-                    .mapToObj(vcpu -> running.get(vcpu) ? exits.apply(vcpu) : null).toList());
+        public List<StopCause> invoke(VirtualMachine machine, ExitRelay exits) {
+            return machine.runAll(stopPorts, IntStream.range(0, vcpus.size())
+                    .mapToObj(vcpu -> vcpus.get(vcpu) == null ? null : exits.relay(vcpu, vcpus.get(vcpu))).toList());
         }
     }
 
@@ -226,7 +228,7 @@ public sealed interface MachineCall<R> {
         }
 
         @Override
-        public InstructionTrace invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+        public InstructionTrace invoke(VirtualMachine machine, ExitRelay exits) {
             return machine.lastRunTrace();
         }
     }
@@ -239,7 +241,7 @@ public sealed interface MachineCall<R> {
         }
 
         @Override
-        public Void invoke(VirtualMachine machine, IntFunction<ExitListener> exits) {
+        public Void invoke(VirtualMachine machine, ExitRelay exits) {
             machine.reset();
             return null;
         }

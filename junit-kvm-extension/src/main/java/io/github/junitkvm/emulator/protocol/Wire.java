@@ -45,7 +45,7 @@ final class Wire {
                     Stream.of(MachineCall.class.getPermittedSubclasses()),
                     Stream.of(ExitCall.class.getPermittedSubclasses()),
                     Stream.of(GeneralRegisters.class, SpecialRegisters.class, Segment.class, DescriptorTable.class,
-                            MachineConfig.class, RamRegion.class, CpuidEntry.class, StopCause.class, InstructionTrace.class,
+                            MachineConfig.class, RamRegion.class, ExitInterest.class, CpuidEntry.class, StopCause.class, InstructionTrace.class,
                             MachineState.class))
             .<Class<?>>flatMap(classes -> classes)
             .toList();

@@ -85,7 +85,11 @@ final class InterruptLines {
      */
     synchronized void emulating(Runnable action) {
         pauseAction = action;
-        notifyAll();
+        // Only a change that came before the action did needs its thread woken: it found no action
+        // then. Waking it for nothing would cost two thread switches an emulation.
+        if (pauseWanted) {
+            notifyAll();
+        }
     }
 
     /**

@@ -5,15 +5,14 @@ import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.protocol.ExitCall;
+import io.github.junitkvm.emulator.protocol.ExitInterest;
 import io.github.junitkvm.emulator.protocol.ExitCall.AcknowledgeInterrupt;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioRead;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioWrite;
 import io.github.junitkvm.emulator.protocol.ExitCall.MsrRead;
 import io.github.junitkvm.emulator.protocol.ExitCall.MsrWrite;
-import io.github.junitkvm.emulator.protocol.ExitCall.ObservedPorts;
 import io.github.junitkvm.emulator.protocol.ExitCall.PortIn;
 import io.github.junitkvm.emulator.protocol.ExitCall.PortOut;
-import io.github.junitkvm.emulator.protocol.ExitCall.RoutedMsrs;
 import io.github.junitkvm.emulator.protocol.MachineCall;
 import io.github.junitkvm.emulator.protocol.MachineCall.Reset;
 import io.github.junitkvm.emulator.protocol.MachineCall.Run;
@@ -153,19 +152,16 @@ final class MachineServer implements Runnable {
     /** The parent's listener of one vCPU, as the engine's run sees it: one per vCPU and call, so per run. */
     private final class Exits implements ExitListener {
         private final int vcpu;
-        /** The ports the parent observes, asked for at the run's first {@code OUT}. */
-        private Set<Integer> observed;
+        private final ExitInterest interest;
 
-        Exits(int vcpu) {
+        Exits(int vcpu, ExitInterest interest) {
             this.vcpu = vcpu;
+            this.interest = interest;
         }
 
         @Override
         public Set<Integer> observedPorts() {
-            if (observed == null) {
-                observed = await(new ObservedPorts());
-            }
-            return observed;
+            return interest.observedPorts();
         }
 
         @Override
@@ -175,7 +171,7 @@ final class MachineServer implements Runnable {
 
         @Override
         public void portOut(int port, int size, long value) {
-            if (observedPorts().contains(port)) {
+            if (interest.observedPorts().contains(port)) {
                 await(new PortOut(port, size, value));
             } else {
                 parent.stream(new Exit(vcpu, new PortOut(port, size, value), false));
@@ -199,7 +195,7 @@ final class MachineServer implements Runnable {
 
         @Override
         public Set<Long> routedMsrs() {
-            return await(new RoutedMsrs());
+            return interest.routedMsrs();
         }
 
         @Override

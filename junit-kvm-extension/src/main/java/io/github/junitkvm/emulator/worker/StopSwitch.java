@@ -61,8 +61,9 @@ final class StopSwitch {
         if (stopRequested) {
             return false;
         }
+        // No stop is due, so the stopper thread has nothing to do yet: waking it would cost two
+        // thread switches a run.
         stopAction = action;
-        notifyAll();
         return true;
     }
 

@@ -38,6 +38,7 @@ public final class WorkerMain {
             return;
         }
         ParentLink parent = new ParentLink(new BufferedOutputStream(protocol, MessageCodec.WRITE_BUFFER));
+        SmallPages.useForThisProcess();
 
         UnicornLibrary uc;
         try {

@@ -15,7 +15,6 @@ import io.github.junitkvm.backend.RamRegion;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioRead;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioWrite;
-import io.github.junitkvm.emulator.protocol.ExitCall.ObservedPorts;
 import io.github.junitkvm.emulator.protocol.ExitCall.PortIn;
 import io.github.junitkvm.emulator.protocol.ExitCall.PortOut;
 import io.github.junitkvm.emulator.protocol.MachineCall.GetRegisters;
@@ -78,8 +77,9 @@ class MessageCodecTest {
                 new Request(new SetRegisters(3, registers)),
                 new Request(new GetSpecialRegisters(15)),
                 new Request(new SetSpecialRegisters(0, special)),
-                new Request(new Run(7, Set.of(0xf4, 0x3f8, 0xffff), List.of(true))),
-                new Request(new Run(Integer.MAX_VALUE, Set.of(), List.of(true, false, true, true))),
+                new Request(new Run(7, Set.of(0xf4, 0x3f8, 0xffff), List.of(new ExitInterest(Set.of(0x3f8), Set.of())))),
+                new Request(new Run(Integer.MAX_VALUE, Set.of(), Arrays.asList(new ExitInterest(Set.of(), Set.of(0xc000_0080L)),
+                        null, new ExitInterest(Set.of(0x80, 0xffff), Set.of(0L, 0xffff_ffffL)), null))),
                 new Request(new LastRunTrace()),
                 new Post(new SetRegisters(0, registers)),
                 new Post(new WriteMemory(0x2000, new byte[] {9})),
@@ -99,7 +99,6 @@ class MessageCodecTest {
                 new ReplyWithState(null, new MachineState(registers, special)),
                 new ReplyWithState(StopCause.hlt(), new MachineState(registers, special)),
                 new Failed("no"),
-                new Exit(0, new ObservedPorts(), true),
                 new Exit(1, new PortOut(0xffff, 4, 0xffff_ffffL), false),
                 new Exit(0, new PortOut(0x60, 1, 0x7f), true),
                 new Exit(15, new PortIn(0x60, 2), true),
