@@ -157,8 +157,7 @@ final class EmulatorMachine implements VirtualMachine {
             Run run;
             synchronized (runs) {
                 runId = ++lastRunId;
-                run = new Run(runId, stopPorts, listeners.stream().map(listener -> listener == null ? null : ExitInterest.of(listener))
-                        .toList());
+                run = new Run(runId, stopPorts, listeners.stream().map(ExitInterest::of).toList());
                 worker.send(new Request(run));
                 activeRunId = runId;
             }

@@ -6,9 +6,7 @@ import io.github.junitkvm.SpecialRegisters;
 import io.github.junitkvm.backend.ExitListener;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -192,8 +190,8 @@ public sealed interface MachineCall<R> {
      *
      * @param runId identifies the run for {@link Message.Stop}; differs from every earlier run's
      * @param stopPorts ports whose {@code OUT} ends the run
-     * @param vcpus for each vCPU, by index, what its listener asks to see at the access; null for a
-     *     vCPU that does not run (has no listener)
+     * @param vcpus for each vCPU, by index, whether it runs (has a listener) and what its listener
+     *     asks to see at the access
      */
     record Run(int runId, Set<Integer> stopPorts, List<ExitInterest> vcpus) implements MachineCall<List<StopCause>> {
         /**
@@ -201,11 +199,11 @@ public sealed interface MachineCall<R> {
          *
          * @param runId identifies the run
          * @param stopPorts ports whose {@code OUT} ends the run
-         * @param vcpus for each vCPU, what its listener asks to see; null for a vCPU that does not run
+         * @param vcpus for each vCPU, whether it runs and what its listener asks to see
          */
         public Run {
             stopPorts = Set.copyOf(stopPorts);
-            vcpus = Collections.unmodifiableList(new ArrayList<>(vcpus));
+            vcpus = List.copyOf(vcpus);
         }
 
         @Override
@@ -216,7 +214,7 @@ public sealed interface MachineCall<R> {
         @Override
         public List<StopCause> invoke(VirtualMachine machine, ExitRelay exits) {
             return machine.runAll(stopPorts, IntStream.range(0, vcpus.size())
-                    .mapToObj(vcpu -> vcpus.get(vcpu) == null ? null : exits.relay(vcpu, vcpus.get(vcpu))).toList());
+                    .mapToObj(vcpu -> vcpus.get(vcpu).runs() ? exits.relay(vcpu, vcpus.get(vcpu)) : null).toList());
         }
     }
 

@@ -77,6 +77,22 @@ final class Inbox {
         }
     }
 
+    /**
+     * @return whether a message waits for the engine thread, or a stop or interrupt input is on
+     *     its way through the pipe; the engine thread only
+     */
+    boolean waiting() {
+        if (readerHoldsPipe) {
+            return !queue.isEmpty();
+        }
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            // The next read reports the failure.
+            return true;
+        }
+    }
+
     /** The engine thread has served the message it took last. */
     void served() {
         served = true;

@@ -48,7 +48,9 @@ final class MachineServer implements Runnable {
     private final StopSwitch stopSwitch;
     private final VcpuLines lines;
     private final Inbox requests;
+    private final EngineReserve reserve;
     private VirtualMachine engine;
+    private MachineConfig engineConfig;
     /** A {@link Post} that failed, to be the answer to the next {@link Request}; null if none. */
     private Failed failedPost;
 
@@ -66,12 +68,16 @@ final class MachineServer implements Runnable {
         this.stopSwitch = stopSwitch;
         this.lines = lines;
         this.requests = requests;
+        this.reserve = new EngineReserve(this::open);
     }
 
     @Override
     public void run() {
         try {
             while (true) {
+                while (!requests.waiting() && reserve.workAhead()) {
+                    // Opening and closing engines while the parent has nothing for the worker.
+                }
                 Message reply = serve(requests.next());
                 requests.served();
                 if (reply != null) {
@@ -88,7 +94,7 @@ final class MachineServer implements Runnable {
         if (message instanceof Destroy) {
             failedPost = null;
             if (engine != null) {
-                engine.close();
+                reserve.destroyed(engine, engineConfig);
                 engine = null;
             }
             lines.reset();
@@ -125,16 +131,20 @@ final class MachineServer implements Runnable {
             if (engine != null) {
                 throw new IllegalStateException("this emulator worker already hosts a machine");
             }
-            MachineConfig config = create.config();
-            engine = config.vcpus() == 1 ? UnicornEngine.open(uc, config, stopSwitch, lines.of(0))
-                    : UnicornVcpus.open(config, (vcpu, ram) -> UnicornEngine.open(uc, config, vcpu, stopSwitch,
-                            lines.of(vcpu), ram));
+            engine = reserve.open(create.config());
+            engineConfig = create.config();
             return new ReplyWithState(null, state());
         }
         if (message instanceof Request request) {
             return call(request.call());
         }
         throw new IllegalStateException("the emulator worker does not accept " + message);
+    }
+
+    private VirtualMachine open(MachineConfig config) {
+        return config.vcpus() == 1 ? UnicornEngine.open(uc, config, stopSwitch, lines.of(0))
+                : UnicornVcpus.open(config, (vcpu, ram) -> UnicornEngine.open(uc, config, vcpu, stopSwitch,
+                        lines.of(vcpu), ram));
     }
 
     private Message call(MachineCall<?> call) {

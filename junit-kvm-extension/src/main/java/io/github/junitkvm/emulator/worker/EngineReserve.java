@@ -1,0 +1,89 @@
+package io.github.junitkvm.emulator.worker;
+
+import io.github.junitkvm.backend.MachineConfig;
+import io.github.junitkvm.backend.VirtualMachine;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Function;
+
+/**
+ * Opens and closes the worker's engines while the parent has nothing for it, so that opening and
+ * closing an engine, half of what the worker spends on a test's machine (tools/bench), happen
+ * between tests instead of inside them. It keeps one spare engine, opened for the configuration of
+ * the last machine the worker hosted (the machines of a test class mostly share one), which the next
+ * machine of that configuration takes as it is; and it closes the engines of destroyed machines
+ * once nothing waits.
+ *
+ * <p>A spare is an engine nothing has run on, as one opened on demand is. Engine thread only.
+ */
+final class EngineReserve {
+    private final Function<MachineConfig, VirtualMachine> opener;
+    private final Deque<VirtualMachine> destroyed = new ArrayDeque<>();
+    /** The configuration of the machine the worker hosted last, to keep a spare of; null for none. */
+    private MachineConfig expected;
+    private VirtualMachine spare;
+    private MachineConfig spareConfig;
+
+    /** @param opener opens an engine for a configuration, or throws why it cannot */
+    EngineReserve(Function<MachineConfig, VirtualMachine> opener) {
+        this.opener = opener;
+    }
+
+    /**
+     * @param config the machine's configuration
+     * @return the spare, if it has this configuration; otherwise a machine opened now
+     * @throws RuntimeException what the opener throws
+     */
+    VirtualMachine open(MachineConfig config) {
+        if (spare != null && spareConfig.equals(config)) {
+            VirtualMachine machine = spare;
+            spare = null;
+            return machine;
+        }
+        return opener.apply(config);
+    }
+
+    /**
+     * Takes a machine the parent destroyed, to close it once nothing waits; a spare of its
+     * configuration is opened after that.
+     *
+     * @param machine the machine
+     * @param config its configuration
+     */
+    void destroyed(VirtualMachine machine, MachineConfig config) {
+        destroyed.add(machine);
+        expected = config;
+    }
+
+    /**
+     * Does one piece of the waiting work, in the order that frees memory first: closes a destroyed
+     * machine, closes a spare of another configuration, or opens the spare.
+     *
+     * @return false if nothing was left to do
+     */
+    boolean workAhead() {
+        VirtualMachine machine = destroyed.poll();
+        if (machine != null) {
+            machine.close();
+            return true;
+        }
+        if (spare != null && !spareConfig.equals(expected)) {
+            spare.close();
+            spare = null;
+            return true;
+        }
+        if (spare == null && expected != null) {
+            MachineConfig config = expected;
+            try {
+                spare = opener.apply(config);
+                spareConfig = config;
+            } catch (RuntimeException e) {
+                // The machine it was opened for had this configuration, so this is rare (memory
+                // short at the moment): the next machine is opened on demand and gets the error.
+                expected = null;
+            }
+            return true;
+        }
+        return false;
+    }
+}
