@@ -11,6 +11,7 @@ import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
 import io.github.junitkvm.emulator.unicorn.X86Mmr;
 import io.github.junitkvm.emulator.unicorn.X86Msr;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Register access to one open engine, through one native scratch buffer. Used by one thread.
@@ -34,7 +35,7 @@ final class RegisterPort {
      */
     long read(int id) {
         scratch.clear(Long.BYTES);
-        check(uc.uc_reg_read(handle, id, scratch), "uc_reg_read(" + id + ")");
+        check(uc.uc_reg_read(handle, id, scratch), () -> "uc_reg_read(" + id + ")");
         return scratch.getLong(0);
     }
 
@@ -44,31 +45,33 @@ final class RegisterPort {
      */
     void write(int id, long value) {
         scratch.setLong(0, value);
-        check(uc.uc_reg_write(handle, id, scratch), String.format(Locale.ROOT, "uc_reg_write(%d, 0x%x)", id, value));
+        check(uc.uc_reg_write(handle, id, scratch), () -> String.format(Locale.ROOT, "uc_reg_write(%d, 0x%x)", id, value));
     }
 
     /** @param id GDTR or IDTR @return its base and limit */
     DescriptorTable readTable(int id) {
         scratch.clear(X86Mmr.SIZE);
-        check(uc.uc_reg_read(handle, id, scratch), "uc_reg_read(" + id + ")");
+        check(uc.uc_reg_read(handle, id, scratch), () -> "uc_reg_read(" + id + ")");
         return new DescriptorTable(X86Mmr.base(scratch), X86Mmr.limit(scratch));
     }
 
     /** @param id GDTR or IDTR @param table the new base and limit */
     void writeTable(int id, DescriptorTable table) {
         X86Mmr.write(scratch, table.base(), table.limit());
-        check(uc.uc_reg_write(handle, id, scratch), "uc_reg_write(" + id + ", " + table + ")");
+        check(uc.uc_reg_write(handle, id, scratch), () -> "uc_reg_write(" + id + ", " + table + ")");
     }
 
     /** @param value the new EFER */
     void writeEfer(long value) {
         X86Msr.write(scratch, X86Msr.MSR_EFER, value);
-        check(uc.uc_reg_write(handle, UC_X86_REG_MSR, scratch), String.format(Locale.ROOT, "writing EFER = 0x%x", value));
+        check(uc.uc_reg_write(handle, UC_X86_REG_MSR, scratch),
+                () -> String.format(Locale.ROOT, "writing EFER = 0x%x", value));
     }
 
-    private void check(int error, String what) {
+    /** @param what names the call; asked only on failure, so that a call costs no formatting */
+    private void check(int error, Supplier<String> what) {
         if (error != UC_ERR_OK) {
-            throw new UnicornException(what, error, uc.uc_strerror(error));
+            throw new UnicornException(what.get(), error, uc.uc_strerror(error));
         }
     }
 }

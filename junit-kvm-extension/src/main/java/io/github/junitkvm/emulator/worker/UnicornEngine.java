@@ -70,8 +70,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * One machine in a {@code UC_MODE_64} Unicorn engine: its RAM, the MMIO that fills every hole below
@@ -242,12 +242,13 @@ final class UnicornEngine implements VirtualMachine {
             RamRegion region = ram.get(i);
             // Without UC_PROT_WRITE, guest writes reach READ_ONLY_WRITE_HOOK; uc_mem_write still writes.
             int perms = region.readOnly() ? UC_PROT_READ | UC_PROT_EXEC : UC_PROT_ALL;
-            String where = String.format(Locale.ROOT, "(0x%x, 0x%x)", region.guestAddress(), region.size());
+            Supplier<String> where = () -> String.format(Locale.ROOT, "(0x%x, 0x%x)", region.guestAddress(),
+                    region.size());
             if (sharedRam == null) {
-                check(uc.uc_mem_map(handle, region.guestAddress(), region.size(), perms), "uc_mem_map" + where);
+                check(uc.uc_mem_map(handle, region.guestAddress(), region.size(), perms), () -> "uc_mem_map" + where.get());
             } else {
                 check(uc.uc_mem_map_ptr(handle, region.guestAddress(), region.size(), perms, sharedRam.region(i)),
-                        "uc_mem_map_ptr" + where);
+                        () -> "uc_mem_map_ptr" + where.get());
             }
         }
         for (MmioMap.Range range : mmio.ranges()) {
@@ -294,21 +295,21 @@ final class UnicornEngine implements VirtualMachine {
     private void mapMmio(MmioMap.Range range) {
         long size = range.end() - range.start();
         check(uc.uc_mmio_map(handle, range.start(), size, MMIO_READ, new Pointer(range.start()), MMIO_WRITE,
-                new Pointer(range.start())), String.format(Locale.ROOT, "uc_mmio_map(0x%x, 0x%x)", range.start(), size));
+                new Pointer(range.start())), () -> String.format(Locale.ROOT, "uc_mmio_map(0x%x, 0x%x)", range.start(), size));
         check(uc.uc_hook_add(handle, new LongByReference(), UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, MMIO_ACCESS_HOOK,
-                null, range.hookBegin(), range.last()), String.format(Locale.ROOT, "uc_hook_add(MMIO 0x%x-0x%x)",
+                null, range.hookBegin(), range.last()), () -> String.format(Locale.ROOT, "uc_hook_add(MMIO 0x%x-0x%x)",
                 range.hookBegin(), range.last()));
     }
 
     private void addHook(int type, Callback callback) {
         check(uc.uc_hook_add(handle, new LongByReference(), type, callback, null, 1, 0),
-                "uc_hook_add(type " + type + ")");
+                () -> "uc_hook_add(type " + type + ")");
     }
 
     /** @param instruction the {@code UC_X86_INS_*} whose execution calls the callback */
     private void hookInstruction(Callback callback, int instruction) {
         check(uc.uc_hook_add(handle, new LongByReference(), UC_HOOK_INSN, callback, null, 1, 0, instruction),
-                "uc_hook_add(UC_HOOK_INSN, instruction " + instruction + ")");
+                () -> "uc_hook_add(UC_HOOK_INSN, instruction " + instruction + ")");
     }
 
     /** @return the open engine with this handle, whose hook Unicorn calls */
@@ -330,7 +331,7 @@ final class UnicornEngine implements VirtualMachine {
         }
         Memory buffer = new Memory(length);
         check(uc.uc_mem_read(handle, address, buffer, length),
-                String.format(Locale.ROOT, "uc_mem_read(0x%x, %d)", address, length));
+                () -> String.format(Locale.ROOT, "uc_mem_read(0x%x, %d)", address, length));
         return buffer.getByteArray(0, length);
     }
 
@@ -351,7 +352,7 @@ final class UnicornEngine implements VirtualMachine {
         Memory buffer = new Memory(data.length);
         buffer.write(0, data, 0, data.length);
         check(uc.uc_mem_write(handle, address, buffer, data.length),
-                String.format(Locale.ROOT, "uc_mem_write(0x%x, %d)", address, data.length));
+                () -> String.format(Locale.ROOT, "uc_mem_write(0x%x, %d)", address, data.length));
         // uc_mem_write leaves code translated before in the cache (unicorn-engine/unicorn#1148):
         // without this, a run after a test rewrote code would execute the old instructions.
         if ((port.read(UC_X86_REG_CR0) & X86Flags.CR0_PG) == 0 || !version.translatesGuestPaging()) {
@@ -1083,8 +1084,13 @@ final class UnicornEngine implements VirtualMachine {
     }
 
     private void check(int error, String what) {
+        check(error, () -> what);
+    }
+
+    /** @param what names the call; asked only on failure, so that a call costs no formatting */
+    private void check(int error, Supplier<String> what) {
         if (error != UC_ERR_OK) {
-            throw new UnicornException(what, error, uc.uc_strerror(error));
+            throw new UnicornException(what.get(), error, uc.uc_strerror(error));
         }
     }
 
