@@ -104,10 +104,13 @@ public final class BenchMain {
         record(new Rounds(1, scale.rounds(), out).interleave(qemu), scale.qemuProcesses() + " processes per round");
 
         if (emulator) {
-            section("one request to the emulator worker and its reply (KvmVm.registers())");
-            record(rounds.interleave(Map.of(Series.ROUND_TRIP_WORKER,
-                    extension.registerRoundTrip(twoPlusTwo, scale.roundBudget()))), "calls for at least "
-                    + scale.roundBudget().toMillis() + " ms");
+            section("one request to the emulator worker and its reply (KvmVm.registers()), and the same bytes"
+                    + " between two C processes");
+            Map<Series, Round> roundTrips = new LinkedHashMap<>();
+            roundTrips.put(Series.ROUND_TRIP_C, new PipeRoundTrips(new NativeBaseline(
+                    options.nativeDirectory().resolve("pipe_loop"))).round(scale.roundBudget()));
+            roundTrips.put(Series.ROUND_TRIP_WORKER, extension.registerRoundTrip(twoPlusTwo, scale.roundBudget()));
+            record(rounds.interleave(roundTrips), "calls for at least " + scale.roundBudget().toMillis() + " ms");
         }
 
         section("exits per second: a guest doing nothing but OUT to port 0x80, then HLT");

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,20 +51,32 @@ public final class NativeBaseline {
     public BaselineOutput run(String mode, long count, KvmGuest guest, long rcx) throws IOException,
             InterruptedException {
         Registers registers = guest.registers();
-        List<String> command = List.of(executable.toString(), mode, Long.toString(count), guest.code(),
-                Long.toString(registers.rax()), Long.toString(registers.rbx()),
-                Long.toString(rcx >= 0 ? rcx : registers.rcx()), Long.toString(registers.rdx()));
+        return run(mode, Long.toString(count), guest.code(), Long.toString(registers.rax()),
+                Long.toString(registers.rbx()), Long.toString(rcx >= 0 ? rcx : registers.rcx()),
+                Long.toString(registers.rdx()));
+    }
+
+    /**
+     * @param arguments the program's arguments
+     * @return what the program printed
+     * @throws IOException if it cannot run, fails, or takes more than ten minutes
+     * @throws InterruptedException if interrupted meanwhile
+     */
+    public BaselineOutput run(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        command.addAll(List.of(arguments));
+        String what = name() + " " + String.join(" ", List.of(arguments).subList(0, Math.min(2, arguments.length)));
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
         CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            throw new IOException(name() + " " + mode + " did not finish within " + TIMEOUT_MINUTES + " minutes");
+            throw new IOException(what + " did not finish within " + TIMEOUT_MINUTES + " minutes");
         }
         if (process.exitValue() != 0) {
-            throw new IOException(name() + " " + mode + " " + count + " failed (exit " + process.exitValue() + "): "
-                    + errors.join().strip());
+            throw new IOException(what + " failed (exit " + process.exitValue() + "): " + errors.join().strip());
         }
         return BaselineOutput.parse(output);
     }

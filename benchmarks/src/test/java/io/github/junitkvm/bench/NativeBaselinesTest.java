@@ -43,6 +43,18 @@ class NativeBaselinesTest {
     }
 
     @Test
+    void thePipeLoopPassesTheWorkersRequestAndReplyBetweenTwoProcesses() throws Exception {
+        NativeBaseline program = new NativeBaseline(built.resolve("pipe_loop"));
+        BaselineOutput output = program.run("5", Integer.toString(PipeRoundTrips.REQUEST_BYTES),
+                Integer.toString(PipeRoundTrips.REPLY_BYTES));
+        assertThat(output.number("count")).isEqualTo(5);
+        assertThat(output.number("ns")).isPositive();
+        assertThat(new PipeRoundTrips(program).round(SHORT).measure()).isPositive();
+        assertThatThrownBy(() -> program.run("5", "0", "1")).isInstanceOf(IOException.class)
+                .hasMessageContaining("pipe_loop 5 0 failed (exit 1): error: COUNT, REQUEST_BYTES and REPLY_BYTES");
+    }
+
+    @Test
     void theUnicornLoopReusesOneEngineForEveryRun() throws Exception {
         NativeBaseline program = new NativeBaseline(built.resolve("unicorn_loop"));
         BaselineOutput output = program.run("reset", 3, Guests.twoPlusTwo(), -1);

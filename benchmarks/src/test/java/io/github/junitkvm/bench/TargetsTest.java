@@ -77,7 +77,16 @@ class TargetsTest {
         assertThat(verdicts.get(3).why()).contains("a worker JVM of its own", "holds only its engine (3072.0 KiB)");
         assertThat(verdicts.get(5).target()).isEqualTo("a round trip to the worker <= 25.0 µs");
         assertThat(verdicts.get(5).summary()).isEqualTo("50.0 µs; misses by 2.00x");
-        assertThat(verdicts.get(5).why()).contains("two processes wake up");
+        assertThat(verdicts.get(5).why()).contains("two processes wake up").doesNotContain("two C processes");
+    }
+
+    @Test
+    void aMissedRoundTripNamesTheMachinesFloorTwoCProcessesOverPipes() {
+        Verdict verdict = Targets.evaluate(new Runs("host", "EMULATOR")
+                .with(Series.ROUND_TRIP_C, 35).with(Series.ROUND_TRIP_WORKER, 42).rows()).get(5);
+
+        assertThat(verdict.why()).contains("two C processes passing the same bytes over pipes, doing nothing else,"
+                + " take 35.0 µs (the extension's is 1.20x that): the target lies below that floor");
     }
 
     @Test

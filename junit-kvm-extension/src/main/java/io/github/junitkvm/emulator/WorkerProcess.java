@@ -12,6 +12,7 @@ import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +45,7 @@ final class WorkerProcess {
         this.crashFiles = crashFiles;
         this.toWorker = new DataOutputStream(
                 new BufferedOutputStream(process.getOutputStream(), MessageCodec.WRITE_BUFFER));
-        this.fromWorker = new DataInputStream(
-                new BufferedInputStream(process.getInputStream(), MessageCodec.READ_BUFFER));
+        this.fromWorker = new DataInputStream(buffered(process.getInputStream()));
         this.stderr = new StderrTail(process.getErrorStream(), "emulator-worker-" + process.pid() + "-stderr");
     }
 
@@ -95,6 +95,17 @@ final class WorkerProcess {
         } catch (WorkerDiedException e) {
             throw new TransientHypervisorException("the emulator worker did not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The JDK buffers a process's output already (on Linux, a {@link BufferedInputStream} of 8 KiB):
+     * a second buffer over it would ask the first for 8 KiB at a time, which it answers with a read
+     * and then, as a reply is shorter, an {@code available()} that costs two more system calls a
+     * message.
+     */
+    private static InputStream buffered(InputStream fromProcess) {
+        return fromProcess instanceof BufferedInputStream ? fromProcess
+                : new BufferedInputStream(fromProcess, MessageCodec.READ_BUFFER);
     }
 
     /** Runs the worker in its crash files' directory, so that nothing it leaves lands elsewhere. */

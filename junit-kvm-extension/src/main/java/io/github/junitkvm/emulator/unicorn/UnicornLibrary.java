@@ -121,6 +121,24 @@ public final class UnicornLibrary {
 
     /**
      * @param uc the engine
+     * @param regids {@code UC_X86_REG_*} ids
+     * @param values {@code count} pointers, the i-th to where the i-th register's value goes
+     * @param count how many registers
+     * @return a {@code uc_err}
+     */
+    public native int uc_reg_read_batch(Pointer uc, int[] regids, Pointer values, int count);
+
+    /**
+     * @param uc the engine
+     * @param regids {@code UC_X86_REG_*} ids
+     * @param values {@code count} pointers, the i-th to the i-th register's new value
+     * @param count how many registers
+     * @return a {@code uc_err}
+     */
+    public native int uc_reg_write_batch(Pointer uc, int[] regids, Pointer values, int count);
+
+    /**
+     * @param uc the engine
      * @param address guest physical address
      * @param bytes the data
      * @param size byte count

@@ -28,6 +28,7 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_RS
 import io.github.junitkvm.GeneralRegisters;
 import io.github.junitkvm.Segment;
 import io.github.junitkvm.SpecialRegisters;
+import java.util.stream.IntStream;
 
 /**
  * The registers of a {@code UC_MODE_64} engine in whatever mode its CPU is: all sixteen 64-bit
@@ -41,6 +42,9 @@ final class CpuRegisters implements ModeRegisters {
         UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_R8, UC_X86_REG_R9, UC_X86_REG_R10, UC_X86_REG_R11,
         UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
     };
+    /** {@link #GENERAL}, then RIP and RFLAGS: {@link GeneralRegisters#toArray()}'s order. */
+    private static final int[] ALL = IntStream.concat(IntStream.of(GENERAL),
+            IntStream.of(UC_X86_REG_RIP, UC_X86_REG_EFLAGS)).toArray();
 
     private final RegisterPort port;
     private final CpuState state;
@@ -96,21 +100,14 @@ final class CpuRegisters implements ModeRegisters {
 
     @Override
     public GeneralRegisters registers() {
-        long[] values = new long[GENERAL.length + 2];
-        for (int i = 0; i < GENERAL.length; i++) {
-            values[i] = port.read(GENERAL[i]);
-        }
-        values[16] = port.read(UC_X86_REG_RIP) - ripOffset();
-        values[17] = port.read(UC_X86_REG_EFLAGS);
+        long[] values = port.readAll(ALL);
+        values[GENERAL.length] -= ripOffset();
         return GeneralRegisters.fromArray(values);
     }
 
     @Override
     public void setRegisters(GeneralRegisters registers) {
-        long[] values = registers.toArray();
-        for (int i = 0; i < GENERAL.length; i++) {
-            port.write(GENERAL[i], values[i]);
-        }
+        port.writeAll(GENERAL, registers.toArray());
         // Inside a hook, writing RIP makes Unicorn leave the block and go on at the new address, and
         // Unicorn 2.0 then forgets a stop the same exit asks for. Handlers cannot move RIP, so it is
         // written only when it changes, which is between runs.

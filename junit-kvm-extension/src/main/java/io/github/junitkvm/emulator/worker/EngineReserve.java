@@ -55,24 +55,23 @@ final class EngineReserve {
         expected = config;
     }
 
+    /** @return whether {@link #workAhead} has something to do */
+    boolean hasWorkAhead() {
+        return !destroyed.isEmpty() || (spare == null ? expected != null : !spareConfig.equals(expected));
+    }
+
     /**
      * Does one piece of the waiting work, in the order that frees memory first: closes a destroyed
      * machine, closes a spare of another configuration, or opens the spare.
-     *
-     * @return false if nothing was left to do
      */
-    boolean workAhead() {
+    void workAhead() {
         VirtualMachine machine = destroyed.poll();
         if (machine != null) {
             machine.close();
-            return true;
-        }
-        if (spare != null && !spareConfig.equals(expected)) {
+        } else if (spare != null && !spareConfig.equals(expected)) {
             spare.close();
             spare = null;
-            return true;
-        }
-        if (spare == null && expected != null) {
+        } else if (spare == null && expected != null) {
             MachineConfig config = expected;
             try {
                 spare = opener.apply(config);
@@ -82,8 +81,6 @@ final class EngineReserve {
                 // short at the moment): the next machine is opened on demand and gets the error.
                 expected = null;
             }
-            return true;
         }
-        return false;
     }
 }

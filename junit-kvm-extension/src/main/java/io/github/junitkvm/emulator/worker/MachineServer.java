@@ -75,8 +75,9 @@ final class MachineServer implements Runnable {
     public void run() {
         try {
             while (true) {
-                while (!requests.waiting() && reserve.workAhead()) {
-                    // Opening and closing engines while the parent has nothing for the worker.
+                // Opening and closing engines while the parent has nothing for the worker.
+                while (reserve.hasWorkAhead() && !requests.waiting()) {
+                    reserve.workAhead();
                 }
                 Message reply = serve(requests.next());
                 requests.served();

@@ -4,12 +4,14 @@ import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_ERR_OK;
 import static io.github.junitkvm.emulator.unicorn.UnicornConstants.UC_X86_REG_MSR;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.github.junitkvm.DescriptorTable;
 import io.github.junitkvm.emulator.unicorn.UnicornException;
 import io.github.junitkvm.emulator.unicorn.UnicornLibrary;
 import io.github.junitkvm.emulator.unicorn.X86Mmr;
 import io.github.junitkvm.emulator.unicorn.X86Msr;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -20,10 +22,45 @@ final class RegisterPort {
     private final UnicornLibrary uc;
     private final Pointer handle;
     private final Memory scratch = new Memory(X86Mmr.SIZE);
+    /** The values of a batch, 8 bytes each. */
+    private final Memory batchValues = new Memory((long) Long.BYTES * MAX_BATCH);
+    /** A pointer to each of {@link #batchValues}' slots, as the batch functions take them. */
+    private final Memory batchSlots = new Memory((long) Native.POINTER_SIZE * MAX_BATCH);
+
+    /** The most registers one batch call reads or writes. */
+    static final int MAX_BATCH = 32;
 
     RegisterPort(UnicornLibrary uc, Pointer handle) {
         this.uc = uc;
         this.handle = handle;
+        for (int i = 0; i < MAX_BATCH; i++) {
+            batchSlots.setPointer((long) Native.POINTER_SIZE * i, batchValues.share((long) Long.BYTES * i));
+        }
+    }
+
+    /**
+     * Reads registers in one call; each value zero-extended, as {@link #read} has it.
+     *
+     * @param ids at most {@link #MAX_BATCH} {@code UC_X86_REG_*} ids
+     * @return their values, in the same order
+     */
+    long[] readAll(int[] ids) {
+        batchValues.clear((long) Long.BYTES * ids.length);
+        check(uc.uc_reg_read_batch(handle, ids, batchSlots, ids.length),
+                () -> "uc_reg_read_batch(" + Arrays.toString(ids) + ")");
+        return batchValues.getLongArray(0, ids.length);
+    }
+
+    /**
+     * Writes registers in one call.
+     *
+     * @param ids at most {@link #MAX_BATCH} {@code UC_X86_REG_*} ids
+     * @param values their new values, in the same order; as many as there are ids, or more
+     */
+    void writeAll(int[] ids, long[] values) {
+        batchValues.write(0, values, 0, ids.length);
+        check(uc.uc_reg_write_batch(handle, ids, batchSlots, ids.length),
+                () -> "uc_reg_write_batch(" + Arrays.toString(ids) + ")");
     }
 
     /**
