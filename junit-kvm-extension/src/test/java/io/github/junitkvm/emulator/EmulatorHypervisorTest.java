@@ -225,6 +225,61 @@ class EmulatorHypervisorTest {
     }
 
     @Test
+    void theNextMachineOfTheSameConfigurationStartsAsNewAfterAClose() throws Exception {
+        MachineConfig config = new MachineConfig(List.of(new RamRegion(0x1000, 0x1000, false)), CpuMode.REAL);
+        VirtualMachine dirty = hypervisor.createMachine(config);
+        long worker = Guests.workerPid(dirty);
+        dirtyAndRun(dirty);
+        dirty.close();
+        // The worker opens its spare engine for this configuration while nothing waits.
+        Thread.sleep(200);
+
+        try (VirtualMachine next = hypervisor.createMachine(config)) {
+            assertThat(Guests.workerPid(next)).as("the same worker, its spare engine").isEqualTo(worker);
+            assertStartsAsNew(next, hypervisor.createMachine(config));
+        }
+    }
+
+    @Test
+    void aResetMachineStartsAsNewWhenItsWorkerHadASpareReady() throws Exception {
+        MachineConfig config = new MachineConfig(List.of(new RamRegion(0x1000, 0x1000, false)), CpuMode.REAL);
+        try (VirtualMachine machine = hypervisor.createMachine(config)) {
+            for (int reset = 0; reset < 3; reset++) {
+                dirtyAndRun(machine);
+                Thread.sleep(200);
+                machine.reset();
+
+                assertStartsAsNew(machine, hypervisor.createMachine(config));
+            }
+        }
+    }
+
+    private static void dirtyAndRun(VirtualMachine machine) {
+        machine.writeMemory(0x1000, new byte[] {(byte) 0xb0, 0x41, (byte) 0xe6, (byte) 0x80, (byte) 0xf4});
+        machine.writeMemory(0x1800, new byte[] {1, 2, 3});
+        machine.setRegisters(GeneralRegisters.initial().withRbx(0x1234).withRip(0x1000));
+        machine.setSpecialRegisters(machine.specialRegisters().withCr2(0x5678));
+        machine.setInterruptRequest(0, true);
+        assertThat(machine.run(Set.of(), new RecordingListener())).isEqualTo(StopCause.hlt());
+    }
+
+    /** Compares with a machine of the same configuration just made on a worker of its own. */
+    private static void assertStartsAsNew(VirtualMachine machine, VirtualMachine fresh) {
+        try (fresh) {
+            assertThat(machine.readMemory(0x1000, 0x1000)).isEqualTo(new byte[0x1000]);
+            assertThat(machine.registers()).isEqualTo(fresh.registers());
+            assertThat(machine.specialRegisters()).isEqualTo(fresh.specialRegisters());
+            assertThat(machine.lastRunTrace()).isEqualTo(fresh.lastRunTrace());
+            machine.writeMemory(0x1000, new byte[] {(byte) 0xf4});
+            machine.setRegisters(machine.registers().withRip(0x1000));
+            RecordingListener listener = new RecordingListener();
+            assertThat(machine.run(Set.of(), listener)).as("no interrupt request left raised")
+                    .isEqualTo(StopCause.hlt());
+            assertThat(listener.events).isEmpty();
+        }
+    }
+
+    @Test
     void transfersMoreMemoryThanTheWorkerHeapHoldsAtOnce() {
         byte[] image = new byte[96 << 20];
         new Random(1).nextBytes(image);

@@ -35,16 +35,25 @@ final class EngineReserve {
      * @throws RuntimeException what the opener throws
      */
     VirtualMachine open(MachineConfig config) {
-        if (spare != null && spareConfig.equals(config)) {
-            VirtualMachine machine = spare;
-            spare = null;
-            return machine;
-        }
-        return opener.apply(config);
+        VirtualMachine machine = takeSpare(config);
+        return machine != null ? machine : opener.apply(config);
     }
 
     /**
-     * Takes a machine the parent destroyed, to close it once nothing waits; a spare of its
+     * @param config a machine's configuration
+     * @return the spare, if it has this configuration, now taken; otherwise null
+     */
+    VirtualMachine takeSpare(MachineConfig config) {
+        if (spare == null || !spareConfig.equals(config)) {
+            return null;
+        }
+        VirtualMachine machine = spare;
+        spare = null;
+        return machine;
+    }
+
+    /**
+     * Takes a machine the parent destroyed or reset, to close it once nothing waits; a spare of its
      * configuration is opened after that.
      *
      * @param machine the machine

@@ -152,6 +152,16 @@ final class MachineServer implements Runnable {
         if (engine == null) {
             throw new IllegalStateException("this emulator worker hosts no machine");
         }
+        if (call instanceof Reset) {
+            VirtualMachine spare = reserve.takeSpare(engineConfig);
+            if (spare != null) {
+                // A reset machine is a new engine of the same configuration, which the spare is.
+                reserve.destroyed(engine, engineConfig);
+                engine = spare;
+                lines.reset();
+                return new ReplyWithState(null, state());
+            }
+        }
         Object value = call.invoke(engine, Exits::new);
         return call.reportsState() ? new ReplyWithState(value, state()) : new Reply(value);
     }
