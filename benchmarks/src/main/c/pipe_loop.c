@@ -1,6 +1,6 @@
 /*
- * The floor of any worker-process design on this machine: two C processes passing a request and
- * its reply over a pair of pipes, as the emulator's test JVM and worker do, with nothing else to do.
+ * The baseline of the emulator's round trip: two C processes passing a request and its reply over
+ * a pair of pipes, as the emulator's test JVM and worker do, with nothing else to do.
  *
  * Usage: pipe_loop COUNT REQUEST_BYTES REPLY_BYTES
  * Output: ns=N (time of COUNT round trips), count=COUNT. Failures print "error: ..." and exit 1.

@@ -14,8 +14,8 @@ import java.time.Duration;
 
 /**
  * The C baseline of the emulator's round trip: two processes passing the same request and reply
- * over pipes ({@code pipe_loop}), with no work between. It is what a round trip costs on this
- * machine before any worker does anything, the floor of the round-trip target.
+ * over pipes ({@code pipe_loop}), with no work between: what the kernel's part of a round trip
+ * costs on this machine.
  */
 public final class PipeRoundTrips {
     /** The bytes of a {@code registers()} request and of its reply, as the emulator's codec writes them. */

@@ -228,14 +228,15 @@ public final class Targets {
         if (ratio <= 1) {
             return new Verdict(run, target, ratio, Verdict.Status.MET, numbers, "");
         }
-        String floor = results(Series.ROUND_TRIP_C).map(c -> String.format(Locale.ROOT, "; on this machine two C"
+        String inC = results(Series.ROUND_TRIP_C).map(c -> String.format(Locale.ROOT, "; on this machine two C"
                 + " processes passing the same bytes over pipes, doing nothing else, take %s (the extension's is"
-                + " %.2fx that): the target lies %s that floor", micros(c.median()), trip / c.median(),
-                c.median() > ROUND_TRIP_MICROS ? "below" : "above")).orElse("");
+                + " %.2fx that)%s", micros(c.median()), trip / c.median(), c.median() > ROUND_TRIP_MICROS
+                ? ": the kernel's waking of two processes is most of a round trip, and the target lies below what"
+                + " it costs C here" : "")).orElse("");
         return new Verdict(run, target, ratio, Verdict.Status.MISSED, numbers + String.format(Locale.ROOT,
                 "; misses by %.2fx", ratio), "a round trip is a request written to one pipe and its reply to"
                 + " another: two processes wake up, each from a blocking read, and each end encodes and decodes a"
-                + " message; the worker's JVM compiles with C1 only, to start quickly and stay small" + floor);
+                + " message; the worker's JVM compiles with C1 only, to start quickly and stay small" + inC);
     }
 
     /** Not a target: what the part 4, a fast reset of one VM between tests, saves. */

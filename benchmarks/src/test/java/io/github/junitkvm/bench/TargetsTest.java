@@ -81,12 +81,13 @@ class TargetsTest {
     }
 
     @Test
-    void aMissedRoundTripNamesTheMachinesFloorTwoCProcessesOverPipes() {
+    void aMissedRoundTripSaysWhatTheSameExchangeCostsTwoCProcesses() {
         Verdict verdict = Targets.evaluate(new Runs("host", "EMULATOR")
                 .with(Series.ROUND_TRIP_C, 35).with(Series.ROUND_TRIP_WORKER, 42).rows()).get(5);
 
         assertThat(verdict.why()).contains("two C processes passing the same bytes over pipes, doing nothing else,"
-                + " take 35.0 µs (the extension's is 1.20x that): the target lies below that floor");
+                + " take 35.0 µs (the extension's is 1.20x that): the kernel's waking of two processes is most of a"
+                + " round trip, and the target lies below what it costs C here");
     }
 
     @Test
