@@ -30,7 +30,7 @@ public enum Series {
     /** One {@code qemu-system-x86_64 -accel kvm} process per test. */
     LIFECYCLE_QEMU_KVM(Metric.LIFECYCLE, "qemu-kvm", "one QEMU process per test (KVM)"),
     /** Emulator only: the same request and reply between two C processes over pipes, nothing else done. */
-    ROUND_TRIP_C(Metric.ROUND_TRIP, "c", "C: two processes, one request and reply over pipes"),
+    ROUND_TRIP_C(Metric.ROUND_TRIP, "c", "C: two processes over pipes"),
     /** Emulator only: one request and reply between the test JVM and its worker. */
     ROUND_TRIP_WORKER(Metric.ROUND_TRIP, "worker", "extension: one worker round trip"),
     /** Exits of a guest doing nothing but {@code OUT}, handled by the C program. */
