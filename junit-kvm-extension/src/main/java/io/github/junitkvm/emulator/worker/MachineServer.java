@@ -5,7 +5,6 @@ import io.github.junitkvm.backend.HypervisorException;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.VirtualMachine;
 import io.github.junitkvm.emulator.protocol.ExitCall;
-import io.github.junitkvm.emulator.protocol.ExitInterest;
 import io.github.junitkvm.emulator.protocol.ExitCall.AcknowledgeInterrupt;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioRead;
 import io.github.junitkvm.emulator.protocol.ExitCall.MmioWrite;
@@ -13,6 +12,7 @@ import io.github.junitkvm.emulator.protocol.ExitCall.MsrRead;
 import io.github.junitkvm.emulator.protocol.ExitCall.MsrWrite;
 import io.github.junitkvm.emulator.protocol.ExitCall.PortIn;
 import io.github.junitkvm.emulator.protocol.ExitCall.PortOut;
+import io.github.junitkvm.emulator.protocol.ExitInterest;
 import io.github.junitkvm.emulator.protocol.MachineCall;
 import io.github.junitkvm.emulator.protocol.MachineCall.Reset;
 import io.github.junitkvm.emulator.protocol.MachineCall.Run;
@@ -40,7 +40,11 @@ import java.util.function.Supplier;
  * <p>A run's exits go back to the parent as {@link ExitCall}s of its listener. At an exit the guest
  * waits at, the server serves the parent's calls nested inside the run (a handler reading
  * registers, writing memory) until the exit's reply comes; {@code OUT}s to ports no handler
- * observes are streamed, without a reply.
+ * observes are streamed, without a reply. Which ports are observed comes with the run
+ * ({@link ExitInterest}).
+ *
+ * <p>While no message waits, the server closes the engines of destroyed machines and opens a
+ * spare one for the next ({@link EngineReserve}).
  */
 final class MachineServer implements Runnable {
     private final UnicornLibrary uc;
