@@ -21,6 +21,14 @@ public interface Hypervisor extends AutoCloseable {
     }
 
     /**
+     * @return how this hypervisor is known to run guests otherwise than a CPU does, for
+     *     {@code junitkvm.backend=auto} to prefer a faithful backend; empty for a faithful one
+     */
+    default Optional<String> deviation() {
+        return Optional.empty();
+    }
+
+    /**
      * Creates a machine with the given RAM and one vCPU.
      *
      * @param config the RAM regions and the CPU mode the guest layer will set up

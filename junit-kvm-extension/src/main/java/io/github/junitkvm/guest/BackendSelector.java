@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * Chooses the hypervisor by the {@code junitkvm.backend} setting: {@code auto} (KVM when
- * {@code /dev/kvm} can be opened, else the emulator), {@code kvm} or {@code emulator}.
+ * {@code /dev/kvm} can be opened and runs guests as a CPU does, else the emulator, else a KVM that
+ * deviates: see {@link Hypervisor#deviation()}), {@code kvm} or {@code emulator}.
  *
  * <p>What opening a backend settles is remembered until the selector is closed: the open
  * hypervisor, or a {@link HypervisorUnavailableException} (no device, a library not installed), so
@@ -127,23 +128,34 @@ public final class BackendSelector implements AutoCloseable {
 
     private Hypervisor selectAuto(Optional<String> setting) {
         Opened kvm = open(Backend.KVM, ATTEMPTS);
-        Opened choice = kvm.hypervisor() != null ? kvm : open(Backend.EMULATOR, ATTEMPTS);
+        Optional<String> deviation = kvm.hypervisor() == null ? Optional.empty() : kvm.hypervisor().deviation();
+        Opened choice = kvm.hypervisor() != null && deviation.isEmpty() ? kvm : open(Backend.EMULATOR, ATTEMPTS);
+        if (choice.hypervisor() == null) {
+            // A KVM that deviates still runs guests where nothing else can.
+            choice = kvm;
+        }
         if (choice.hypervisor() == null) {
             throw new KvmGuestConfigurationException(whyNoBackend(setting).orElseThrow());
         }
-        logAutoChoice(choice.hypervisor().backend(), kvm);
+        logAutoChoice(choice.hypervisor().backend(), kvm, deviation);
         return choice.hypervisor();
     }
 
-    private void logAutoChoice(Backend chosen, Opened kvm) {
+    private void logAutoChoice(Backend chosen, Opened kvm, Optional<String> deviation) {
         if (autoChoiceLogged) {
             return;
         }
         autoChoiceLogged = true;
-        LOG.log(Level.INFO, chosen == Backend.KVM
-                ? "junit-kvm: backend auto chose KVM: /dev/kvm is usable"
-                : "junit-kvm: backend auto chose EMULATOR (Unicorn), because KVM is unavailable: "
-                        + kvm.failure().getMessage());
+        String message;
+        if (chosen == Backend.KVM) {
+            message = "junit-kvm: backend auto chose KVM: /dev/kvm is usable" + deviation.map(
+                    why -> ", although " + why + ", and the emulator is unavailable").orElse("");
+        } else {
+            message = "junit-kvm: backend auto chose EMULATOR (Unicorn), because " + deviation.map(
+                    why -> why + "; junitkvm.backend=kvm uses it nonetheless").orElseGet(
+                    () -> "KVM is unavailable: " + kvm.failure().getMessage());
+        }
+        LOG.log(chosen == Backend.KVM && deviation.isPresent() ? Level.WARNING : Level.INFO, message);
     }
 
     /**

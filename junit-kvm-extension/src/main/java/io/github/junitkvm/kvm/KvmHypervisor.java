@@ -8,6 +8,7 @@ import io.github.junitkvm.backend.HypervisorUnavailableException;
 import io.github.junitkvm.backend.MachineConfig;
 import io.github.junitkvm.backend.TransientHypervisorException;
 import io.github.junitkvm.backend.VirtualMachine;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -21,6 +22,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class KvmHypervisor implements Hypervisor {
     private static final Path DEVICE = Path.of("/dev/kvm");
+    /** Where the kernel shows that KVM's PVM module is loaded. */
+    private static final Path PVM_MODULE = Path.of("/sys/module/kvm_pvm");
 
     private final int kvmFd;
     /**
@@ -42,6 +45,18 @@ public final class KvmHypervisor implements Hypervisor {
         this.vcpuMmapSize = vcpuMmapSize;
         this.readOnlyMemory = readOnlyMemory;
         this.cpuid = cpuid;
+    }
+
+    /**
+     * {@inheritDoc} KVM's PVM module ({@code kvm_pvm}) runs guests without hardware
+     * virtualization: its guests read the host's CPUID whatever the vCPU's is, it single-steps
+     * unfaithfully, and keeps {@code CR0.PG} only in long mode, among other differences.
+     */
+    @Override
+    public Optional<String> deviation() {
+        return Files.isDirectory(PVM_MODULE) ? Optional.of(DEVICE + " is kvm_pvm, KVM without hardware"
+                + " virtualization, which does not run every guest as a CPU does (the host's CPUID, single-stepping,"
+                + " paging outside long mode)") : Optional.empty();
     }
 
     /**

@@ -11,6 +11,7 @@ import io.github.junitkvm.KvmGuest;
 import io.github.junitkvm.KvmGuestConfigurationException;
 import io.github.junitkvm.backend.StopCause;
 import io.github.junitkvm.backend.VirtualMachine;
+import io.github.junitkvm.testsupport.KvmHost;
 import io.github.junitkvm.testsupport.RecordingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +102,9 @@ class UnicornLibraryChoiceTest {
 
         Events events = run("auto", missing.toString());
 
-        if (Files.isWritable(Path.of("/dev/kvm"))) {
+        // auto takes a KVM that runs guests as a CPU does without asking for the emulator; on PVM it
+        // asks for the emulator first, and the library named meets the same fate as without KVM.
+        if (Files.isWritable(Path.of("/dev/kvm")) && !KvmHost.isPvm()) {
             assertThat(events.succeeded().stream().filter(event -> event.getTestDescriptor().isTest()).count())
                     .as("the test passed on KVM, which needs no Unicorn").isEqualTo(1);
         } else {

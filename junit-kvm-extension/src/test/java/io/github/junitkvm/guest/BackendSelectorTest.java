@@ -61,6 +61,26 @@ class BackendSelectorTest {
     }
 
     @Test
+    void autoPrefersTheEmulatorToAKvmThatDeviatesFromTheCpuAndANamedKvmIsStillThatKvm() {
+        when(kvm.deviation()).thenReturn(Optional.of("/dev/kvm is kvm_pvm"));
+        BackendSelector selector = selector(() -> kvm, () -> emulator);
+
+        assertThat(selector.select(Optional.empty())).isSameAs(emulator);
+        assertThat(selector.select(Optional.of("kvm"))).isSameAs(kvm);
+        assertThat(selector.whyNoBackend(Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void autoTakesAKvmThatDeviatesWhereTheEmulatorIsUnavailable() {
+        when(kvm.deviation()).thenReturn(Optional.of("/dev/kvm is kvm_pvm"));
+        BackendSelector selector = selector(() -> kvm, () -> {
+            throw new HypervisorUnavailableException("no libunicorn.so.2");
+        });
+
+        assertThat(selector.select(Optional.empty())).isSameAs(kvm);
+    }
+
+    @Test
     void namedBackendsAreTakenEvenWhenAnotherIsAvailable() {
         BackendSelector selector = selector(() -> kvm, () -> emulator);
 

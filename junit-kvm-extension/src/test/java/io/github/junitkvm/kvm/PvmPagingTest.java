@@ -28,6 +28,18 @@ class PvmPagingTest {
     }
 
     @Test
+    void aPvmKvmSaysHowItDeviatesSoThatAutoPrefersTheEmulatorAndAnotherKvmDoesNot() {
+        try (KvmHypervisor kvm = KvmHypervisor.open()) {
+            if (KvmHost.isPvm()) {
+                assertThat(kvm.deviation()).hasValueSatisfying(why -> assertThat(why)
+                        .startsWith("/dev/kvm is kvm_pvm, KVM without hardware virtualization"));
+            } else {
+                assertThat(kvm.deviation()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aPagedGuestFailsWithTheReasonOnPvmAndRunsElsewhere() throws Exception {
         KvmGuest guest = getClass().getDeclaredMethod("paged").getAnnotation(KvmGuest.class);
         var spec = new GuestSpecReader(getClass().getClassLoader()).read(guest);
