@@ -40,8 +40,8 @@ public final class PipeRoundTrips {
             BaselineOutput output = program.run(Long.toString(count), Integer.toString(REQUEST_BYTES),
                     Integer.toString(REPLY_BYTES));
             if (output.number("count") != count) {
-                throw new IllegalStateException(program.name() + " made " + output.number("count") + " round trips, not "
-                        + count);
+                throw new IllegalStateException(program.name() + " made " + output.number("count")
+                        + " round trips, not " + count);
             }
             long nanos = output.number("ns");
             loops.took(nanos);

@@ -45,8 +45,8 @@ final class Wire {
                     Stream.of(MachineCall.class.getPermittedSubclasses()),
                     Stream.of(ExitCall.class.getPermittedSubclasses()),
                     Stream.of(GeneralRegisters.class, SpecialRegisters.class, Segment.class, DescriptorTable.class,
-                            MachineConfig.class, RamRegion.class, ExitInterest.class, CpuidEntry.class, StopCause.class, InstructionTrace.class,
-                            MachineState.class))
+                            MachineConfig.class, RamRegion.class, ExitInterest.class, CpuidEntry.class, StopCause.class,
+                            InstructionTrace.class, MachineState.class))
             .<Class<?>>flatMap(classes -> classes)
             .toList();
     /** No collection the protocol carries is larger: a trace keeps at most 100 000 addresses. */

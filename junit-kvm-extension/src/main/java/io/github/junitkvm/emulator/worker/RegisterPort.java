@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  * Register access to one open engine, through one native scratch buffer. Used by one thread.
  */
 final class RegisterPort {
+    /** The most registers one batch call reads or writes. */
+    static final int MAX_BATCH = 32;
+
     private final UnicornLibrary uc;
     private final Pointer handle;
     private final Memory scratch = new Memory(X86Mmr.SIZE);
@@ -26,9 +29,6 @@ final class RegisterPort {
     private final Memory batchValues = new Memory((long) Long.BYTES * MAX_BATCH);
     /** A pointer to each of {@link #batchValues}' slots, as the batch functions take them. */
     private final Memory batchSlots = new Memory((long) Native.POINTER_SIZE * MAX_BATCH);
-
-    /** The most registers one batch call reads or writes. */
-    static final int MAX_BATCH = 32;
 
     RegisterPort(UnicornLibrary uc, Pointer handle) {
         this.uc = uc;
@@ -82,7 +82,8 @@ final class RegisterPort {
      */
     void write(int id, long value) {
         scratch.setLong(0, value);
-        check(uc.uc_reg_write(handle, id, scratch), () -> String.format(Locale.ROOT, "uc_reg_write(%d, 0x%x)", id, value));
+        check(uc.uc_reg_write(handle, id, scratch),
+                () -> String.format(Locale.ROOT, "uc_reg_write(%d, 0x%x)", id, value));
     }
 
     /** @param id GDTR or IDTR @return its base and limit */

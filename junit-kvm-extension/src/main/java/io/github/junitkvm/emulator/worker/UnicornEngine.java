@@ -245,7 +245,8 @@ final class UnicornEngine implements VirtualMachine {
             Supplier<String> where = () -> String.format(Locale.ROOT, "(0x%x, 0x%x)", region.guestAddress(),
                     region.size());
             if (sharedRam == null) {
-                check(uc.uc_mem_map(handle, region.guestAddress(), region.size(), perms), () -> "uc_mem_map" + where.get());
+                check(uc.uc_mem_map(handle, region.guestAddress(), region.size(), perms),
+                        () -> "uc_mem_map" + where.get());
             } else {
                 check(uc.uc_mem_map_ptr(handle, region.guestAddress(), region.size(), perms, sharedRam.region(i)),
                         () -> "uc_mem_map_ptr" + where.get());
@@ -295,7 +296,8 @@ final class UnicornEngine implements VirtualMachine {
     private void mapMmio(MmioMap.Range range) {
         long size = range.end() - range.start();
         check(uc.uc_mmio_map(handle, range.start(), size, MMIO_READ, new Pointer(range.start()), MMIO_WRITE,
-                new Pointer(range.start())), () -> String.format(Locale.ROOT, "uc_mmio_map(0x%x, 0x%x)", range.start(), size));
+                new Pointer(range.start())),
+                () -> String.format(Locale.ROOT, "uc_mmio_map(0x%x, 0x%x)", range.start(), size));
         check(uc.uc_hook_add(handle, new LongByReference(), UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, MMIO_ACCESS_HOOK,
                 null, range.hookBegin(), range.last()), () -> String.format(Locale.ROOT, "uc_hook_add(MMIO 0x%x-0x%x)",
                 range.hookBegin(), range.last()));
