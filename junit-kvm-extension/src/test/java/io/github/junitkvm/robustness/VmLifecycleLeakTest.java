@@ -57,12 +57,12 @@ class VmLifecycleLeakTest {
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.MINUTES)
-    void tenThousandVmsLeaveNothingBehind(Hypervisor hypervisor, TestReporter reporter) {
+    void tenThousandVmsLeaveNothingBehind(Hypervisor hypervisor, TestReporter reporter) throws InterruptedException {
         cycles(hypervisor, WARM_UP);
-        ProcessFootprint before = settled();
+        ProcessFootprint before = ProcessFootprint.settled();
 
         cycles(hypervisor, LIFECYCLES);
-        ProcessFootprint after = settled();
+        ProcessFootprint after = ProcessFootprint.settled();
 
         reporter.publishEntry("footprint over " + LIFECYCLES + " lifecycles", before + " -> " + after);
         assertThat(after.fileDescriptors()).as("open file descriptors (before: %s)", before)
@@ -87,9 +87,4 @@ class VmLifecycleLeakTest {
         }
     }
 
-    /** Collects garbage first, so that what is measured is what is still referenced. */
-    private static ProcessFootprint settled() {
-        System.gc();
-        return ProcessFootprint.now();
-    }
 }

@@ -24,6 +24,29 @@ public record ProcessFootprint(long fileDescriptors, long mappings, long nativeR
                                long children, long childrenResidentKib) {
     private static final Path SELF = Path.of("/proc/self");
 
+    /**
+     * Collects garbage, then waits until this JVM's resident memory outside the heap stops falling:
+     * G1 gives the pages of the heap it shrinks back to the system concurrently, after the heap's
+     * committed size already says so, and until then they count as outside the heap.
+     *
+     * @return the footprint once settled, or after about two seconds
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static ProcessFootprint settled() throws InterruptedException {
+        System.gc();
+        ProcessFootprint last = now();
+        for (int i = 0; i < 20; i++) {
+            Thread.sleep(100);
+            ProcessFootprint next = now();
+            boolean stable = Math.abs(next.nativeResidentKib() - last.nativeResidentKib()) < 1024;
+            last = next;
+            if (stable) {
+                break;
+            }
+        }
+        return last;
+    }
+
     /** @return the footprint now */
     public static ProcessFootprint now() {
         long[] childResident = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
