@@ -30,18 +30,22 @@ class EngineReserveTest {
     });
 
     @Test
-    void withNothingDestroyedThereIsNoWorkAheadAndAMachineIsOpenedWhenAskedFor() {
+    void aMachineIsOpenedWhenAskedForAndASpareOfItsConfigurationOnceNothingWaits() {
         assertThat(reserve.hasWorkAhead()).isFalse();
 
         VirtualMachine machine = reserve.open(REAL);
-
         assertThat(opened).containsExactly(REAL);
         assertThat(machine).isSameAs(machines.get(0));
+
+        assertThat(reserve.hasWorkAhead()).isTrue();
+        reserve.workAhead();
+        assertThat(opened).containsExactly(REAL, REAL);
         assertThat(reserve.hasWorkAhead()).isFalse();
+        assertThat(reserve.takeSpare(REAL)).as("the reset of the machine").isSameAs(machines.get(1));
     }
 
     @Test
-    void aDestroyedMachineIsClosedFirstThenASpareOfItsConfigurationIsOpenedAndTheNextSuchMachineTakesIt() {
+    void aDestroyedMachineIsClosedBeforeTheSpareIsOpenedAndTheNextSuchMachineTakesTheSpare() {
         VirtualMachine first = reserve.open(REAL);
         reserve.destroyed(first, REAL);
         verifyNoInteractions(first);
@@ -59,7 +63,7 @@ class EngineReserveTest {
     }
 
     @Test
-    void aMachineOfAnotherConfigurationIsOpenedAndTheSpareClosedOnceNothingWaits() {
+    void aMachineOfAnotherConfigurationIsOpenedOnDemandAndTheSpareReplacedOnceNothingWaits() {
         reserve.destroyed(reserve.open(REAL), REAL);
         reserve.workAhead();
         reserve.workAhead();
@@ -70,13 +74,11 @@ class EngineReserveTest {
         assertThat(opened).containsExactly(REAL, REAL, LONG);
         assertThat(reserve.takeSpare(LONG)).isNull();
 
-        reserve.destroyed(other, LONG);
-        reserve.workAhead();
-        verify(other).close();
         reserve.workAhead();
         verify(spare).close();
         reserve.workAhead();
         assertThat(opened).containsExactly(REAL, REAL, LONG, LONG);
+        assertThat(reserve.hasWorkAhead()).isFalse();
         assertThat(reserve.takeSpare(LONG)).isSameAs(machines.get(3));
     }
 
